@@ -1,0 +1,402 @@
+//! From a loaded package graph to archives and a linked output.
+//!
+//! For each package, in dependency order and in parallel where the graph
+//! allows, one *build action* does what cmd/go's does: write the importcfg
+//! (and embedcfg), run the assembler's symabis pass, compile, assemble each
+//! `.s` file and append the objects (and `.syso` files) to the archive. Then
+//! one *link action* writes `importcfg.link` with the whole closure and the
+//! `modinfo` line and runs the linker.
+//!
+//! Every action is looked up in the cache by its action ID first (see
+//! `cache.rs` for what goes into the ID); only misses run.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::cache::{digest, hex, ActionId, Cache, KeyBuilder};
+use crate::cargo::CargoOutput;
+use crate::context::BuildContext;
+use crate::error::{Error, ErrorKind, Result};
+use crate::load::{Graph, Package};
+use crate::sched::{self, Jobs};
+use crate::toolchain::{mtime_nanos, Toolchain};
+use crate::tools::{self, AsmRequest, BuildMode, CompileRequest, LinkRequest};
+
+/// Settings shared by every action of one build.
+pub(crate) struct Pipeline<'a> {
+    pub tc: &'a Toolchain,
+    pub tool_id: &'a str,
+    pub ctx: &'a BuildContext,
+    pub cache: &'a Cache,
+    pub mode: BuildMode,
+    pub trimpath: bool,
+    pub jobs: &'a Jobs,
+    pub out: &'a CargoOutput,
+    /// `-lang` for main-module packages (`go1.22`), from the go.mod go line.
+    pub main_lang: String,
+}
+
+/// A package archive in the cache.
+#[derive(Clone, Debug)]
+pub(crate) struct Built {
+    pub id: ActionId,
+    pub archive: PathBuf,
+}
+
+/// Counts of what a build did, for tests and the debug log.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Package actions found in the cache.
+    pub cached: usize,
+    /// Package actions that ran compile (and asm).
+    pub compiled: usize,
+    /// Whether the link ran (false: the linked output came from the cache).
+    pub linked: bool,
+}
+
+impl Pipeline<'_> {
+    /// The `-p` value: `main` for a main package (unless it is a c-archive's
+    /// library package), the import path otherwise.
+    fn p_flag<'p>(&self, pkg: &'p Package) -> &'p str {
+        if pkg.name == "main" { "main" } else { &pkg.import_path }
+    }
+
+    fn lang(&self, pkg: &Package) -> Option<String> {
+        if pkg.standard {
+            // Std got no -lang in 1.21/1.22, the toolchain's own version since 1.23.
+            (self.tc.minor >= 23).then(|| format!("go1.{}", self.tc.minor))
+        } else {
+            Some(self.main_lang.clone())
+        }
+    }
+
+    /// What `-trimpath` rewrites the package directory to: the import path.
+    fn trim_target(&self, pkg: &Package) -> String {
+        pkg.import_path.clone()
+    }
+
+    fn n_non_go(pkg: &Package) -> usize {
+        pkg.cgo_files.len()
+            + pkg.c_files.len()
+            + pkg.cxx_files.len()
+            + pkg.m_files.len()
+            + pkg.f_files.len()
+            + pkg.s_files.len()
+            + pkg.syso_files.len()
+    }
+
+    /// The identity of one source file for a cache key.
+    fn file_identity(&self, pkg: &Package, path: &Path) -> Result<String> {
+        if pkg.standard {
+            let meta = std::fs::metadata(path).map_err(|e| Error::io("stat", path, e))?;
+            Ok(format!("size={} mtime={}", meta.len(), mtime_nanos(&meta)))
+        } else {
+            let data = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
+            Ok(format!("sha256={}", hex(&digest(&data))))
+        }
+    }
+
+    /// The action ID of a package's build action, given its dependencies' IDs.
+    fn package_id(&self, pkg: &Package, dep_ids: &[(String, ActionId)]) -> Result<ActionId> {
+        let mut k = KeyBuilder::new("build-package");
+        k.line("tool", self.tool_id);
+        for (key, value) in self.ctx.tool_env() {
+            k.line("env", format!("{key}={value}"));
+        }
+        k.line("goversion", &self.tc.version);
+        k.line("importpath", &pkg.import_path);
+        k.line("p", self.p_flag(pkg));
+        k.line("std", pkg.standard);
+        k.line("lang", format!("{:?}", self.lang(pkg)));
+        k.line("mode", format!("{:?}", self.mode));
+        k.line("shared", self.mode.shared_codegen(&self.ctx.goos, &self.ctx.goarch));
+        // The directory reaches the output only when it is not trimmed.
+        if self.trimpath {
+            k.line("trim", self.trim_target(pkg));
+        } else {
+            k.line("dir", pkg.dir.display());
+        }
+        for (src, dst) in &pkg.import_map {
+            k.line("importmap", format!("{src}={dst}"));
+        }
+        for (path, id) in dep_ids {
+            k.line("dep", format!("{path} {}", id.hex()));
+        }
+        let kinds: [(&str, &Vec<String>); 4] =
+            [("go", &pkg.go_files), ("s", &pkg.s_files), ("h", &pkg.h_files), ("syso", &pkg.syso_files)];
+        for (kind, files) in kinds {
+            for f in files {
+                k.line(kind, format!("{f} {}", self.file_identity(pkg, &pkg.dir.join(f))?));
+            }
+        }
+        if let Some(embed) = &pkg.embed {
+            for (pattern, files) in &embed.patterns {
+                k.line("embed-pattern", format!("{pattern} {}", files.join(",")));
+            }
+            for (rel, abs) in &embed.files {
+                k.line("embed-file", format!("{rel} {}", self.file_identity(pkg, abs)?));
+            }
+        }
+        Ok(k.finish())
+    }
+
+    /// Builds every package of the graph, using the cache where possible.
+    pub(crate) fn build_packages(&self, graph: &Graph, stats: &mut Stats) -> Result<Vec<Built>> {
+        let n = graph.packages.len();
+        let mut ids: Vec<ActionId> = Vec::with_capacity(n);
+        for pkg in &graph.packages {
+            let dep_ids: Vec<(String, ActionId)> =
+                pkg.deps.iter().map(|&d| (graph.packages[d].import_path.clone(), ids[d])).collect();
+            ids.push(self.package_id(pkg, &dep_ids)?);
+        }
+        let mut built: Vec<Option<Built>> = vec![None; n];
+        let mut todo: Vec<usize> = Vec::new();
+        for i in 0..n {
+            match self.cache.lookup(&ids[i]) {
+                Some(dir) => built[i] = Some(Built { id: ids[i], archive: dir.join("_pkg_.a") }),
+                None => todo.push(i),
+            }
+        }
+        stats.cached = n - todo.len();
+        stats.compiled = todo.len();
+        if todo.is_empty() {
+            return Ok(built.into_iter().map(|b| b.expect("every package is cached")).collect());
+        }
+        // Renumber the packages that must run into a dense sub-graph.
+        let mut pos = vec![usize::MAX; n];
+        for (j, &i) in todo.iter().enumerate() {
+            pos[i] = j;
+        }
+        let deps: Vec<Vec<usize>> = todo
+            .iter()
+            .map(|&i| graph.packages[i].deps.iter().filter(|&&d| pos[d] != usize::MAX).map(|&d| pos[d]).collect())
+            .collect();
+        let weight: Vec<u64> = todo.iter().map(|&i| graph.packages[i].go_files.len() as u64 + 1).collect();
+        let cached = &built;
+        let results = sched::run(self.jobs, &deps, &weight, |j| {
+            let i = todo[j];
+            let pkg = &graph.packages[i];
+            // Dependencies that ran in this build are in the cache by now.
+            let dep_archives: Vec<(String, PathBuf)> = pkg
+                .deps
+                .iter()
+                .map(|&d| {
+                    let archive = match &cached[d] {
+                        Some(b) => b.archive.clone(),
+                        None => self.cache.lookup(&ids[d]).map(|e| e.join("_pkg_.a")).unwrap_or_default(),
+                    };
+                    (graph.packages[d].import_path.clone(), archive)
+                })
+                .collect();
+            self.build_package(pkg, &ids[i], &dep_archives)
+        });
+        let mut errors = Vec::new();
+        for (j, res) in results.into_iter().enumerate() {
+            match res {
+                Ok(b) => built[todo[j]] = Some(b),
+                Err(e) if e.to_string().starts_with("skipped:") => {}
+                Err(e) => errors.push(e.to_string()),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Error::new(ErrorKind::Tool, errors.join("\n")));
+        }
+        Ok(built.into_iter().map(|b| b.expect("every package was built")).collect())
+    }
+
+    /// Runs one package's build action in a temp dir and moves it into the cache.
+    fn build_package(&self, pkg: &Package, id: &ActionId, dep_archives: &[(String, PathBuf)]) -> Result<Built> {
+        let tmp = self.cache.temp_dir()?;
+        let o = tmp.path();
+        let header = format!("# {}", pkg.import_path);
+        let write = |name: &str, data: &[u8]| {
+            let p = o.join(name);
+            std::fs::write(&p, data).map_err(|e| Error::io("write", &p, e))
+        };
+        write("importcfg", importcfg(&pkg.import_map, dep_archives).as_bytes())?;
+        if let Some(embed) = &pkg.embed {
+            write("embedcfg", embed.to_json().as_bytes())?;
+        }
+        let mut trimpath = String::new();
+        if self.trimpath {
+            let _ = write!(trimpath, "{}=>{};", pkg.dir.display(), self.trim_target(pkg));
+        }
+        let _ = write!(trimpath, "{}=>", o.display());
+        let shared = self.mode.shared_codegen(&self.ctx.goos, &self.ctx.goarch);
+        let has_asm = !pkg.s_files.is_empty();
+        let asm_req = AsmRequest {
+            tc: self.tc,
+            ctx: self.ctx,
+            import_path: self.p_flag(pkg),
+            standard: pkg.standard,
+            shared,
+            trimpath: trimpath.clone(),
+            objdir: o,
+            pkg_dir: &pkg.dir,
+        };
+        if has_asm {
+            write("go_asm.h", b"")?;
+            let mut inv = tools::asm_base(&asm_req);
+            inv.arg("-gensymabis").arg("-o").arg(o.join("symabis"));
+            for s in &pkg.s_files {
+                inv.arg(format!("./{s}"));
+            }
+            self.forward(inv.run(&header)?.combined);
+        }
+        let req = CompileRequest {
+            tc: self.tc,
+            ctx: self.ctx,
+            import_path: &pkg.import_path,
+            p: self.p_flag(pkg),
+            standard: pkg.standard,
+            lang: self.lang(pkg),
+            complete: tools::complete(pkg.standard, &pkg.import_path, Self::n_non_go(pkg)),
+            shared,
+            trimpath: trimpath.clone(),
+            objdir: o,
+            build_id: format!("{0}/{0}", id.short()),
+            has_asm,
+            embedcfg: pkg.embed.is_some(),
+            files: pkg.go_files.iter().map(|f| pkg.dir.join(f)).collect(),
+            concurrency: self.jobs.threads.min(4),
+        };
+        let mut inv = tools::compile(&req);
+        inv.cwd = pkg.dir.clone();
+        self.forward(inv.run(&header)?.combined);
+        let mut objects: Vec<PathBuf> = Vec::new();
+        for s in &pkg.s_files {
+            let obj = o.join(format!("{}.o", s.strip_suffix(".s").unwrap_or(s)));
+            let mut inv = tools::asm_base(&asm_req);
+            inv.arg("-o").arg(&obj).arg(format!("./{s}"));
+            self.forward(inv.run(&header)?.combined);
+            objects.push(obj);
+        }
+        objects.extend(pkg.syso_files.iter().map(|f| pkg.dir.join(f)));
+        let archive = o.join("_pkg_.a");
+        if !objects.is_empty() {
+            let refs: Vec<&Path> = objects.iter().map(PathBuf::as_path).collect();
+            crate::archive::append_files(&archive, &refs)?;
+        }
+        // Keep only the archive in the cache entry.
+        if let Ok(entries) = std::fs::read_dir(o) {
+            for e in entries.flatten() {
+                if e.file_name() != "_pkg_.a" {
+                    let _ = std::fs::remove_file(e.path());
+                }
+            }
+        }
+        let dir = self.cache.commit(id, tmp)?;
+        Ok(Built { id: *id, archive: dir.join("_pkg_.a") })
+    }
+
+    fn forward(&self, output: String) {
+        if !output.trim().is_empty() {
+            self.out.warning(&output);
+        }
+    }
+
+    /// Links the main package (graph root `main_idx`) with every package of
+    /// the graph. Returns the cached output file and whether link ran.
+    pub(crate) fn link(&self, graph: &Graph, built: &[Built], main_idx: usize, link: &LinkOptions) -> Result<(PathBuf, bool)> {
+        let mut k = KeyBuilder::new("link");
+        k.line("tool", self.tool_id);
+        for (key, value) in self.ctx.tool_env() {
+            k.line("env", format!("{key}={value}"));
+        }
+        k.line("mode", format!("{:?}", self.mode));
+        k.line("trimpath", self.trimpath);
+        k.line("main", built[main_idx].id.hex());
+        for (pkg, b) in graph.packages.iter().zip(built) {
+            k.line("pkg", format!("{} {}", pkg.import_path, b.id.hex()));
+        }
+        k.line("godebug", &link.godebug_default);
+        k.line("modinfo", &link.modinfo);
+        k.line("strip", link.strip);
+        for (a, b) in &link.x {
+            k.line("x", format!("{a}={b}"));
+        }
+        k.line("extld", format!("{:?}", link.extld));
+        let id = k.finish();
+        if let Some(dir) = self.cache.lookup(&id) {
+            return Ok((dir.join("a.out"), false));
+        }
+        let tmp = self.cache.temp_dir()?;
+        let o = tmp.path();
+        let mut cfg = String::new();
+        let main = &graph.packages[main_idx];
+        let _ = writeln!(cfg, "packagefile {}={}", main.import_path, built[main_idx].archive.display());
+        for (i, (pkg, b)) in graph.packages.iter().zip(built).enumerate() {
+            if i != main_idx {
+                let _ = writeln!(cfg, "packagefile {}={}", pkg.import_path, b.archive.display());
+            }
+        }
+        let _ = writeln!(cfg, "{}", link.modinfo);
+        let importcfg = o.join("importcfg.link");
+        std::fs::write(&importcfg, cfg).map_err(|e| Error::io("write", &importcfg, e))?;
+        let req = LinkRequest {
+            tc: self.tc,
+            ctx: self.ctx,
+            mode: self.mode,
+            output: o.join("a.out"),
+            importcfg: importcfg.clone(),
+            main_archive: built[main_idx].archive.clone(),
+            godebug_default: link.godebug_default.clone(),
+            build_id: format!("{0}/{0}/{0}/{0}", id.short()),
+            strip: link.strip,
+            x: link.x.clone(),
+            trimpath: self.trimpath,
+            extld: link.extld.clone(),
+            cwd: o.to_path_buf(),
+        };
+        let inv = tools::link(&req);
+        self.forward(inv.run(&format!("# {}", main.import_path))?.combined);
+        let _ = std::fs::remove_file(&importcfg);
+        let dir = self.cache.commit(&id, tmp)?;
+        Ok((dir.join("a.out"), true))
+    }
+}
+
+/// What the link step adds on top of the packages.
+pub(crate) struct LinkOptions {
+    pub godebug_default: String,
+    /// The whole `modinfo "…"` importcfg line.
+    pub modinfo: String,
+    pub strip: bool,
+    pub x: Vec<(String, String)>,
+    pub extld: Option<String>,
+}
+
+/// A compile importcfg: `importmap` lines, then one `packagefile` per direct
+/// dependency, sorted so the file is deterministic.
+pub(crate) fn importcfg(import_map: &BTreeMap<String, String>, deps: &[(String, PathBuf)]) -> String {
+    let mut s = String::from("# import config\n");
+    for (src, dst) in import_map {
+        let _ = writeln!(s, "importmap {src}={dst}");
+    }
+    let mut deps: Vec<&(String, PathBuf)> = deps.iter().collect();
+    deps.sort();
+    for (path, file) in deps {
+        let _ = writeln!(s, "packagefile {path}={}", file.display());
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn importcfg_is_sorted() {
+        let mut map = BTreeMap::new();
+        map.insert("golang.org/x/net/idna".to_string(), "vendor/golang.org/x/net/idna".to_string());
+        let deps = vec![
+            ("vendor/golang.org/x/net/idna".to_string(), PathBuf::from("/c/2/_pkg_.a")),
+            ("errors".to_string(), PathBuf::from("/c/1/_pkg_.a")),
+        ];
+        assert_eq!(
+            importcfg(&map, &deps),
+            "# import config\nimportmap golang.org/x/net/idna=vendor/golang.org/x/net/idna\npackagefile errors=/c/1/_pkg_.a\npackagefile vendor/golang.org/x/net/idna=/c/2/_pkg_.a\n"
+        );
+    }
+}

@@ -1,0 +1,187 @@
+//! Running a dependency graph of actions in parallel.
+//!
+//! Parallelism comes from cargo's jobserver when the build script runs under
+//! cargo (every tool process beyond the first holds a token, so a workspace
+//! build never oversubscribes the machine), else from `NUM_JOBS`, else from
+//! the number of cores. Ready actions run longest-path first: the runtime
+//! package is the long pole of every Go build, and starting it early is what
+//! keeps both cores busy.
+
+use std::collections::BinaryHeap;
+use std::sync::{Condvar, Mutex};
+
+use crate::error::{Error, ErrorKind, Result};
+
+/// Where the permission to run comes from.
+pub(crate) struct Jobs {
+    /// Worker threads to start.
+    pub threads: usize,
+    /// Cargo's jobserver, when present: workers other than the first hold a
+    /// token while they run a tool.
+    pub client: Option<jobserver::Client>,
+}
+
+impl Jobs {
+    pub(crate) fn new(num_jobs: Option<usize>) -> Jobs {
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+        // SAFETY: `from_env` takes ownership of the file descriptors named in
+        // CARGO_MAKEFLAGS/MAKEFLAGS. Cargo passes them to build scripts for
+        // exactly this purpose, and nothing else in a build script uses them.
+        let client = unsafe { jobserver::Client::from_env() };
+        let threads = match (&client, num_jobs) {
+            (Some(_), _) => cores,
+            (None, Some(n)) => n.max(1),
+            (None, None) => cores,
+        };
+        Jobs { threads, client }
+    }
+
+    /// Sequential, for tests.
+    #[allow(dead_code)]
+    pub(crate) fn serial() -> Jobs {
+        Jobs { threads: 1, client: None }
+    }
+}
+
+struct State<T> {
+    ready: BinaryHeap<(u64, usize)>,
+    waiting_on: Vec<usize>,
+    results: Vec<Option<Result<T>>>,
+    finished: usize,
+}
+
+/// Runs `work(i)` for every node `i` once all of `deps[i]` have succeeded.
+/// A node whose dependency failed is not run; its result is an error saying
+/// so. Errors of nodes that did run are returned in node order.
+pub(crate) fn run<T: Send>(
+    jobs: &Jobs,
+    deps: &[Vec<usize>],
+    weight: &[u64],
+    work: impl Fn(usize) -> Result<T> + Sync,
+) -> Vec<Result<T>> {
+    let n = deps.len();
+    let mut dependents = vec![Vec::new(); n];
+    for (i, ds) in deps.iter().enumerate() {
+        for &d in ds {
+            dependents[d].push(i);
+        }
+    }
+    // Longest path from each node to a sink, counting its own weight. Nodes are
+    // in topological order (deps first), so walk backwards.
+    let mut prio = weight.to_vec();
+    for i in (0..n).rev() {
+        let best = dependents[i].iter().map(|&d| prio[d]).max().unwrap_or(0);
+        prio[i] = weight[i] + best;
+    }
+    let mut state = State {
+        ready: BinaryHeap::new(),
+        waiting_on: deps.iter().map(Vec::len).collect(),
+        results: (0..n).map(|_| None).collect(),
+        finished: 0,
+    };
+    for i in 0..n {
+        if state.waiting_on[i] == 0 {
+            state.ready.push((prio[i], i));
+        }
+    }
+    let state = Mutex::new(state);
+    let cv = Condvar::new();
+    let threads = jobs.threads.clamp(1, n.max(1));
+    std::thread::scope(|s| {
+        for worker in 0..threads {
+            let (state, cv, work, dependents, prio) = (&state, &cv, &work, &dependents, &prio);
+            s.spawn(move || loop {
+                let i = {
+                    let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
+                    loop {
+                        if st.finished == n {
+                            return;
+                        }
+                        if let Some((_, i)) = st.ready.pop() {
+                            break i;
+                        }
+                        st = cv.wait(st).unwrap_or_else(|e| e.into_inner());
+                    }
+                };
+                // The build script holds one implicit token; other workers need one each.
+                let token = match (&jobs.client, worker) {
+                    (Some(client), w) if w > 0 => client.acquire().ok(),
+                    _ => None,
+                };
+                let res = work(i);
+                drop(token);
+                let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
+                let ok = res.is_ok();
+                st.results[i] = Some(res);
+                st.finished += 1;
+                let mut stack = vec![i];
+                while let Some(j) = stack.pop() {
+                    for &d in &dependents[j] {
+                        if ok {
+                            st.waiting_on[d] -= 1;
+                            if st.waiting_on[d] == 0 {
+                                st.ready.push((prio[d], d));
+                            }
+                        } else if st.results[d].is_none() {
+                            st.results[d] = Some(Err(Error::new(ErrorKind::Tool, "skipped: a dependency failed")));
+                            st.finished += 1;
+                            stack.push(d);
+                        }
+                    }
+                }
+                cv.notify_all();
+            });
+        }
+    });
+    state
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .results
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| Err(Error::new(ErrorKind::Tool, "not run"))))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn respects_dependencies_and_skips_after_failure() {
+        // 0 <- 1 <- 3, 0 <- 2; node 2 fails; 4 depends on 2.
+        let deps = vec![vec![], vec![0], vec![0], vec![1], vec![2]];
+        let order = Mutex::new(Vec::new());
+        let jobs = Jobs { threads: 3, client: None };
+        let res = run(&jobs, &deps, &[1, 1, 1, 1, 1], |i| {
+            order.lock().unwrap().push(i);
+            if i == 2 {
+                Err(Error::new(ErrorKind::Tool, "boom"))
+            } else {
+                Ok(i)
+            }
+        });
+        let order = order.into_inner().unwrap();
+        assert_eq!(order[0], 0);
+        assert!(order.iter().position(|&x| x == 1) < order.iter().position(|&x| x == 3));
+        assert!(!order.contains(&4), "a dependent of a failed node never runs");
+        assert!(res[2].is_err() && res[4].is_err());
+        assert_eq!(res[3].as_ref().ok(), Some(&3));
+    }
+
+    #[test]
+    fn runs_in_parallel() {
+        let deps = vec![vec![]; 8];
+        let running = AtomicUsize::new(0);
+        let peak = AtomicUsize::new(0);
+        let jobs = Jobs { threads: 4, client: None };
+        run(&jobs, &deps, &[1; 8], |_| {
+            let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+            peak.fetch_max(now, Ordering::SeqCst);
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            running.fetch_sub(1, Ordering::SeqCst);
+            Ok(())
+        });
+        assert!(peak.load(Ordering::SeqCst) > 1);
+    }
+}

@@ -1,0 +1,377 @@
+//! Argument lists for compile, asm and link, exactly as cmd/go builds them
+//! for the running Go version (`cmd/go/internal/work/gc.go`).
+//!
+//! Architecture invariant: no IO. Each function turns a request into an
+//! [`Invocation`]; the pipeline runs it.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+use crate::context::BuildContext;
+use crate::exec::Invocation;
+use crate::toolchain::{Tool, Toolchain};
+
+/// What kind of output the link step produces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum BuildMode {
+    /// A standalone program.
+    Exe,
+    /// A C archive (`-buildmode=c-archive`).
+    CArchive,
+}
+
+impl BuildMode {
+    /// The `-buildmode=` value link gets (`default` maps to `pie` where Go
+    /// defaults to PIE: darwin, ios, android, windows).
+    pub(crate) fn link_flag(self, goos: &str) -> &'static str {
+        match self {
+            BuildMode::CArchive => "c-archive",
+            BuildMode::Exe if matches!(goos, "darwin" | "ios" | "android" | "windows") => "pie",
+            BuildMode::Exe => "exe",
+        }
+    }
+
+    /// The value recorded in build info (`-buildmode=exe` even where link gets `pie`).
+    pub(crate) fn info_name(self) -> &'static str {
+        match self {
+            BuildMode::CArchive => "c-archive",
+            BuildMode::Exe => "exe",
+        }
+    }
+
+    /// Whether every compile and asm gets `-shared` (position-independent
+    /// code), as `buildModeInit` decides.
+    pub(crate) fn shared_codegen(self, goos: &str, goarch: &str) -> bool {
+        match self {
+            BuildMode::CArchive => match goos {
+                "darwin" | "ios" => goarch == "arm64",
+                "dragonfly" | "freebsd" | "illumos" | "linux" | "netbsd" | "openbsd" | "solaris" => true,
+                _ => false,
+            },
+            // Default-PIE targets (`platform.DefaultPIE`) compile with -shared, except windows.
+            BuildMode::Exe => matches!(goos, "darwin" | "ios" | "android"),
+        }
+    }
+}
+
+/// Std packages whose function declarations may lack bodies, which are
+/// therefore never compiled with `-complete` (unchanged 1.21–1.27).
+const NEVER_COMPLETE: &[&str] =
+    &["bytes", "internal/poll", "net", "os", "runtime/metrics", "runtime/pprof", "runtime/trace", "sync", "syscall", "time"];
+
+/// Go 1.21's list of packages compiled with `-+` (compiling the runtime).
+const RUNTIME_121: &[&str] = &[
+    "internal/abi", "internal/bytealg", "internal/coverage/rtcov", "internal/cpu", "internal/goarch",
+    "internal/goos", "runtime", "runtime/internal/atomic", "runtime/internal/math", "runtime/internal/sys",
+    "runtime/internal/syscall",
+];
+
+/// What the compile of one package needs to know.
+pub(crate) struct CompileRequest<'a> {
+    pub tc: &'a Toolchain,
+    pub ctx: &'a BuildContext,
+    pub import_path: &'a str,
+    /// The `-p` value: the import path, or `main`.
+    pub p: &'a str,
+    pub standard: bool,
+    /// `-lang` value (`go1.22`), or none.
+    pub lang: Option<String>,
+    pub complete: bool,
+    pub shared: bool,
+    pub trimpath: String,
+    pub objdir: &'a Path,
+    pub build_id: String,
+    pub has_asm: bool,
+    pub embedcfg: bool,
+    pub files: Vec<PathBuf>,
+    pub concurrency: usize,
+}
+
+/// The environment every Go tool runs with: the build context, GOROOT, and
+/// the pass-through OS variables.
+pub(crate) fn tool_env(tc: &Toolchain, ctx: &BuildContext, goroot: Option<&Path>) -> Vec<(OsString, OsString)> {
+    let mut env: Vec<(OsString, OsString)> =
+        ctx.tool_env().into_iter().map(|(k, v)| (k.into(), v.into())).collect();
+    env.push(("GOROOT".into(), goroot.map(|p| p.as_os_str().to_owned()).unwrap_or_default()));
+    let _ = tc;
+    for k in crate::env::PASSTHROUGH {
+        if let Some(v) = crate::env::passthrough(k) {
+            env.push(((*k).into(), v));
+        }
+    }
+    env
+}
+
+/// Decides `-complete` (the rule in gc.go, identical in 1.21–1.27): no
+/// non-Go sources and not one of the body-less std packages.
+pub(crate) fn complete(standard: bool, import_path: &str, n_non_go: usize) -> bool {
+    n_non_go == 0 && !(standard && NEVER_COMPLETE.contains(&import_path))
+}
+
+pub(crate) fn compile(req: &CompileRequest<'_>) -> Invocation {
+    let tc = req.tc;
+    let o = req.objdir;
+    let mut inv = Invocation::new(tc.tool(Tool::Compile), o);
+    inv.env = tool_env(tc, req.ctx, Some(&tc.goroot));
+    inv.arg("-o").arg(o.join("_pkg_.a"));
+    inv.arg("-trimpath").arg(&req.trimpath);
+    inv.arg("-p").arg(req.p);
+    if let Some(lang) = &req.lang {
+        inv.arg(format!("-lang={lang}"));
+    }
+    if req.standard {
+        inv.arg("-std");
+    }
+    if req.complete {
+        inv.arg("-complete");
+    }
+    if tc.minor == 21 && req.standard && RUNTIME_121.contains(&req.import_path) {
+        inv.arg("-+");
+    }
+    inv.arg("-buildid").arg(&req.build_id);
+    inv.arg("-goversion").arg(&tc.version);
+    if req.shared {
+        inv.arg("-shared");
+    }
+    if req.ctx.goarch == "wasm" || req.ctx.goos == "plan9" {
+        inv.arg("-dwarf=false");
+    }
+    if req.has_asm {
+        inv.arg("-symabis").arg(o.join("symabis"));
+    }
+    inv.arg(format!("-c={}", req.concurrency.clamp(1, 4)));
+    inv.arg("-nolocalimports");
+    inv.arg("-importcfg").arg(o.join("importcfg"));
+    if req.embedcfg {
+        inv.arg("-embedcfg").arg(o.join("embedcfg"));
+    }
+    inv.arg("-pack");
+    if req.has_asm {
+        inv.arg("-asmhdr").arg(o.join("go_asm.h"));
+    }
+    for f in &req.files {
+        inv.arg(f);
+    }
+    inv
+}
+
+/// What an assembly step needs.
+pub(crate) struct AsmRequest<'a> {
+    pub tc: &'a Toolchain,
+    pub ctx: &'a BuildContext,
+    pub import_path: &'a str,
+    pub standard: bool,
+    pub shared: bool,
+    pub trimpath: String,
+    pub objdir: &'a Path,
+    pub pkg_dir: &'a Path,
+}
+
+/// The `-D` defines cmd/go adds for the target's arch level (`asmArgs`),
+/// gated by the Go version that introduced them.
+pub(crate) fn arch_defines(ctx: &BuildContext, go_minor: u32) -> Vec<String> {
+    let level = ctx.arch_level.as_ref().map(|(_, v)| v.as_str()).unwrap_or("");
+    let mut d = Vec::new();
+    match ctx.goarch.as_str() {
+        "386" => d.push(format!("GO386_{level}")),
+        "amd64" => d.push(format!("GOAMD64_{level}")),
+        "mips" | "mipsle" => d.push(format!("GOMIPS_{level}")),
+        "mips64" | "mips64le" => d.push(format!("GOMIPS64_{level}")),
+        "ppc64" | "ppc64le" => {
+            if level == "power10" {
+                d.push("GOPPC64_power10".into());
+            }
+            if level == "power10" || level == "power9" {
+                d.push("GOPPC64_power9".into());
+            }
+            d.push("GOPPC64_power8".into());
+        }
+        "riscv64" if go_minor >= 23 => d.push(format!("GORISCV64_{level}")),
+        "arm" if go_minor >= 22 => {
+            if level.contains('7') {
+                d.push("GOARM_7".into());
+            }
+            if level.contains('7') || level.contains('6') {
+                d.push("GOARM_6".into());
+            }
+            d.push("GOARM_5".into());
+        }
+        "arm64" if go_minor >= 23 => {
+            let base = level.split(',').next().unwrap_or("");
+            let lse = level.split(',').any(|o| o == "lse") || (base != "v8.0" && !base.is_empty());
+            if lse {
+                d.push("GOARM64_LSE".into());
+            }
+        }
+        _ => {}
+    }
+    d
+}
+
+/// Packages whose assembly may define ABIInternal functions and which got
+/// `-compiling-runtime` from Go 1.21's cmd/go (`objabi.IsRuntimePackagePath`).
+fn is_runtime_package_121(p: &str) -> bool {
+    matches!(p, "runtime" | "reflect" | "syscall" | "internal/bytealg") || p.starts_with("runtime/internal/")
+}
+
+/// The common part of both assembler passes; the caller appends the mode.
+pub(crate) fn asm_base(req: &AsmRequest<'_>) -> Invocation {
+    let tc = req.tc;
+    let mut inv = Invocation::new(tc.tool(Tool::Asm), req.pkg_dir);
+    inv.env = tool_env(tc, req.ctx, Some(&tc.goroot));
+    inv.arg("-p").arg(req.import_path);
+    inv.arg("-trimpath").arg(&req.trimpath);
+    let mut objdir_inc = req.objdir.as_os_str().to_owned();
+    objdir_inc.push(std::path::MAIN_SEPARATOR_STR);
+    inv.arg("-I").arg(objdir_inc);
+    inv.arg("-I").arg(tc.goroot.join("pkg").join("include"));
+    inv.arg("-D").arg(format!("GOOS_{}", req.ctx.goos));
+    inv.arg("-D").arg(format!("GOARCH_{}", req.ctx.goarch));
+    if req.shared {
+        inv.arg("-shared");
+    }
+    if tc.minor == 21 && req.standard && is_runtime_package_121(req.import_path) {
+        inv.arg("-compiling-runtime");
+    }
+    if tc.minor >= 27 && req.standard {
+        inv.arg("-std");
+    }
+    for def in arch_defines(req.ctx, tc.minor) {
+        inv.arg("-D").arg(def);
+    }
+    inv
+}
+
+/// What the link step needs.
+pub(crate) struct LinkRequest<'a> {
+    pub tc: &'a Toolchain,
+    pub ctx: &'a BuildContext,
+    pub mode: BuildMode,
+    pub output: PathBuf,
+    pub importcfg: PathBuf,
+    pub main_archive: PathBuf,
+    pub godebug_default: String,
+    pub build_id: String,
+    pub strip: bool,
+    /// User `-X importpath.name=value` settings.
+    pub x: Vec<(String, String)>,
+    pub trimpath: bool,
+    pub extld: Option<String>,
+    pub cwd: PathBuf,
+}
+
+pub(crate) fn link(req: &LinkRequest<'_>) -> Invocation {
+    let tc = req.tc;
+    let mut inv = Invocation::new(tc.tool(Tool::Link), &req.cwd);
+    // With -trimpath, link runs with an empty GOROOT (1.23+) so the binary's
+    // runtime.GOROOT() is empty, as with `go build -trimpath`.
+    let goroot = if req.trimpath && tc.minor >= 23 { None } else { Some(tc.goroot.as_path()) };
+    inv.env = tool_env(tc, req.ctx, goroot);
+    if req.trimpath && tc.minor < 23 {
+        inv.env("GOROOT_FINAL", "go");
+    }
+    inv.arg("-o").arg(&req.output);
+    inv.arg("-importcfg").arg(&req.importcfg);
+    if req.strip {
+        inv.arg("-s").arg("-w");
+    }
+    if !req.godebug_default.is_empty() {
+        inv.arg(format!("-X=runtime.godebugDefault={}", req.godebug_default));
+    }
+    inv.arg(format!("-buildmode={}", req.mode.link_flag(&req.ctx.goos)));
+    inv.arg(format!("-buildid={}", req.build_id));
+    for (k, v) in &req.x {
+        inv.arg(format!("-X={k}={v}"));
+    }
+    if let Some(extld) = &req.extld {
+        inv.arg(format!("-extld={extld}"));
+    }
+    inv.arg(&req.main_archive);
+    inv
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::context::tests::linux_amd64;
+
+    fn tc(minor: u32) -> Toolchain {
+        Toolchain {
+            goroot: "/go".into(),
+            version: format!("go1.{minor}.1"),
+            semver: semver::Version::new(1, minor as u64, 1),
+            minor,
+            tool_dir: "/go/pkg/tool/linux_amd64".into(),
+            found_by: "test".into(),
+        }
+    }
+
+    fn args(inv: &Invocation) -> String {
+        inv.args.iter().map(|a| a.to_string_lossy().into_owned()).collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn compile_runtime_121_vs_126() {
+        let ctx = linux_amd64();
+        for (minor, expect) in [
+            (21, "-o /o/_pkg_.a -trimpath /go/src/runtime=>runtime;/o=> -p runtime -std -+ -buildid a/a -goversion go1.21.1 -symabis /o/symabis -c=2 -nolocalimports -importcfg /o/importcfg -pack -asmhdr /o/go_asm.h /go/src/runtime/proc.go"),
+            (26, "-o /o/_pkg_.a -trimpath /go/src/runtime=>runtime;/o=> -p runtime -lang=go1.26 -std -buildid a/a -goversion go1.26.1 -symabis /o/symabis -c=2 -nolocalimports -importcfg /o/importcfg -pack -asmhdr /o/go_asm.h /go/src/runtime/proc.go"),
+        ] {
+            let tc = tc(minor);
+            let req = CompileRequest {
+                tc: &tc,
+                ctx: &ctx,
+                import_path: "runtime",
+                p: "runtime",
+                standard: true,
+                lang: (minor >= 23).then(|| format!("go1.{minor}")),
+                complete: complete(true, "runtime", 11),
+                shared: false,
+                trimpath: "/go/src/runtime=>runtime;/o=>".into(),
+                objdir: Path::new("/o"),
+                build_id: "a/a".into(),
+                has_asm: true,
+                embedcfg: false,
+                files: vec!["/go/src/runtime/proc.go".into()],
+                concurrency: 2,
+            };
+            assert_eq!(args(&compile(&req)), expect);
+        }
+    }
+
+    #[test]
+    fn complete_rule() {
+        assert!(complete(true, "fmt", 0));
+        assert!(!complete(true, "sync", 0));
+        assert!(complete(false, "sync", 0), "the exception list is for std only");
+        assert!(!complete(false, "example.com/x", 1));
+    }
+
+    #[test]
+    fn asm_defines_by_version() {
+        let mut ctx = linux_amd64();
+        assert_eq!(arch_defines(&ctx, 21), vec!["GOAMD64_v3"]);
+        ctx.goarch = "arm".into();
+        ctx.arch_level = Some(("GOARM".into(), "6".into()));
+        assert_eq!(arch_defines(&ctx, 21), Vec::<String>::new());
+        assert_eq!(arch_defines(&ctx, 22), vec!["GOARM_6", "GOARM_5"]);
+        ctx.goarch = "arm64".into();
+        ctx.arch_level = Some(("GOARM64".into(), "v8.0".into()));
+        assert!(arch_defines(&ctx, 26).is_empty());
+        ctx.arch_level = Some(("GOARM64".into(), "v8.1".into()));
+        assert_eq!(arch_defines(&ctx, 26), vec!["GOARM64_LSE"]);
+        ctx.goarch = "ppc64le".into();
+        ctx.arch_level = Some(("GOPPC64".into(), "power9".into()));
+        assert_eq!(arch_defines(&ctx, 26), vec!["GOPPC64_power9", "GOPPC64_power8"]);
+    }
+
+    #[test]
+    fn buildmodes() {
+        assert_eq!(BuildMode::Exe.link_flag("linux"), "exe");
+        assert_eq!(BuildMode::Exe.link_flag("darwin"), "pie");
+        assert_eq!(BuildMode::Exe.link_flag("windows"), "pie");
+        assert!(BuildMode::Exe.shared_codegen("darwin", "arm64"));
+        assert!(!BuildMode::Exe.shared_codegen("windows", "amd64"));
+        assert!(BuildMode::CArchive.shared_codegen("linux", "amd64"));
+    }
+}
