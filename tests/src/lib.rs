@@ -1,1 +1,159 @@
+//! Helpers for the integration tests: fixtures, the `go` command as an
+//! oracle, and building with go-link-build's public API.
+//!
+//! The `go` command is used here, and only here, to produce the expected
+//! results (`go build`, `go version -m`, `go list`). When it is missing the
+//! tests say so and pass, except under CI (`CI` set), where they fail.
 
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The tests crate's fixtures directory.
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+/// A scratch directory under the system temp dir, removed on drop.
+pub struct Scratch(pub PathBuf);
+
+impl Scratch {
+    /// A new empty scratch directory, unique to this process and call.
+    pub fn new(label: &str) -> Scratch {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "glb-{label}-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+
+    /// A path inside the scratch directory.
+    pub fn join(&self, p: impl AsRef<Path>) -> PathBuf {
+        self.0.join(p)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if std::env::var_os("GLB_KEEP_SCRATCH").is_none() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+/// Copies fixture `name` into a fresh scratch dir; returns (scratch, module dir).
+pub fn copy_fixture(name: &str) -> (Scratch, PathBuf) {
+    let s = Scratch::new(name);
+    let mut opts = fs_extra::dir::CopyOptions::new();
+    opts.copy_inside = true;
+    fs_extra::dir::copy(fixtures().join(name), s.join(name), &opts).unwrap();
+    let dir = s.join(name);
+    (s, dir)
+}
+
+/// The GOROOT of the `go` on PATH, or `None` (with a message) when there is
+/// no `go`. Panics under CI, where a missing Go is a broken machine.
+pub fn host_goroot() -> Option<PathBuf> {
+    let out = Command::new("go").args(["env", "GOROOT"]).env("GOTOOLCHAIN", "local").output();
+    match out {
+        Ok(o) if o.status.success() => Some(PathBuf::from(String::from_utf8_lossy(&o.stdout).trim())),
+        _ => {
+            if std::env::var_os("CI").is_some() {
+                panic!("no working `go` command on PATH, and CI is set: the oracle is required");
+            }
+            eprintln!("skipping: no working `go` command on PATH (the oracle for these tests)");
+            None
+        }
+    }
+}
+
+/// Runs `<goroot>/bin/go build -trimpath -o out ./pkg` in `module_dir` with a
+/// private GOCACHE, CGO off, and returns the output path.
+pub fn go_build(goroot: &Path, module_dir: &Path, pkg: &str, out: &Path, extra: &[&str]) -> PathBuf {
+    let cache = Scratch::new("gocache");
+    let mut cmd = Command::new(goroot.join("bin").join("go"));
+    cmd.arg("build").arg("-trimpath").arg("-o").arg(out).args(extra).arg(pkg);
+    cmd.current_dir(module_dir)
+        .env("GOCACHE", &cache.0)
+        .env("GOROOT", goroot)
+        .env("GOTOOLCHAIN", "local")
+        .env("GOFLAGS", "-mod=mod")
+        .env("CGO_ENABLED", "0")
+        .env_remove("GOAMD64")
+        .env_remove("GOEXPERIMENT");
+    let res = cmd.output().unwrap();
+    assert!(res.status.success(), "go build failed: {}", String::from_utf8_lossy(&res.stderr));
+    // The cache is read-only module-cache style in some versions; make it removable.
+    let _ = Command::new("chmod").arg("-R").arg("u+w").arg(&cache.0).status();
+    out.to_path_buf()
+}
+
+/// A go-link-build builder set up for tests: explicit out dir, cache and
+/// GOROOT, no cargo directives.
+pub fn builder(goroot: &Path, pkg_dir: &Path, out_dir: &Path, cache: &Path) -> go_link_build::Build {
+    let mut b = go_link_build::Build::new();
+    b.package(pkg_dir).out_dir(out_dir).cache_dir(cache).goroot(goroot).cargo_metadata(false).cargo_warnings(false);
+    b
+}
+
+/// Runs a program and returns its stdout; panics with stderr on failure.
+pub fn run(program: &Path, args: &[&str]) -> String {
+    let out = Command::new(program).args(args).output().unwrap_or_else(|e| panic!("run {}: {e}", program.display()));
+    assert!(out.status.success(), "{} failed: {}", program.display(), String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// `go version -m` output without the first line (the file name and Go
+/// version) and without lines that legitimately differ (VCS stamping).
+pub fn version_m(goroot: &Path, binary: &Path) -> String {
+    let out = Command::new(goroot.join("bin").join("go"))
+        .arg("version")
+        .arg("-m")
+        .arg(binary)
+        .env("GOTOOLCHAIN", "local")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "go version -m: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .skip(1)
+        .filter(|l| !l.trim_start().starts_with("build\tvcs"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Other Go releases to test against: the GOROOTs of `golang.org/toolchain`
+/// modules in the module cache (`.ci/run` fetches go1.21, go1.23 and the
+/// newest release with `GOTOOLCHAIN=goX go version`).
+pub fn extra_goroots() -> Vec<(String, PathBuf)> {
+    let Ok(out) = Command::new("go").args(["env", "GOMODCACHE"]).env("GOTOOLCHAIN", "local").output() else {
+        return Vec::new();
+    };
+    let modcache = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    let mut found = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(modcache.join("golang.org")) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if let Some(rest) = name.strip_prefix("toolchain@v0.0.1-") {
+                let version = rest.split('.').take(3).collect::<Vec<_>>().join(".");
+                if rest.ends_with(&format!("{}-{}", std::env::consts::OS, go_arch())) && e.path().join("src").is_dir() {
+                    found.push((version, e.path()));
+                }
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+fn go_arch() -> &'static str {
+    match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        other => other,
+    }
+}
