@@ -54,8 +54,16 @@ impl BuildInfo {
             module(&mut s, "dep", d);
         }
         for (k, v) in &self.settings {
-            let key = if k.is_empty() || k.contains(['=', ' ', '\t', '\r', '\n', '"', '`']) { go_quote(k.as_bytes()) } else { k.clone() };
-            let value = if v.contains([' ', '\t', '\r', '\n', '"', '`']) { go_quote(v.as_bytes()) } else { v.clone() };
+            let key = if k.is_empty() || k.contains(['=', ' ', '\t', '\r', '\n', '"', '`']) {
+                go_quote(k.as_bytes())
+            } else {
+                k.clone()
+            };
+            let value = if v.contains([' ', '\t', '\r', '\n', '"', '`']) {
+                go_quote(v.as_bytes())
+            } else {
+                v.clone()
+            };
             s.push_str(&format!("build\t{key}={value}\n"));
         }
         s
@@ -63,8 +71,12 @@ impl BuildInfo {
 }
 
 /// The markers around build info in the binary (`cmd/go/internal/modload.ModInfoData`).
-const INFO_START: [u8; 16] = [0x30, 0x77, 0xaf, 0x0c, 0x92, 0x74, 0x08, 0x02, 0x41, 0xe1, 0xc1, 0x07, 0xe6, 0xd6, 0x18, 0xe6];
-const INFO_END: [u8; 16] = [0xf9, 0x32, 0x43, 0x31, 0x86, 0x18, 0x20, 0x72, 0x00, 0x82, 0x42, 0x10, 0x41, 0x16, 0xd8, 0xf2];
+const INFO_START: [u8; 16] = [
+    0x30, 0x77, 0xaf, 0x0c, 0x92, 0x74, 0x08, 0x02, 0x41, 0xe1, 0xc1, 0x07, 0xe6, 0xd6, 0x18, 0xe6,
+];
+const INFO_END: [u8; 16] = [
+    0xf9, 0x32, 0x43, 0x31, 0x86, 0x18, 0x20, 0x72, 0x00, 0x82, 0x42, 0x10, 0x41, 0x16, 0xd8, 0xf2,
+];
 
 /// The `modinfo "…"` importcfg.link directive for a build-info text.
 pub(crate) fn modinfo_line(text: &str) -> String {
@@ -92,7 +104,9 @@ pub(crate) fn go_quote(bytes: &[u8]) -> String {
             _ => 0,
         };
         let ch = if width > 1 && i + width <= bytes.len() {
-            std::str::from_utf8(&bytes[i..i + width]).ok().and_then(|s| s.chars().next())
+            std::str::from_utf8(&bytes[i..i + width])
+                .ok()
+                .and_then(|s| s.chars().next())
         } else if width == 1 {
             Some(b as char)
         } else {
@@ -114,7 +128,9 @@ pub(crate) fn go_quote(bytes: &[u8]) -> String {
                     '\x0b' => out.push_str("\\v"),
                     '\\' => out.push_str("\\\\"),
                     '"' => out.push_str("\\\""),
-                    c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
+                    c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                        out.push_str(&format!("\\x{:02x}", c as u32))
+                    }
                     c if c.is_ascii() => out.push(c),
                     c if c.is_control() || (c.is_whitespace() && c != ' ') => {
                         if (c as u32) < 0x10000 {
@@ -201,7 +217,11 @@ mod tests {
         let info = BuildInfo {
             go_version: "go1.26.8".into(),
             path: "example.com/hello".into(),
-            main: Some(ModuleInfo { path: "example.com/hello".into(), version: "(devel)".into(), ..Default::default() }),
+            main: Some(ModuleInfo {
+                path: "example.com/hello".into(),
+                version: "(devel)".into(),
+                ..Default::default()
+            }),
             deps: vec![],
             settings: settings(&SettingsInput {
                 buildmode: "exe".into(),
@@ -224,7 +244,12 @@ mod tests {
         );
         let line = modinfo_line(&text);
         assert!(line.starts_with("modinfo \"0w\\xaf\\f\\x92t\\b\\x02A\\xe1\\xc1\\a\\xe6\\xd6\\x18\\xe6path\\texample.com/hello\\nmod\\texample.com/hello\\t(devel)\\t\\nbuild\\t-buildmode=exe\\n"), "{line}");
-        assert!(line.ends_with("build\\tGOAMD64=v1\\n\\xf92C1\\x86\\x18 r\\x00\\x82B\\x10A\\x16\\xd8\\xf2\""), "{line}");
+        assert!(
+            line.ends_with(
+                "build\\tGOAMD64=v1\\n\\xf92C1\\x86\\x18 r\\x00\\x82B\\x10A\\x16\\xd8\\xf2\""
+            ),
+            "{line}"
+        );
     }
 
     #[test]
@@ -235,7 +260,11 @@ mod tests {
                 path: "example.com/Lib".into(),
                 version: "v1.0.0".into(),
                 sum: String::new(),
-                replace: Some(Box::new(ModuleInfo { path: "../lib".into(), version: "(devel)".into(), ..Default::default() })),
+                replace: Some(Box::new(ModuleInfo {
+                    path: "../lib".into(),
+                    version: "(devel)".into(),
+                    ..Default::default()
+                })),
             }],
             settings: vec![("-tags".into(), "a b".into()), ("k=x".into(), "v".into())],
             ..Default::default()
@@ -247,7 +276,10 @@ mod tests {
 
     #[test]
     fn quote_like_go() {
-        assert_eq!(go_quote(b"a\"b\\c\x7f\x01\n"), "\"a\\\"b\\\\c\\x7f\\x01\\n\"");
+        assert_eq!(
+            go_quote(b"a\"b\\c\x7f\x01\n"),
+            "\"a\\\"b\\\\c\\x7f\\x01\\n\""
+        );
         assert_eq!(go_quote("é\u{a0}".as_bytes()), "\"é\\u00a0\"");
         assert_eq!(go_quote(&[0xe6, b'p']), "\"\\xe6p\"");
     }

@@ -38,14 +38,18 @@ pub(crate) fn parse_table(text: &str) -> Result<Vec<GodebugInfo>> {
         if line.starts_with('}') {
             break;
         }
-        let Some(body) = line.strip_prefix('{') else { continue };
+        let Some(body) = line.strip_prefix('{') else {
+            continue;
+        };
         let body = match body.find('}') {
             Some(end) => &body[..end],
             None => continue,
         };
         let mut info = GodebugInfo::default();
         for field in split_fields(body) {
-            let Some((key, value)) = field.split_once(':') else { continue };
+            let Some((key, value)) = field.split_once(':') else {
+                continue;
+            };
             let value = value.trim();
             let unquoted = value.trim_matches('"').to_string();
             match key.trim() {
@@ -63,7 +67,10 @@ pub(crate) fn parse_table(text: &str) -> Result<Vec<GodebugInfo>> {
         }
     }
     if out.is_empty() {
-        return Err(Error::new(ErrorKind::Toolchain, "internal/godebugs/table.go: the All table is empty or unreadable"));
+        return Err(Error::new(
+            ErrorKind::Toolchain,
+            "internal/godebugs/table.go: the All table is empty or unreadable",
+        ));
     }
     Ok(out)
 }
@@ -87,7 +94,12 @@ fn split_fields(body: &str) -> Vec<&str> {
 }
 
 /// Checks one `key=value` setting like `modload.CheckGodebug`.
-pub(crate) fn check_setting(table: &[GodebugInfo], key: &str, value: &str, toolchain_minor: u32) -> std::result::Result<(), String> {
+pub(crate) fn check_setting(
+    table: &[GodebugInfo],
+    key: &str,
+    value: &str,
+    toolchain_minor: u32,
+) -> std::result::Result<(), String> {
     if key.contains([' ', '\t']) {
         return Err("key contains space".into());
     }
@@ -104,7 +116,9 @@ pub(crate) fn check_setting(table: &[GodebugInfo], key: &str, value: &str, toolc
         let minor = value.strip_prefix("go").and_then(crate::gomod::go_minor);
         return match minor {
             None => Err("value for default= must be goVERSION".into()),
-            Some(m) if m > toolchain_minor => Err(format!("default={value} too new (toolchain is go1.{toolchain_minor})")),
+            Some(m) if m > toolchain_minor => Err(format!(
+                "default={value} too new (toolchain is go1.{toolchain_minor})"
+            )),
             Some(_) => Ok(()),
         };
     }
@@ -129,8 +143,12 @@ pub(crate) fn default_godebug(
     let mut base = go_version.unwrap_or("1.16").to_string();
     let mut explicit: BTreeMap<String, String> = BTreeMap::new();
     for (k, v) in directives {
-        check_setting(table, k, v, toolchain_minor)
-            .map_err(|e| Error::new(ErrorKind::Load, format!("invalid godebug setting {k}={v}: {e}")))?;
+        check_setting(table, k, v, toolchain_minor).map_err(|e| {
+            Error::new(
+                ErrorKind::Load,
+                format!("invalid godebug setting {k}={v}: {e}"),
+            )
+        })?;
         explicit.insert(k.clone(), v.clone());
     }
     if let Some(v) = explicit.remove("default") {
@@ -145,7 +163,11 @@ pub(crate) fn default_godebug(
         }
     }
     settings.extend(explicit);
-    Ok(settings.into_iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(","))
+    Ok(settings
+        .into_iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(","))
 }
 
 #[cfg(test)]
@@ -173,7 +195,17 @@ type setting struct {
     fn parses_the_table() {
         let t = table();
         assert_eq!(t.len(), 5);
-        assert_eq!(t[0], GodebugInfo { name: "asynctimerchan".into(), package: "time".into(), changed: 23, old: "1".into(), opaque: false, immutable: false });
+        assert_eq!(
+            t[0],
+            GodebugInfo {
+                name: "asynctimerchan".into(),
+                package: "time".into(),
+                changed: 23,
+                old: "1".into(),
+                opaque: false,
+                immutable: false
+            }
+        );
         assert!(t[2].opaque);
         assert!(t[4].opaque && t[4].changed == 24);
     }
@@ -181,15 +213,33 @@ type setting struct {
     #[test]
     fn version_defaults_and_overrides() {
         let t = table();
-        assert_eq!(default_godebug(&t, Some("1.20"), &[], 26).unwrap(), "asynctimerchan=1,panicnil=1,tlsmlkem=0");
-        assert_eq!(default_godebug(&t, Some("1.22.3"), &[], 26).unwrap(), "asynctimerchan=1,tlsmlkem=0");
+        assert_eq!(
+            default_godebug(&t, Some("1.20"), &[], 26).unwrap(),
+            "asynctimerchan=1,panicnil=1,tlsmlkem=0"
+        );
+        assert_eq!(
+            default_godebug(&t, Some("1.22.3"), &[], 26).unwrap(),
+            "asynctimerchan=1,tlsmlkem=0"
+        );
         assert_eq!(default_godebug(&t, Some("1.24"), &[], 26).unwrap(), "");
         // No go line means 1.16.
-        assert_eq!(default_godebug(&t, None, &[], 26).unwrap(), "asynctimerchan=1,panicnil=1,tlsmlkem=0");
-        let d = vec![("panicnil".to_string(), "1".to_string()), ("tlsmlkem".to_string(), "1".to_string())];
-        assert_eq!(default_godebug(&t, Some("1.24"), &d, 26).unwrap(), "panicnil=1,tlsmlkem=1");
+        assert_eq!(
+            default_godebug(&t, None, &[], 26).unwrap(),
+            "asynctimerchan=1,panicnil=1,tlsmlkem=0"
+        );
+        let d = vec![
+            ("panicnil".to_string(), "1".to_string()),
+            ("tlsmlkem".to_string(), "1".to_string()),
+        ];
+        assert_eq!(
+            default_godebug(&t, Some("1.24"), &d, 26).unwrap(),
+            "panicnil=1,tlsmlkem=1"
+        );
         let d = vec![("default".to_string(), "go1.22".to_string())];
-        assert_eq!(default_godebug(&t, Some("1.26"), &d, 26).unwrap(), "asynctimerchan=1,tlsmlkem=0");
+        assert_eq!(
+            default_godebug(&t, Some("1.26"), &d, 26).unwrap(),
+            "asynctimerchan=1,tlsmlkem=0"
+        );
     }
 
     #[test]
@@ -201,7 +251,9 @@ type setting struct {
             ("default", "1.21", "must be goVERSION"),
             ("default", "go1.99", "too new"),
         ] {
-            let err = default_godebug(&t, Some("1.21"), &[(k.into(), v.into())], 26).unwrap_err().to_string();
+            let err = default_godebug(&t, Some("1.21"), &[(k.into(), v.into())], 26)
+                .unwrap_err()
+                .to_string();
             assert!(err.contains(want), "{k}={v}: {err}");
         }
     }
@@ -210,8 +262,13 @@ type setting struct {
     /// `go 1.21` module embedded with Go 1.26.8 on this machine.
     #[test]
     fn matches_go_1_26_for_go_1_21_module() {
-        let Ok(text) = std::fs::read_to_string("/usr/local/go/src/internal/godebugs/table.go") else { return };
-        let Ok(version) = std::fs::read_to_string("/usr/local/go/VERSION") else { return };
+        let Ok(text) = std::fs::read_to_string("/usr/local/go/src/internal/godebugs/table.go")
+        else {
+            return;
+        };
+        let Ok(version) = std::fs::read_to_string("/usr/local/go/VERSION") else {
+            return;
+        };
         if !version.starts_with("go1.26.") {
             return;
         }

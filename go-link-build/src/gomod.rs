@@ -24,7 +24,8 @@ pub(crate) struct GoMod {
     pub exclude: Vec<(String, String)>,
 }
 
-/// A parsed `go.work`.
+/// A parsed `go.work`. (Workspaces are wired in with module support.)
+#[allow(dead_code)]
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct GoWork {
     pub go: Option<String>,
@@ -45,6 +46,7 @@ pub(crate) struct Replace {
     pub new_version: Option<String>,
 }
 
+#[allow(dead_code)] // Used once third-party modules are resolved.
 impl Replace {
     /// A replacement by a directory (`./x`, `../x`, `/abs`), rather than a module version.
     pub(crate) fn is_local(&self) -> bool {
@@ -58,9 +60,8 @@ fn statements(text: &str, file: &str) -> Result<Vec<(usize, String, Vec<String>)
     let mut block: Option<String> = None;
     for (i, raw) in text.lines().enumerate() {
         let line_no = i + 1;
-        let toks = tokenize(raw).map_err(|e| {
-            Error::new(ErrorKind::Load, format!("{file}:{line_no}: {e}"))
-        })?;
+        let toks = tokenize(raw)
+            .map_err(|e| Error::new(ErrorKind::Load, format!("{file}:{line_no}: {e}")))?;
         if toks.is_empty() {
             continue;
         }
@@ -80,7 +81,10 @@ fn statements(text: &str, file: &str) -> Result<Vec<(usize, String, Vec<String>)
         out.push((line_no, verb, toks[1..].to_vec()));
     }
     if block.is_some() {
-        return Err(Error::new(ErrorKind::Load, format!("{file}: unterminated block")));
+        return Err(Error::new(
+            ErrorKind::Load,
+            format!("{file}: unterminated block"),
+        ));
     }
     Ok(out)
 }
@@ -199,7 +203,10 @@ pub(crate) fn parse_go_mod(text: &str, file: &str) -> Result<GoMod> {
         match verb.as_str() {
             "module" => {
                 let p = args.first().ok_or_else(|| {
-                    Error::new(ErrorKind::Load, format!("{file}:{line}: usage: module module/path"))
+                    Error::new(
+                        ErrorKind::Load,
+                        format!("{file}:{line}: usage: module module/path"),
+                    )
                 })?;
                 m.module = p.clone();
                 saw_module = true;
@@ -228,13 +235,16 @@ pub(crate) fn parse_go_mod(text: &str, file: &str) -> Result<GoMod> {
     if !saw_module {
         return Err(Error::new(
             ErrorKind::Load,
-            format!("{file}: no module declaration in go.mod; add `module example.com/name` at the top"),
+            format!(
+                "{file}: no module declaration in go.mod; add `module example.com/name` at the top"
+            ),
         ));
     }
     Ok(m)
 }
 
 /// Parses a go.work file's text.
+#[allow(dead_code)]
 pub(crate) fn parse_go_work(text: &str, file: &str) -> Result<GoWork> {
     let mut w = GoWork::default();
     for (line, verb, args) in statements(text, file)? {
@@ -259,7 +269,12 @@ pub(crate) fn parse_go_work(text: &str, file: &str) -> Result<GoWork> {
 pub(crate) fn lang_version(go_line: &str) -> String {
     let mut parts = go_line.split('.');
     let major = parts.next().unwrap_or("1");
-    let minor: String = parts.next().unwrap_or("0").chars().take_while(|c| c.is_ascii_digit()).collect();
+    let minor: String = parts
+        .next()
+        .unwrap_or("0")
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
     format!("go{major}.{minor}")
 }
 
@@ -269,7 +284,13 @@ pub(crate) fn go_minor(go_line: &str) -> Option<u32> {
     if parts.next()? != "1" {
         return None;
     }
-    parts.next()?.chars().take_while(|c| c.is_ascii_digit()).collect::<String>().parse().ok()
+    parts
+        .next()?
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect::<String>()
+        .parse()
+        .ok()
 }
 
 #[cfg(test)]
@@ -305,7 +326,13 @@ replace (
         assert_eq!(m.module, "example.com/App");
         assert_eq!(m.go.as_deref(), Some("1.22.3"));
         assert_eq!(m.toolchain.as_deref(), Some("go1.23.1"));
-        assert_eq!(m.godebug, vec![("panicnil".into(), "1".into()), ("default".into(), "go1.21".into())]);
+        assert_eq!(
+            m.godebug,
+            vec![
+                ("panicnil".into(), "1".into()),
+                ("default".into(), "go1.21".into())
+            ]
+        );
         assert_eq!(m.require.len(), 3);
         assert_eq!(m.require[1], ("example.com/q".into(), "v0.1.0".into()));
         assert_eq!(m.exclude, vec![("example.com/bad".into(), "v0.0.1".into())]);
@@ -317,7 +344,10 @@ replace (
     #[test]
     fn errors_name_the_line() {
         let err = parse_go_mod("module x\nfrobnicate y\n", "/p/go.mod").unwrap_err();
-        assert_eq!(err.to_string(), "/p/go.mod:2: unknown directive: frobnicate");
+        assert_eq!(
+            err.to_string(),
+            "/p/go.mod:2: unknown directive: frobnicate"
+        );
         let err = parse_go_mod("go 1.21\n", "/p/go.mod").unwrap_err();
         assert!(err.to_string().contains("no module declaration"));
     }
@@ -333,7 +363,11 @@ replace (
 
     #[test]
     fn go_work() {
-        let w = parse_go_work("go 1.22\nuse (\n\t./a\n\t./b\n)\nreplace x => ../y\n", "go.work").unwrap();
+        let w = parse_go_work(
+            "go 1.22\nuse (\n\t./a\n\t./b\n)\nreplace x => ../y\n",
+            "go.work",
+        )
+        .unwrap();
         assert_eq!(w.uses, vec!["./a", "./b"]);
         assert_eq!(w.replace.len(), 1);
     }

@@ -221,7 +221,8 @@ impl Build {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        self.tags.extend(tags.into_iter().map(|t| t.as_ref().to_string()));
+        self.tags
+            .extend(tags.into_iter().map(|t| t.as_ref().to_string()));
         self
     }
 
@@ -287,14 +288,24 @@ impl<'a> Session<'a> {
         Ok(Session {
             cfg,
             env: Env::new(cfg.env.clone()),
-            out: CargoOutput { metadata: cfg.cargo_metadata, warnings: cfg.warnings },
+            out: CargoOutput {
+                metadata: cfg.cargo_metadata,
+                warnings: cfg.warnings,
+            },
         })
     }
 
     fn out_dir(&self) -> Result<PathBuf> {
-        self.cfg.out_dir.clone().or_else(|| self.env.cargo_var("OUT_DIR").map(PathBuf::from)).ok_or_else(|| {
-            Error::new(ErrorKind::Config, "OUT_DIR is not set: outside a cargo build script, call Build::out_dir")
-        })
+        self.cfg
+            .out_dir
+            .clone()
+            .or_else(|| self.env.cargo_var("OUT_DIR").map(PathBuf::from))
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::Config,
+                    "OUT_DIR is not set: outside a cargo build script, call Build::out_dir",
+                )
+            })
     }
 
     fn manifest_dir(&self) -> PathBuf {
@@ -326,7 +337,11 @@ impl<'a> Session<'a> {
         // marks <target> with CACHEDIR.TAG. Sharing it across profiles and
         // triples is safe: action IDs include everything that differs.
         for dir in out_dir.ancestors().skip(1) {
-            if dir.join("CACHEDIR.TAG").is_file() && dir.join("debug").exists() | dir.join("release").exists() | dir.join(".rustc_info.json").exists() {
+            if dir.join("CACHEDIR.TAG").is_file()
+                && dir.join("debug").exists()
+                    | dir.join("release").exists()
+                    | dir.join(".rustc_info.json").exists()
+            {
                 return dir.join("go-link-build-cache");
             }
         }
@@ -344,22 +359,43 @@ impl<'a> Session<'a> {
         k.line("triple", self.triple());
         k.line("out", out_path.display());
         k.line("manifest", self.manifest_dir().display());
-        k.line("path", self.env.path().unwrap_or_default().to_string_lossy());
+        k.line(
+            "path",
+            self.env.path().unwrap_or_default().to_string_lossy(),
+        );
         k.finish().hex()
     }
 
     fn binary(&self, name: &str) -> Result<Artifact> {
         if name.is_empty() || name.contains(['/', '\\']) {
-            return Err(Error::new(ErrorKind::Config, format!("invalid binary name {name:?}: use a plain file name such as \"hello\"")));
+            return Err(Error::new(
+                ErrorKind::Config,
+                format!("invalid binary name {name:?}: use a plain file name such as \"hello\""),
+            ));
         }
         let out_dir = self.out_dir()?;
         let triple = self.triple();
         let gotarget = target::from_triple(&triple)?;
-        let exe = if gotarget.goos == "windows" { ".exe" } else if gotarget.goos == "wasip1" { ".wasm" } else { "" };
+        let exe = if gotarget.goos == "windows" {
+            ".exe"
+        } else if gotarget.goos == "wasip1" {
+            ".wasm"
+        } else {
+            ""
+        };
         let base = out_dir.join("go-link-build");
         let out_path = base.join("bin").join(format!("{name}{exe}"));
         let stamp_path = base.join(format!("{name}.stamp"));
-        let env_name: String = name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' }).collect();
+        let env_name: String = name
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_uppercase()
+                } else {
+                    '_'
+                }
+            })
+            .collect();
         let fingerprint = self.fingerprint(name, &out_path);
 
         // The no-op path: nothing changed since the last build.
@@ -368,17 +404,33 @@ impl<'a> Session<'a> {
             for d in &st.directives {
                 self.reprint(d);
             }
-            return Ok(Artifact { path: out_path, stats: Stats::default(), no_op: true });
+            return Ok(Artifact {
+                path: out_path,
+                stats: Stats::default(),
+                no_op: true,
+            });
         }
 
         let started = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos())
             .unwrap_or(0);
-        let mut st = Stamp { fingerprint, started, ..Stamp::default() };
+        let mut st = Stamp {
+            fingerprint,
+            started,
+            ..Stamp::default()
+        };
         let tc = toolchain::discover(self.cfg.goroot.as_deref(), &self.env)?;
         let cache = cache::Cache::open(&self.cache_root(&out_dir))?;
         let tool_id = tc.tool_id()?;
+        if debug_enabled() {
+            eprintln!(
+                "go-link-build: using {} at {} (found by {})",
+                tc.version,
+                tc.goroot.display(),
+                tc.found_by
+            );
+        }
         let ctx = self.context(&tc, &tool_id, &cache, &gotarget)?;
 
         // Load the main package and everything it imports.
@@ -411,12 +463,23 @@ impl<'a> Session<'a> {
 
         // Link-time settings: DefaultGODEBUG and build info, as cmd/go computes them.
         let table_path = tc.goroot.join("src/internal/godebugs/table.go");
-        let table_text = std::fs::read_to_string(&table_path).map_err(|e| Error::io("read", &table_path, e))?;
+        let table_text =
+            std::fs::read_to_string(&table_path).map_err(|e| Error::io("read", &table_path, e))?;
         let table = godebug::parse_table(&table_text)?;
         let mut directives = main_module.go_mod.godebug.clone();
         directives.extend(main_pkg.go_debug.iter().cloned());
-        let godebug_default = godebug::default_godebug(&table, main_module.go_mod.go.as_deref(), &directives, tc.minor)
-            .map_err(|e| e.context(format!("computing DefaultGODEBUG for {}", main_pkg.import_path)))?;
+        let godebug_default = godebug::default_godebug(
+            &table,
+            main_module.go_mod.go.as_deref(),
+            &directives,
+            tc.minor,
+        )
+        .map_err(|e| {
+            e.context(format!(
+                "computing DefaultGODEBUG for {}",
+                main_pkg.import_path
+            ))
+        })?;
         let settings = buildinfo::settings(&buildinfo::SettingsInput {
             buildmode: BuildMode::Exe.info_name().to_string(),
             ldflags: None,
@@ -444,7 +507,11 @@ impl<'a> Session<'a> {
         };
         let modinfo = buildinfo::modinfo_line(&info.to_text());
 
-        let jobs = sched::Jobs::new(self.cfg.jobs.or_else(|| self.env.cargo_var("NUM_JOBS").and_then(|n| n.parse().ok())));
+        let jobs = sched::Jobs::new(
+            self.cfg
+                .jobs
+                .or_else(|| self.env.cargo_var("NUM_JOBS").and_then(|n| n.parse().ok())),
+        );
         let pipeline = Pipeline {
             tc: &tc,
             tool_id: &tool_id,
@@ -462,11 +529,18 @@ impl<'a> Session<'a> {
             &graph,
             &built,
             main_idx,
-            &LinkOptions { godebug_default, modinfo, strip: self.cfg.strip, x: self.cfg.x.clone(), extld: None },
+            &LinkOptions {
+                godebug_default,
+                modinfo,
+                strip: self.cfg.strip,
+                x: self.cfg.x.clone(),
+                extld: None,
+            },
         )?;
         stats.linked = ran;
         let bin_dir = base.join("bin");
-        std::fs::create_dir_all(&bin_dir).map_err(|e| Error::io("create directory", &bin_dir, e))?;
+        std::fs::create_dir_all(&bin_dir)
+            .map_err(|e| Error::io("create directory", &bin_dir, e))?;
         cache::copy_atomic(&linked, &out_path)?;
 
         // Tell cargo what to watch: every input outside GOROOT, GOROOT's
@@ -474,7 +548,15 @@ impl<'a> Session<'a> {
         let mut directives: Vec<String> = Vec::new();
         let mut inputs: Vec<PathBuf> = Vec::new();
         for pkg in graph.packages.iter().filter(|p| !p.standard) {
-            let lists = [&pkg.go_files, &pkg.cgo_files, &pkg.ignored_go_files, &pkg.s_files, &pkg.h_files, &pkg.c_files, &pkg.syso_files];
+            let lists = [
+                &pkg.go_files,
+                &pkg.cgo_files,
+                &pkg.ignored_go_files,
+                &pkg.s_files,
+                &pkg.h_files,
+                &pkg.c_files,
+                &pkg.syso_files,
+            ];
             for f in lists.into_iter().flatten() {
                 inputs.push(pkg.dir.join(f));
             }
@@ -502,7 +584,11 @@ impl<'a> Session<'a> {
         }
         directives.push(format!("rerun-if-changed={}", tc.version_file().display()));
         st.add_file(&tc.version_file());
-        for tool in [toolchain::Tool::Compile, toolchain::Tool::Asm, toolchain::Tool::Link] {
+        for tool in [
+            toolchain::Tool::Compile,
+            toolchain::Tool::Asm,
+            toolchain::Tool::Link,
+        ] {
             st.add_file(&tc.tool(tool));
         }
         st.add_file(&table_path);
@@ -510,7 +596,10 @@ impl<'a> Session<'a> {
             directives.push(format!("rerun-if-env-changed={var}"));
             st.env.push((var, value));
         }
-        directives.push(format!("rustc-env=GO_LINK_BUILD_BIN_{env_name}={}", out_path.display()));
+        directives.push(format!(
+            "rustc-env=GO_LINK_BUILD_BIN_{env_name}={}",
+            out_path.display()
+        ));
         for d in &directives {
             self.reprint(d);
         }
@@ -518,9 +607,16 @@ impl<'a> Session<'a> {
         st.set_output(&out_path);
         st.write(&stamp_path)?;
         if debug_enabled() {
-            eprintln!("go-link-build: {name}: {} packages cached, {} compiled, linked: {}", stats.cached, stats.compiled, stats.linked);
+            eprintln!(
+                "go-link-build: {name}: {} packages cached, {} compiled, linked: {}",
+                stats.cached, stats.compiled, stats.linked
+            );
         }
-        Ok(Artifact { path: out_path, stats, no_op: false })
+        Ok(Artifact {
+            path: out_path,
+            stats,
+            no_op: false,
+        })
     }
 
     fn reprint(&self, directive: &str) {
@@ -537,12 +633,23 @@ impl<'a> Session<'a> {
 
     /// The build context for a target: user settings, then what the
     /// toolchain says (arch level default, enabled experiments).
-    fn context(&self, tc: &toolchain::Toolchain, tool_id: &str, cache: &cache::Cache, t: &target::GoTarget) -> Result<BuildContext> {
+    fn context(
+        &self,
+        tc: &toolchain::Toolchain,
+        tool_id: &str,
+        cache: &cache::Cache,
+        t: &target::GoTarget,
+    ) -> Result<BuildContext> {
         let level_var = context::arch_level_var(&t.goarch);
         // An explicit GO$ARCH wins over what the Rust target implies.
-        let level = level_var.and_then(|v| self.env.var(v).map(|val| (v.to_string(), val))).or_else(|| t.arch_level.clone());
+        let level = level_var
+            .and_then(|v| self.env.var(v).map(|val| (v.to_string(), val)))
+            .or_else(|| t.arch_level.clone());
         let goexperiment = self.env.var("GOEXPERIMENT");
-        let mut probe_env: Vec<(String, String)> = vec![("GOOS".into(), t.goos.clone()), ("GOARCH".into(), t.goarch.clone())];
+        let mut probe_env: Vec<(String, String)> = vec![
+            ("GOOS".into(), t.goos.clone()),
+            ("GOARCH".into(), t.goarch.clone()),
+        ];
         if let Some(l) = &level {
             probe_env.push(l.clone());
         }
@@ -566,7 +673,12 @@ impl<'a> Session<'a> {
 
 /// Asks the compiler what it makes of a target environment by compiling an
 /// empty package and reading the object header. Cached by tool and env.
-fn probe_target(tc: &toolchain::Toolchain, tool_id: &str, cache: &cache::Cache, env: &[(String, String)]) -> Result<toolchain::TargetProbe> {
+fn probe_target(
+    tc: &toolchain::Toolchain,
+    tool_id: &str,
+    cache: &cache::Cache,
+    env: &[(String, String)],
+) -> Result<toolchain::TargetProbe> {
     let mut k = cache::KeyBuilder::new("probe");
     k.line("tool", tool_id);
     for (a, b) in env {
@@ -584,23 +696,42 @@ fn probe_target(tc: &toolchain::Toolchain, tool_id: &str, cache: &cache::Cache, 
     let o = tmp.path();
     let src = o.join("probe.go");
     std::fs::write(&src, "package probe\n").map_err(|e| Error::io("write", &src, e))?;
-    std::fs::write(o.join("importcfg"), "").map_err(|e| Error::io("write", &o.join("importcfg"), e))?;
+    std::fs::write(o.join("importcfg"), "")
+        .map_err(|e| Error::io("write", &o.join("importcfg"), e))?;
     let mut inv = exec::Invocation::new(tc.tool(toolchain::Tool::Compile), o);
     for (a, b) in env {
         inv.env(a, b);
     }
     inv.env("GOROOT", &tc.goroot);
-    inv.arg("-p").arg("probe").arg("-importcfg").arg(o.join("importcfg")).arg("-pack").arg("-o").arg(o.join("probe.a")).arg(&src);
+    inv.arg("-p")
+        .arg("probe")
+        .arg("-importcfg")
+        .arg(o.join("importcfg"))
+        .arg("-pack")
+        .arg("-o")
+        .arg(o.join("probe.a"))
+        .arg(&src);
     inv.run(&format!("# probing the target ({})", env.iter().map(|(a, b)| format!("{a}={b}")).collect::<Vec<_>>().join(" ")))
         .map_err(|e| Error::new(ErrorKind::Toolchain, format!("the Go compiler rejects this target environment:\n{e}\nCheck GOOS/GOARCH, the GO$GOARCH level and GOEXPERIMENT.")))?;
     let archive = o.join("probe.a");
     let data = std::fs::read(&archive).map_err(|e| Error::io("read", &archive, e))?;
-    let header = toolchain::header_of_archive(&data).ok_or_else(|| Error::new(ErrorKind::Toolchain, "the compiler wrote an archive without an object header"))?;
-    let probe = toolchain::parse_object_header(&header).ok_or_else(|| Error::new(ErrorKind::Toolchain, format!("unrecognised object header {header:?}")))?;
+    let header = toolchain::header_of_archive(&data).ok_or_else(|| {
+        Error::new(
+            ErrorKind::Toolchain,
+            "the compiler wrote an archive without an object header",
+        )
+    })?;
+    let probe = toolchain::parse_object_header(&header).ok_or_else(|| {
+        Error::new(
+            ErrorKind::Toolchain,
+            format!("unrecognised object header {header:?}"),
+        )
+    })?;
     for f in ["probe.go", "importcfg", "probe.a"] {
         let _ = std::fs::remove_file(o.join(f));
     }
-    std::fs::write(o.join("header"), &header).map_err(|e| Error::io("write", &o.join("header"), e))?;
+    std::fs::write(o.join("header"), &header)
+        .map_err(|e| Error::io("write", &o.join("header"), e))?;
     cache.commit(&id, tmp)?;
     Ok(probe)
 }

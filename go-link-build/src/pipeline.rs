@@ -59,7 +59,11 @@ impl Pipeline<'_> {
     /// The `-p` value: `main` for a main package (unless it is a c-archive's
     /// library package), the import path otherwise.
     fn p_flag<'p>(&self, pkg: &'p Package) -> &'p str {
-        if pkg.name == "main" { "main" } else { &pkg.import_path }
+        if pkg.name == "main" {
+            "main"
+        } else {
+            &pkg.import_path
+        }
     }
 
     fn lang(&self, pkg: &Package) -> Option<String> {
@@ -110,7 +114,10 @@ impl Pipeline<'_> {
         k.line("std", pkg.standard);
         k.line("lang", format!("{:?}", self.lang(pkg)));
         k.line("mode", format!("{:?}", self.mode));
-        k.line("shared", self.mode.shared_codegen(&self.ctx.goos, &self.ctx.goarch));
+        k.line(
+            "shared",
+            self.mode.shared_codegen(&self.ctx.goos, &self.ctx.goarch),
+        );
         // The directory reaches the output only when it is not trimmed.
         if self.trimpath {
             k.line("trim", self.trim_target(pkg));
@@ -123,11 +130,18 @@ impl Pipeline<'_> {
         for (path, id) in dep_ids {
             k.line("dep", format!("{path} {}", id.hex()));
         }
-        let kinds: [(&str, &Vec<String>); 4] =
-            [("go", &pkg.go_files), ("s", &pkg.s_files), ("h", &pkg.h_files), ("syso", &pkg.syso_files)];
+        let kinds: [(&str, &Vec<String>); 4] = [
+            ("go", &pkg.go_files),
+            ("s", &pkg.s_files),
+            ("h", &pkg.h_files),
+            ("syso", &pkg.syso_files),
+        ];
         for (kind, files) in kinds {
             for f in files {
-                k.line(kind, format!("{f} {}", self.file_identity(pkg, &pkg.dir.join(f))?));
+                k.line(
+                    kind,
+                    format!("{f} {}", self.file_identity(pkg, &pkg.dir.join(f))?),
+                );
             }
         }
         if let Some(embed) = &pkg.embed {
@@ -135,7 +149,10 @@ impl Pipeline<'_> {
                 k.line("embed-pattern", format!("{pattern} {}", files.join(",")));
             }
             for (rel, abs) in &embed.files {
-                k.line("embed-file", format!("{rel} {}", self.file_identity(pkg, abs)?));
+                k.line(
+                    "embed-file",
+                    format!("{rel} {}", self.file_identity(pkg, abs)?),
+                );
             }
         }
         Ok(k.finish())
@@ -146,22 +163,33 @@ impl Pipeline<'_> {
         let n = graph.packages.len();
         let mut ids: Vec<ActionId> = Vec::with_capacity(n);
         for pkg in &graph.packages {
-            let dep_ids: Vec<(String, ActionId)> =
-                pkg.deps.iter().map(|&d| (graph.packages[d].import_path.clone(), ids[d])).collect();
+            let dep_ids: Vec<(String, ActionId)> = pkg
+                .deps
+                .iter()
+                .map(|&d| (graph.packages[d].import_path.clone(), ids[d]))
+                .collect();
             ids.push(self.package_id(pkg, &dep_ids)?);
         }
         let mut built: Vec<Option<Built>> = vec![None; n];
         let mut todo: Vec<usize> = Vec::new();
         for i in 0..n {
             match self.cache.lookup(&ids[i]) {
-                Some(dir) => built[i] = Some(Built { id: ids[i], archive: dir.join("_pkg_.a") }),
+                Some(dir) => {
+                    built[i] = Some(Built {
+                        id: ids[i],
+                        archive: dir.join("_pkg_.a"),
+                    })
+                }
                 None => todo.push(i),
             }
         }
         stats.cached = n - todo.len();
         stats.compiled = todo.len();
         if todo.is_empty() {
-            return Ok(built.into_iter().map(|b| b.expect("every package is cached")).collect());
+            return Ok(built
+                .into_iter()
+                .map(|b| b.expect("every package is cached"))
+                .collect());
         }
         // Renumber the packages that must run into a dense sub-graph.
         let mut pos = vec![usize::MAX; n];
@@ -170,9 +198,19 @@ impl Pipeline<'_> {
         }
         let deps: Vec<Vec<usize>> = todo
             .iter()
-            .map(|&i| graph.packages[i].deps.iter().filter(|&&d| pos[d] != usize::MAX).map(|&d| pos[d]).collect())
+            .map(|&i| {
+                graph.packages[i]
+                    .deps
+                    .iter()
+                    .filter(|&&d| pos[d] != usize::MAX)
+                    .map(|&d| pos[d])
+                    .collect()
+            })
             .collect();
-        let weight: Vec<u64> = todo.iter().map(|&i| graph.packages[i].go_files.len() as u64 + 1).collect();
+        let weight: Vec<u64> = todo
+            .iter()
+            .map(|&i| graph.packages[i].go_files.len() as u64 + 1)
+            .collect();
         let cached = &built;
         let results = sched::run(self.jobs, &deps, &weight, |j| {
             let i = todo[j];
@@ -184,7 +222,11 @@ impl Pipeline<'_> {
                 .map(|&d| {
                     let archive = match &cached[d] {
                         Some(b) => b.archive.clone(),
-                        None => self.cache.lookup(&ids[d]).map(|e| e.join("_pkg_.a")).unwrap_or_default(),
+                        None => self
+                            .cache
+                            .lookup(&ids[d])
+                            .map(|e| e.join("_pkg_.a"))
+                            .unwrap_or_default(),
                     };
                     (graph.packages[d].import_path.clone(), archive)
                 })
@@ -202,11 +244,19 @@ impl Pipeline<'_> {
         if !errors.is_empty() {
             return Err(Error::new(ErrorKind::Tool, errors.join("\n")));
         }
-        Ok(built.into_iter().map(|b| b.expect("every package was built")).collect())
+        Ok(built
+            .into_iter()
+            .map(|b| b.expect("every package was built"))
+            .collect())
     }
 
     /// Runs one package's build action in a temp dir and moves it into the cache.
-    fn build_package(&self, pkg: &Package, id: &ActionId, dep_archives: &[(String, PathBuf)]) -> Result<Built> {
+    fn build_package(
+        &self,
+        pkg: &Package,
+        id: &ActionId,
+        dep_archives: &[(String, PathBuf)],
+    ) -> Result<Built> {
         let tmp = self.cache.temp_dir()?;
         let o = tmp.path();
         let header = format!("# {}", pkg.import_path);
@@ -214,13 +264,21 @@ impl Pipeline<'_> {
             let p = o.join(name);
             std::fs::write(&p, data).map_err(|e| Error::io("write", &p, e))
         };
-        write("importcfg", importcfg(&pkg.import_map, dep_archives).as_bytes())?;
+        write(
+            "importcfg",
+            importcfg(&pkg.import_map, dep_archives).as_bytes(),
+        )?;
         if let Some(embed) = &pkg.embed {
             write("embedcfg", embed.to_json().as_bytes())?;
         }
         let mut trimpath = String::new();
         if self.trimpath {
-            let _ = write!(trimpath, "{}=>{};", pkg.dir.display(), self.trim_target(pkg));
+            let _ = write!(
+                trimpath,
+                "{}=>{};",
+                pkg.dir.display(),
+                self.trim_target(pkg)
+            );
         }
         let _ = write!(trimpath, "{}=>", o.display());
         let shared = self.mode.shared_codegen(&self.ctx.goos, &self.ctx.goarch);
@@ -287,7 +345,10 @@ impl Pipeline<'_> {
             }
         }
         let dir = self.cache.commit(id, tmp)?;
-        Ok(Built { id: *id, archive: dir.join("_pkg_.a") })
+        Ok(Built {
+            id: *id,
+            archive: dir.join("_pkg_.a"),
+        })
     }
 
     fn forward(&self, output: String) {
@@ -298,7 +359,13 @@ impl Pipeline<'_> {
 
     /// Links the main package (graph root `main_idx`) with every package of
     /// the graph. Returns the cached output file and whether link ran.
-    pub(crate) fn link(&self, graph: &Graph, built: &[Built], main_idx: usize, link: &LinkOptions) -> Result<(PathBuf, bool)> {
+    pub(crate) fn link(
+        &self,
+        graph: &Graph,
+        built: &[Built],
+        main_idx: usize,
+        link: &LinkOptions,
+    ) -> Result<(PathBuf, bool)> {
         let mut k = KeyBuilder::new("link");
         k.line("tool", self.tool_id);
         for (key, value) in self.ctx.tool_env() {
@@ -325,10 +392,20 @@ impl Pipeline<'_> {
         let o = tmp.path();
         let mut cfg = String::new();
         let main = &graph.packages[main_idx];
-        let _ = writeln!(cfg, "packagefile {}={}", main.import_path, built[main_idx].archive.display());
+        let _ = writeln!(
+            cfg,
+            "packagefile {}={}",
+            main.import_path,
+            built[main_idx].archive.display()
+        );
         for (i, (pkg, b)) in graph.packages.iter().zip(built).enumerate() {
             if i != main_idx {
-                let _ = writeln!(cfg, "packagefile {}={}", pkg.import_path, b.archive.display());
+                let _ = writeln!(
+                    cfg,
+                    "packagefile {}={}",
+                    pkg.import_path,
+                    b.archive.display()
+                );
             }
         }
         let _ = writeln!(cfg, "{}", link.modinfo);
@@ -369,7 +446,10 @@ pub(crate) struct LinkOptions {
 
 /// A compile importcfg: `importmap` lines, then one `packagefile` per direct
 /// dependency, sorted so the file is deterministic.
-pub(crate) fn importcfg(import_map: &BTreeMap<String, String>, deps: &[(String, PathBuf)]) -> String {
+pub(crate) fn importcfg(
+    import_map: &BTreeMap<String, String>,
+    deps: &[(String, PathBuf)],
+) -> String {
     let mut s = String::from("# import config\n");
     for (src, dst) in import_map {
         let _ = writeln!(s, "importmap {src}={dst}");
@@ -389,9 +469,15 @@ mod tests {
     #[test]
     fn importcfg_is_sorted() {
         let mut map = BTreeMap::new();
-        map.insert("golang.org/x/net/idna".to_string(), "vendor/golang.org/x/net/idna".to_string());
+        map.insert(
+            "golang.org/x/net/idna".to_string(),
+            "vendor/golang.org/x/net/idna".to_string(),
+        );
         let deps = vec![
-            ("vendor/golang.org/x/net/idna".to_string(), PathBuf::from("/c/2/_pkg_.a")),
+            (
+                "vendor/golang.org/x/net/idna".to_string(),
+                PathBuf::from("/c/2/_pkg_.a"),
+            ),
             ("errors".to_string(), PathBuf::from("/c/1/_pkg_.a")),
         ];
         assert_eq!(

@@ -23,7 +23,9 @@ pub(crate) struct Jobs {
 
 impl Jobs {
     pub(crate) fn new(num_jobs: Option<usize>) -> Jobs {
-        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1);
         // SAFETY: `from_env` takes ownership of the file descriptors named in
         // CARGO_MAKEFLAGS/MAKEFLAGS. Cargo passes them to build scripts for
         // exactly this purpose, and nothing else in a build script uses them.
@@ -39,7 +41,10 @@ impl Jobs {
     /// Sequential, for tests.
     #[allow(dead_code)]
     pub(crate) fn serial() -> Jobs {
-        Jobs { threads: 1, client: None }
+        Jobs {
+            threads: 1,
+            client: None,
+        }
     }
 }
 
@@ -79,9 +84,9 @@ pub(crate) fn run<T: Send>(
         results: (0..n).map(|_| None).collect(),
         finished: 0,
     };
-    for i in 0..n {
+    for (i, &p) in prio.iter().enumerate() {
         if state.waiting_on[i] == 0 {
-            state.ready.push((prio[i], i));
+            state.ready.push((p, i));
         }
     }
     let state = Mutex::new(state);
@@ -123,7 +128,10 @@ pub(crate) fn run<T: Send>(
                                 st.ready.push((prio[d], d));
                             }
                         } else if st.results[d].is_none() {
-                            st.results[d] = Some(Err(Error::new(ErrorKind::Tool, "skipped: a dependency failed")));
+                            st.results[d] = Some(Err(Error::new(
+                                ErrorKind::Tool,
+                                "skipped: a dependency failed",
+                            )));
                             st.finished += 1;
                             stack.push(d);
                         }
@@ -152,7 +160,10 @@ mod tests {
         // 0 <- 1 <- 3, 0 <- 2; node 2 fails; 4 depends on 2.
         let deps = vec![vec![], vec![0], vec![0], vec![1], vec![2]];
         let order = Mutex::new(Vec::new());
-        let jobs = Jobs { threads: 3, client: None };
+        let jobs = Jobs {
+            threads: 3,
+            client: None,
+        };
         let res = run(&jobs, &deps, &[1, 1, 1, 1, 1], |i| {
             order.lock().unwrap().push(i);
             if i == 2 {
@@ -164,7 +175,10 @@ mod tests {
         let order = order.into_inner().unwrap();
         assert_eq!(order[0], 0);
         assert!(order.iter().position(|&x| x == 1) < order.iter().position(|&x| x == 3));
-        assert!(!order.contains(&4), "a dependent of a failed node never runs");
+        assert!(
+            !order.contains(&4),
+            "a dependent of a failed node never runs"
+        );
         assert!(res[2].is_err() && res[4].is_err());
         assert_eq!(res[3].as_ref().ok(), Some(&3));
     }
@@ -174,7 +188,10 @@ mod tests {
         let deps = vec![vec![]; 8];
         let running = AtomicUsize::new(0);
         let peak = AtomicUsize::new(0);
-        let jobs = Jobs { threads: 4, client: None };
+        let jobs = Jobs {
+            threads: 4,
+            client: None,
+        };
         run(&jobs, &deps, &[1; 8], |_| {
             let now = running.fetch_add(1, Ordering::SeqCst) + 1;
             peak.fetch_max(now, Ordering::SeqCst);

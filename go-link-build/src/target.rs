@@ -30,7 +30,14 @@ pub(crate) fn from_triple(triple: &str) -> Result<GoTarget> {
         "x86_64" => "amd64",
         "i386" | "i586" | "i686" => "386",
         "aarch64" | "arm64" => "arm64",
-        a if a.starts_with("armv7") || a.starts_with("thumbv7") || a == "arm" || a.starts_with("armv6") || a.starts_with("armv5") => "arm",
+        a if a.starts_with("armv7")
+            || a.starts_with("thumbv7")
+            || a == "arm"
+            || a.starts_with("armv6")
+            || a.starts_with("armv5") =>
+        {
+            "arm"
+        }
         "riscv64gc" | "riscv64" => "riscv64",
         "powerpc64le" => "ppc64le",
         "powerpc64" => "ppc64",
@@ -41,7 +48,11 @@ pub(crate) fn from_triple(triple: &str) -> Result<GoTarget> {
         "mips64" => "mips64",
         "mips64el" => "mips64le",
         "wasm32" => "wasm",
-        other => return Err(unsupported(&format!("Go has no port for the architecture `{other}`"))),
+        other => {
+            return Err(unsupported(&format!(
+                "Go has no port for the architecture `{other}`"
+            )))
+        }
     };
     let has = |s: &str| parts.iter().skip(1).any(|p| p.starts_with(s));
     let goos = if has("android") {
@@ -76,12 +87,18 @@ pub(crate) fn from_triple(triple: &str) -> Result<GoTarget> {
         return Err(unsupported("Go has no port for its operating system"));
     };
     let arch_level = match goarch {
-        "arm" if arch.starts_with("armv5") || arch == "arm" && triple.ends_with("eabi") => Some(("GOARM".into(), "5".into())),
+        "arm" if arch.starts_with("armv5") || arch == "arm" && triple.ends_with("eabi") => {
+            Some(("GOARM".into(), "5".into()))
+        }
         "arm" if arch.starts_with("armv6") || arch == "arm" => Some(("GOARM".into(), "6".into())),
         "arm" => Some(("GOARM".into(), "7".into())),
         _ => None,
     };
-    Ok(GoTarget { goos: goos.into(), goarch: goarch.into(), arch_level })
+    Ok(GoTarget {
+        goos: goos.into(),
+        goarch: goarch.into(),
+        arch_level,
+    })
 }
 
 /// The Rust triple of the machine this code runs on, for builds outside cargo.
@@ -119,10 +136,22 @@ mod tests {
             ("powerpc64le-unknown-linux-gnu", "linux", "ppc64le"),
         ] {
             let t = from_triple(triple).unwrap();
-            assert_eq!((t.goos.as_str(), t.goarch.as_str()), (goos, goarch), "{triple}");
+            assert_eq!(
+                (t.goos.as_str(), t.goarch.as_str()),
+                (goos, goarch),
+                "{triple}"
+            );
         }
-        assert_eq!(from_triple("armv7-unknown-linux-gnueabihf").unwrap().arch_level, Some(("GOARM".into(), "7".into())));
-        assert!(from_triple("wasm32-unknown-unknown").unwrap_err().to_string().contains("wasip1"));
+        assert_eq!(
+            from_triple("armv7-unknown-linux-gnueabihf")
+                .unwrap()
+                .arch_level,
+            Some(("GOARM".into(), "7".into()))
+        );
+        assert!(from_triple("wasm32-unknown-unknown")
+            .unwrap_err()
+            .to_string()
+            .contains("wasip1"));
         assert!(from_triple("sparc64-unknown-linux-gnu").is_err());
     }
 }

@@ -28,7 +28,6 @@ pub(crate) struct Toolchain {
     /// The first line of `$GOROOT/VERSION`, e.g. `go1.26.8`: what compile's
     /// `-goversion` must equal.
     pub version: String,
-    pub semver: semver::Version,
     /// 26 for go1.26.8.
     pub minor: u32,
     /// `$GOROOT/pkg/tool/<hostos>_<hostarch>`.
@@ -58,7 +57,8 @@ impl Tool {
 impl Toolchain {
     /// The path of a tool binary.
     pub(crate) fn tool(&self, tool: Tool) -> PathBuf {
-        self.tool_dir.join(format!("{}{}", tool.name(), std::env::consts::EXE_SUFFIX))
+        self.tool_dir
+            .join(format!("{}{}", tool.name(), std::env::consts::EXE_SUFFIX))
     }
 
     /// `$GOROOT/VERSION`, which cargo is told to watch.
@@ -87,7 +87,12 @@ impl Toolchain {
         for tool in [Tool::Compile, Tool::Asm, Tool::Link] {
             let path = self.tool(tool);
             let meta = std::fs::metadata(&path).map_err(|e| Error::io("stat", &path, e))?;
-            id.push_str(&format!(" {}:{}:{}", tool.name(), meta.len(), mtime_nanos(&meta)));
+            id.push_str(&format!(
+                " {}:{}:{}",
+                tool.name(),
+                meta.len(),
+                mtime_nanos(&meta)
+            ));
         }
         Ok(id)
     }
@@ -105,7 +110,8 @@ pub(crate) fn mtime_nanos(meta: &std::fs::Metadata) -> u128 {
 pub(crate) fn discover(explicit: Option<&Path>, env: &Env) -> Result<Toolchain> {
     let mut tried: Vec<String> = Vec::new();
     if let Some(dir) = explicit {
-        return validate(dir, "Build::goroot").map_err(|e| e.context("the GOROOT given to Build::goroot is not usable"));
+        return validate(dir, "Build::goroot")
+            .map_err(|e| e.context("the GOROOT given to Build::goroot is not usable"));
     }
     for var in ["GO_LINK_BUILD_GOROOT", "GOROOT"] {
         if let Some(dir) = env.var(var) {
@@ -119,7 +125,12 @@ pub(crate) fn discover(explicit: Option<&Path>, env: &Env) -> Result<Toolchain> 
         Some(go) => Some(PathBuf::from(go)),
         None => {
             let path = env.path().unwrap_or_default();
-            which::which_in("go", Some(path), std::env::current_dir().unwrap_or_default()).ok()
+            which::which_in(
+                "go",
+                Some(path),
+                std::env::current_dir().unwrap_or_default(),
+            )
+            .ok()
         }
     };
     match &go {
@@ -139,7 +150,9 @@ pub(crate) fn discover(explicit: Option<&Path>, env: &Env) -> Result<Toolchain> 
                     if !dir.is_empty() {
                         match validate(Path::new(&dir), &format!("`{} env GOROOT`", go.display())) {
                             Ok(tc) => return Ok(tc),
-                            Err(e) => tried.push(format!("`{} env GOROOT` = {dir}: {e}", go.display())),
+                            Err(e) => {
+                                tried.push(format!("`{} env GOROOT` = {dir}: {e}", go.display()))
+                            }
                         }
                     }
                 }
@@ -180,7 +193,10 @@ pub(crate) fn validate(dir: &Path, found_by: &str) -> Result<Toolchain> {
     let tool_root = dir.join("pkg").join("tool");
     let host = host_tool_dir_name();
     let tool_dir = tool_root.join(&host);
-    if !tool_dir.join(format!("compile{}", std::env::consts::EXE_SUFFIX)).is_file() {
+    if !tool_dir
+        .join(format!("compile{}", std::env::consts::EXE_SUFFIX))
+        .is_file()
+    {
         return Err(toolchain_err(format!(
             "{} has no compiler at {}; is this a GOROOT for this machine ({host})?",
             dir.display(),
@@ -189,11 +205,17 @@ pub(crate) fn validate(dir: &Path, found_by: &str) -> Result<Toolchain> {
     }
     let version_path = dir.join("VERSION");
     let text = std::fs::read_to_string(&version_path).map_err(|e| {
-        toolchain_err(format!("cannot read {}: {e}; a Go release GOROOT has a VERSION file", version_path.display()))
+        toolchain_err(format!(
+            "cannot read {}: {e}; a Go release GOROOT has a VERSION file",
+            version_path.display()
+        ))
     })?;
     let version = text.lines().next().unwrap_or("").trim().to_string();
     let semver = parse_go_version(&version).ok_or_else(|| {
-        toolchain_err(format!("{} says {version:?}, which is not a Go release version", version_path.display()))
+        toolchain_err(format!(
+            "{} says {version:?}, which is not a Go release version",
+            version_path.display()
+        ))
     })?;
     if semver.major != 1 || (semver.minor as u32) < MIN_MINOR {
         return Err(toolchain_err(format!(
@@ -205,7 +227,6 @@ pub(crate) fn validate(dir: &Path, found_by: &str) -> Result<Toolchain> {
         goroot: dir.to_path_buf(),
         minor: semver.minor as u32,
         version,
-        semver,
         tool_dir,
         found_by: found_by.to_string(),
     })
@@ -214,7 +235,9 @@ pub(crate) fn validate(dir: &Path, found_by: &str) -> Result<Toolchain> {
 /// `go1.26.8` → 1.26.8, `go1.21` → 1.21.0, `go1.22rc1` → 1.22.0-rc1.
 pub(crate) fn parse_go_version(v: &str) -> Option<semver::Version> {
     let rest = v.strip_prefix("go")?;
-    let split = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
+    let split = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(rest.len());
     let (nums, pre) = rest.split_at(split);
     let mut it = nums.split('.');
     let major = it.next()?.parse().ok()?;
@@ -271,10 +294,17 @@ pub(crate) fn parse_object_header(line: &str) -> Option<TargetProbe> {
     let _goos = words.next()?;
     let _goarch = words.next()?;
     let _version = words.next()?;
-    let mut probe = TargetProbe { arch_level: None, experiments: Vec::new() };
+    let mut probe = TargetProbe {
+        arch_level: None,
+        experiments: Vec::new(),
+    };
     for w in words {
         if let Some(x) = w.strip_prefix("X:") {
-            probe.experiments = x.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect();
+            probe.experiments = x
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect();
         } else if let Some((k, v)) = w.split_once('=') {
             probe.arch_level = Some((k.to_string(), v.to_string()));
         }
@@ -295,8 +325,14 @@ mod tests {
 
     #[test]
     fn versions() {
-        assert_eq!(parse_go_version("go1.26.8"), Some(semver::Version::new(1, 26, 8)));
-        assert_eq!(parse_go_version("go1.21"), Some(semver::Version::new(1, 21, 0)));
+        assert_eq!(
+            parse_go_version("go1.26.8"),
+            Some(semver::Version::new(1, 26, 8))
+        );
+        assert_eq!(
+            parse_go_version("go1.21"),
+            Some(semver::Version::new(1, 21, 0))
+        );
         assert_eq!(parse_go_version("go1.22rc1").unwrap().pre.as_str(), "rc1");
         assert_eq!(parse_go_version("devel +abc"), None);
     }
@@ -308,7 +344,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(p.arch_level, Some(("GOAMD64".into(), "v1".into())));
-        assert_eq!(p.experiments, vec!["regabiwrappers", "regabiargs", "dwarf5"]);
+        assert_eq!(
+            p.experiments,
+            vec!["regabiwrappers", "regabiargs", "dwarf5"]
+        );
         let p = parse_object_header("go object wasip1 wasm go1.26.8 X:dwarf5").unwrap();
         assert_eq!(p.arch_level, None);
         assert!(parse_object_header("not an object").is_none());

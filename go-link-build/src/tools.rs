@@ -17,6 +17,7 @@ pub(crate) enum BuildMode {
     /// A standalone program.
     Exe,
     /// A C archive (`-buildmode=c-archive`).
+    #[allow(dead_code)] // The cgo pipeline (C archives) builds on this.
     CArchive,
 }
 
@@ -45,7 +46,8 @@ impl BuildMode {
         match self {
             BuildMode::CArchive => match goos {
                 "darwin" | "ios" => goarch == "arm64",
-                "dragonfly" | "freebsd" | "illumos" | "linux" | "netbsd" | "openbsd" | "solaris" => true,
+                "dragonfly" | "freebsd" | "illumos" | "linux" | "netbsd" | "openbsd"
+                | "solaris" => true,
                 _ => false,
             },
             // Default-PIE targets (`platform.DefaultPIE`) compile with -shared, except windows.
@@ -56,13 +58,31 @@ impl BuildMode {
 
 /// Std packages whose function declarations may lack bodies, which are
 /// therefore never compiled with `-complete` (unchanged 1.21–1.27).
-const NEVER_COMPLETE: &[&str] =
-    &["bytes", "internal/poll", "net", "os", "runtime/metrics", "runtime/pprof", "runtime/trace", "sync", "syscall", "time"];
+const NEVER_COMPLETE: &[&str] = &[
+    "bytes",
+    "internal/poll",
+    "net",
+    "os",
+    "runtime/metrics",
+    "runtime/pprof",
+    "runtime/trace",
+    "sync",
+    "syscall",
+    "time",
+];
 
 /// Go 1.21's list of packages compiled with `-+` (compiling the runtime).
 const RUNTIME_121: &[&str] = &[
-    "internal/abi", "internal/bytealg", "internal/coverage/rtcov", "internal/cpu", "internal/goarch",
-    "internal/goos", "runtime", "runtime/internal/atomic", "runtime/internal/math", "runtime/internal/sys",
+    "internal/abi",
+    "internal/bytealg",
+    "internal/coverage/rtcov",
+    "internal/cpu",
+    "internal/goarch",
+    "internal/goos",
+    "runtime",
+    "runtime/internal/atomic",
+    "runtime/internal/math",
+    "runtime/internal/sys",
     "runtime/internal/syscall",
 ];
 
@@ -89,10 +109,20 @@ pub(crate) struct CompileRequest<'a> {
 
 /// The environment every Go tool runs with: the build context, GOROOT, and
 /// the pass-through OS variables.
-pub(crate) fn tool_env(tc: &Toolchain, ctx: &BuildContext, goroot: Option<&Path>) -> Vec<(OsString, OsString)> {
-    let mut env: Vec<(OsString, OsString)> =
-        ctx.tool_env().into_iter().map(|(k, v)| (k.into(), v.into())).collect();
-    env.push(("GOROOT".into(), goroot.map(|p| p.as_os_str().to_owned()).unwrap_or_default()));
+pub(crate) fn tool_env(
+    tc: &Toolchain,
+    ctx: &BuildContext,
+    goroot: Option<&Path>,
+) -> Vec<(OsString, OsString)> {
+    let mut env: Vec<(OsString, OsString)> = ctx
+        .tool_env()
+        .into_iter()
+        .map(|(k, v)| (k.into(), v.into()))
+        .collect();
+    env.push((
+        "GOROOT".into(),
+        goroot.map(|p| p.as_os_str().to_owned()).unwrap_or_default(),
+    ));
     let _ = tc;
     for k in crate::env::PASSTHROUGH {
         if let Some(v) = crate::env::passthrough(k) {
@@ -170,7 +200,11 @@ pub(crate) struct AsmRequest<'a> {
 /// The `-D` defines cmd/go adds for the target's arch level (`asmArgs`),
 /// gated by the Go version that introduced them.
 pub(crate) fn arch_defines(ctx: &BuildContext, go_minor: u32) -> Vec<String> {
-    let level = ctx.arch_level.as_ref().map(|(_, v)| v.as_str()).unwrap_or("");
+    let level = ctx
+        .arch_level
+        .as_ref()
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("");
     let mut d = Vec::new();
     match ctx.goarch.as_str() {
         "386" => d.push(format!("GO386_{level}")),
@@ -211,7 +245,8 @@ pub(crate) fn arch_defines(ctx: &BuildContext, go_minor: u32) -> Vec<String> {
 /// Packages whose assembly may define ABIInternal functions and which got
 /// `-compiling-runtime` from Go 1.21's cmd/go (`objabi.IsRuntimePackagePath`).
 fn is_runtime_package_121(p: &str) -> bool {
-    matches!(p, "runtime" | "reflect" | "syscall" | "internal/bytealg") || p.starts_with("runtime/internal/")
+    matches!(p, "runtime" | "reflect" | "syscall" | "internal/bytealg")
+        || p.starts_with("runtime/internal/")
 }
 
 /// The common part of both assembler passes; the caller appends the mode.
@@ -265,7 +300,11 @@ pub(crate) fn link(req: &LinkRequest<'_>) -> Invocation {
     let mut inv = Invocation::new(tc.tool(Tool::Link), &req.cwd);
     // With -trimpath, link runs with an empty GOROOT (1.23+) so the binary's
     // runtime.GOROOT() is empty, as with `go build -trimpath`.
-    let goroot = if req.trimpath && tc.minor >= 23 { None } else { Some(tc.goroot.as_path()) };
+    let goroot = if req.trimpath && tc.minor >= 23 {
+        None
+    } else {
+        Some(tc.goroot.as_path())
+    };
     inv.env = tool_env(tc, req.ctx, goroot);
     if req.trimpath && tc.minor < 23 {
         inv.env("GOROOT_FINAL", "go");
@@ -299,7 +338,6 @@ mod tests {
         Toolchain {
             goroot: "/go".into(),
             version: format!("go1.{minor}.1"),
-            semver: semver::Version::new(1, minor as u64, 1),
             minor,
             tool_dir: "/go/pkg/tool/linux_amd64".into(),
             found_by: "test".into(),
@@ -307,7 +345,11 @@ mod tests {
     }
 
     fn args(inv: &Invocation) -> String {
-        inv.args.iter().map(|a| a.to_string_lossy().into_owned()).collect::<Vec<_>>().join(" ")
+        inv.args
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     #[test]
@@ -343,7 +385,10 @@ mod tests {
     fn complete_rule() {
         assert!(complete(true, "fmt", 0));
         assert!(!complete(true, "sync", 0));
-        assert!(complete(false, "sync", 0), "the exception list is for std only");
+        assert!(
+            complete(false, "sync", 0),
+            "the exception list is for std only"
+        );
         assert!(!complete(false, "example.com/x", 1));
     }
 
@@ -362,7 +407,10 @@ mod tests {
         assert_eq!(arch_defines(&ctx, 26), vec!["GOARM64_LSE"]);
         ctx.goarch = "ppc64le".into();
         ctx.arch_level = Some(("GOPPC64".into(), "power9".into()));
-        assert_eq!(arch_defines(&ctx, 26), vec!["GOPPC64_power9", "GOPPC64_power8"]);
+        assert_eq!(
+            arch_defines(&ctx, 26),
+            vec!["GOPPC64_power9", "GOPPC64_power8"]
+        );
     }
 
     #[test]

@@ -14,7 +14,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "go-link-build", version, about = "Build Go programs with the Go toolchain's compile/asm/link, without `go build`")]
+#[command(
+    name = "go-link-build",
+    version,
+    about = "Build Go programs with the Go toolchain's compile/asm/link, without `go build`"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -64,12 +68,31 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), String> {
-    let Command::Build { target, output, tags, x, strip, goroot, cache, no_trimpath, pkgdir } = cli.command;
-    let pkgdir = std::fs::canonicalize(&pkgdir).map_err(|e| format!("{}: {e}", pkgdir.display()))?;
-    let name = pkgdir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "a.out".into());
+    let Command::Build {
+        target,
+        output,
+        tags,
+        x,
+        strip,
+        goroot,
+        cache,
+        no_trimpath,
+        pkgdir,
+    } = cli.command;
+    let pkgdir =
+        std::fs::canonicalize(&pkgdir).map_err(|e| format!("{}: {e}", pkgdir.display()))?;
+    let name = pkgdir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "a.out".into());
     let work = std::env::temp_dir().join(format!("go-link-build-cli-{}", std::process::id()));
     let mut b = go_link_build::Build::new();
-    b.package(&pkgdir).out_dir(&work).cargo_metadata(false).strip(strip).tags(&tags).trimpath(!no_trimpath);
+    b.package(&pkgdir)
+        .out_dir(&work)
+        .cargo_metadata(false)
+        .strip(strip)
+        .tags(&tags)
+        .trimpath(!no_trimpath);
     if let Some(t) = &target {
         b.target(t);
     }
@@ -77,7 +100,8 @@ fn run(cli: Cli) -> Result<(), String> {
         b.goroot(g);
     }
     let cache = cache.or_else(|| {
-        #[allow(clippy::disallowed_methods)] // The CLI reads its own defaults; the library never does.
+        #[allow(clippy::disallowed_methods)]
+        // The CLI reads its own defaults; the library never does.
         let explicit = std::env::var_os("GO_LINK_BUILD_CACHE").map(PathBuf::from);
         explicit.or_else(user_cache_dir)
     });
@@ -85,7 +109,9 @@ fn run(cli: Cli) -> Result<(), String> {
         b.cache_dir(c);
     }
     for kv in &x {
-        let (k, v) = kv.split_once('=').ok_or_else(|| format!("-X {kv}: expected importpath.name=value"))?;
+        let (k, v) = kv
+            .split_once('=')
+            .ok_or_else(|| format!("-X {kv}: expected importpath.name=value"))?;
         b.ldflag_x(k, v);
     }
     let res = b.try_binary(&name);
@@ -97,7 +123,11 @@ fn run(cli: Cli) -> Result<(), String> {
             return Err(e);
         }
     };
-    let ext = art.path().extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default();
+    let ext = art
+        .path()
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
     let dest = output.unwrap_or_else(|| PathBuf::from(format!("{name}{ext}")));
     std::fs::copy(art.path(), &dest).map_err(|e| format!("copy to {}: {e}", dest.display()))?;
     let _ = std::fs::remove_dir_all(&work);
@@ -107,7 +137,11 @@ fn run(cli: Cli) -> Result<(), String> {
 /// `$XDG_CACHE_HOME/go-link-build`, `~/Library/Caches/go-link-build`, or `%LocalAppData%\go-link-build`.
 #[allow(clippy::disallowed_methods)]
 fn user_cache_dir() -> Option<PathBuf> {
-    let var = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let var = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
     let base = if cfg!(windows) {
         var("LocalAppData")
     } else if cfg!(target_os = "macos") {
