@@ -1,27 +1,78 @@
-//! The demo: a Rust program that runs a Go sidecar built by go-link-build
-//! (from its build script, without `go build`) and shows what it printed.
+//! The demo: Rust calling Go through a C archive built by go-link-build, and
+//! running a Go sidecar program it built too (both without `go build`).
 
+use std::ffi::{c_char, c_void, CStr, CString};
 use std::process::Command;
 
 /// Where the build script put the sidecar (`cargo:rustc-env` from go-link-build).
 const HELLO: &str = env!("GO_LINK_BUILD_BIN_HELLO");
 
+// The exports of go/ffi (see $OUT_DIR/go-link-build/include/goffi.h).
+// Strings returned by Go are malloc'd by Go and released with GoFree.
+extern "C" {
+    fn GoAdd(a: i32, b: i32) -> i32;
+    fn GoGreet(name: *const c_char) -> *mut c_char;
+    fn GoFree(p: *mut c_char);
+    fn GoChecksum(data: *const u8, n: usize) -> u64;
+    fn GoParsePort(s: *const c_char, port: *mut i32, errmsg: *mut *mut c_char) -> i32;
+    fn GoVisitPrimes(limit: i32, visit: extern "C" fn(*mut c_void, i32), ctx: *mut c_void);
+    fn GoSystemInfo() -> *mut c_char;
+}
+
+/// Takes ownership of a string Go returned.
+fn go_string(p: *mut c_char) -> String {
+    // SAFETY: Go returned a NUL-terminated string from C.CString, which we
+    // read once and hand back to GoFree exactly once.
+    unsafe {
+        let s = CStr::from_ptr(p).to_string_lossy().into_owned();
+        GoFree(p);
+        s
+    }
+}
+
+fn parse_port(s: &str) -> Result<i32, String> {
+    let c = CString::new(s).map_err(|e| e.to_string())?;
+    let (mut port, mut err) = (0i32, std::ptr::null_mut());
+    // SAFETY: valid pointers for the duration of the call.
+    match unsafe { GoParsePort(c.as_ptr(), &mut port, &mut err) } {
+        0 => Ok(port),
+        _ => Err(go_string(err)),
+    }
+}
+
+extern "C" fn collect(ctx: *mut c_void, value: i32) {
+    // SAFETY: ctx is the &mut Vec<i32> passed to GoVisitPrimes below.
+    let primes = unsafe { &mut *(ctx as *mut Vec<i32>) };
+    primes.push(value);
+}
+
 fn main() {
+    println!("Rust -> Go through the C archive:");
+    // SAFETY (all calls below): plain values and pointers valid for the call.
+    println!("  GoAdd(40, 2) = {}", unsafe { GoAdd(40, 2) });
+    let name = CString::new("Ferris").unwrap();
+    println!("  GoGreet: {}", go_string(unsafe { GoGreet(name.as_ptr()) }));
+    let bytes = b"hello, go";
+    println!("  GoChecksum(b\"hello, go\") = {}", unsafe { GoChecksum(bytes.as_ptr(), bytes.len()) });
+    println!("  GoParsePort(\"8080\") = {:?}", parse_port("8080"));
+    println!("  GoParsePort(\"99999\") = {:?}", parse_port("99999"));
+    let mut primes: Vec<i32> = Vec::new();
+    unsafe { GoVisitPrimes(30, collect, &mut primes as *mut Vec<i32> as *mut c_void) };
+    println!("  GoVisitPrimes(30) called back into Rust with {primes:?}");
+    println!("  GoSystemInfo: {}", go_string(unsafe { GoSystemInfo() }));
+    let sums: Vec<i32> = (0..4)
+        .map(|t| std::thread::spawn(move || (0..1000).map(|i| unsafe { GoAdd(t, i) } - i).sum::<i32>()))
+        .map(|h| h.join().unwrap())
+        .collect();
+    println!("  4 Rust threads x 1000 calls each: {sums:?}");
+
     println!("Rust: running the Go sidecar at {HELLO}");
-    let out = Command::new(HELLO)
-        .arg("Rust")
-        .arg("demo")
-        .output()
-        .unwrap_or_else(|e| {
-            eprintln!("error: could not run {HELLO}: {e}");
-            std::process::exit(1);
-        });
+    let out = Command::new(HELLO).arg("Rust").arg("demo").output().unwrap_or_else(|e| {
+        eprintln!("error: could not run {HELLO}: {e}");
+        std::process::exit(1);
+    });
     if !out.status.success() {
-        eprintln!(
-            "error: the sidecar failed with {}: {}",
-            out.status,
-            String::from_utf8_lossy(&out.stderr)
-        );
+        eprintln!("error: the sidecar failed with {}: {}", out.status, String::from_utf8_lossy(&out.stderr));
         std::process::exit(1);
     }
     for line in String::from_utf8_lossy(&out.stdout).lines() {

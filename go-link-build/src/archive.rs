@@ -20,19 +20,14 @@ pub(crate) fn member_header(name: &str, size: u64) -> Vec<u8> {
     let mut h = Vec::with_capacity(60);
     h.extend_from_slice(name);
     h.resize(16, b' ');
-    h.extend_from_slice(
-        format!("{:<12}{:<6}{:<6}{:<8o}{:<10}`\n", 0, 0, 0, 0o644, size).as_bytes(),
-    );
+    h.extend_from_slice(format!("{:<12}{:<6}{:<6}{:<8o}{:<10}`\n", 0, 0, 0, 0o644, size).as_bytes());
     debug_assert_eq!(h.len(), 60);
     h
 }
 
 /// Appends `(member name, data)` pairs to the archive at `archive`.
 pub(crate) fn append(archive: &Path, members: &[(String, Vec<u8>)]) -> Result<()> {
-    let mut f = OpenOptions::new()
-        .append(true)
-        .open(archive)
-        .map_err(|e| Error::io("open", archive, e))?;
+    let mut f = OpenOptions::new().append(true).open(archive).map_err(|e| Error::io("open", archive, e))?;
     let mut buf = Vec::new();
     for (name, data) in members {
         buf.extend_from_slice(&member_header(name, data.len() as u64));
@@ -41,8 +36,7 @@ pub(crate) fn append(archive: &Path, members: &[(String, Vec<u8>)]) -> Result<()
             buf.push(0);
         }
     }
-    f.write_all(&buf)
-        .map_err(|e| Error::io("append to", archive, e))?;
+    f.write_all(&buf).map_err(|e| Error::io("append to", archive, e))?;
     Ok(())
 }
 
@@ -51,10 +45,7 @@ pub(crate) fn append_files(archive: &Path, files: &[&Path]) -> Result<()> {
     let mut members = Vec::with_capacity(files.len());
     for f in files {
         let data = std::fs::read(f).map_err(|e| Error::io("read", f, e))?;
-        let name = f
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         members.push((name, data));
     }
     append(archive, &members)
@@ -67,9 +58,6 @@ mod tests {
     #[test]
     fn header_layout() {
         let h = member_header("indexbyte_amd64.o", 1234);
-        assert_eq!(
-            String::from_utf8(h).unwrap(),
-            "indexbyte_amd64.0           0     0     644     1234      `\n"
-        );
+        assert_eq!(String::from_utf8(h).unwrap(), "indexbyte_amd64.0           0     0     644     1234      `\n");
     }
 }

@@ -59,11 +59,7 @@ impl BuildInfo {
             } else {
                 k.clone()
             };
-            let value = if v.contains([' ', '\t', '\r', '\n', '"', '`']) {
-                go_quote(v.as_bytes())
-            } else {
-                v.clone()
-            };
+            let value = if v.contains([' ', '\t', '\r', '\n', '"', '`']) { go_quote(v.as_bytes()) } else { v.clone() };
             s.push_str(&format!("build\t{key}={value}\n"));
         }
         s
@@ -71,12 +67,10 @@ impl BuildInfo {
 }
 
 /// The markers around build info in the binary (`cmd/go/internal/modload.ModInfoData`).
-const INFO_START: [u8; 16] = [
-    0x30, 0x77, 0xaf, 0x0c, 0x92, 0x74, 0x08, 0x02, 0x41, 0xe1, 0xc1, 0x07, 0xe6, 0xd6, 0x18, 0xe6,
-];
-const INFO_END: [u8; 16] = [
-    0xf9, 0x32, 0x43, 0x31, 0x86, 0x18, 0x20, 0x72, 0x00, 0x82, 0x42, 0x10, 0x41, 0x16, 0xd8, 0xf2,
-];
+const INFO_START: [u8; 16] =
+    [0x30, 0x77, 0xaf, 0x0c, 0x92, 0x74, 0x08, 0x02, 0x41, 0xe1, 0xc1, 0x07, 0xe6, 0xd6, 0x18, 0xe6];
+const INFO_END: [u8; 16] =
+    [0xf9, 0x32, 0x43, 0x31, 0x86, 0x18, 0x20, 0x72, 0x00, 0x82, 0x42, 0x10, 0x41, 0x16, 0xd8, 0xf2];
 
 /// The `modinfo "…"` importcfg.link directive for a build-info text.
 pub(crate) fn modinfo_line(text: &str) -> String {
@@ -104,9 +98,7 @@ pub(crate) fn go_quote(bytes: &[u8]) -> String {
             _ => 0,
         };
         let ch = if width > 1 && i + width <= bytes.len() {
-            std::str::from_utf8(&bytes[i..i + width])
-                .ok()
-                .and_then(|s| s.chars().next())
+            std::str::from_utf8(&bytes[i..i + width]).ok().and_then(|s| s.chars().next())
         } else if width == 1 {
             Some(b as char)
         } else {
@@ -128,9 +120,7 @@ pub(crate) fn go_quote(bytes: &[u8]) -> String {
                     '\x0b' => out.push_str("\\v"),
                     '\\' => out.push_str("\\\\"),
                     '"' => out.push_str("\\\""),
-                    c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                        out.push_str(&format!("\\x{:02x}", c as u32))
-                    }
+                    c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
                     c if c.is_ascii() => out.push(c),
                     c if c.is_control() || (c.is_whitespace() && c != ' ') => {
                         if (c as u32) < 0x10000 {
@@ -245,9 +235,7 @@ mod tests {
         let line = modinfo_line(&text);
         assert!(line.starts_with("modinfo \"0w\\xaf\\f\\x92t\\b\\x02A\\xe1\\xc1\\a\\xe6\\xd6\\x18\\xe6path\\texample.com/hello\\nmod\\texample.com/hello\\t(devel)\\t\\nbuild\\t-buildmode=exe\\n"), "{line}");
         assert!(
-            line.ends_with(
-                "build\\tGOAMD64=v1\\n\\xf92C1\\x86\\x18 r\\x00\\x82B\\x10A\\x16\\xd8\\xf2\""
-            ),
+            line.ends_with("build\\tGOAMD64=v1\\n\\xf92C1\\x86\\x18 r\\x00\\x82B\\x10A\\x16\\xd8\\xf2\""),
             "{line}"
         );
     }
@@ -271,15 +259,15 @@ mod tests {
         };
         // Go's formatMod ends both the dep and its replacement with a newline,
         // so a replaced dep is followed by an empty line; we do the same.
-        assert_eq!(info.to_text(), "path\tp\ndep\texample.com/Lib\tv1.0.0\n=>\t../lib\t(devel)\t\n\nbuild\t-tags=\"a b\"\nbuild\t\"k=x\"=v\n");
+        assert_eq!(
+            info.to_text(),
+            "path\tp\ndep\texample.com/Lib\tv1.0.0\n=>\t../lib\t(devel)\t\n\nbuild\t-tags=\"a b\"\nbuild\t\"k=x\"=v\n"
+        );
     }
 
     #[test]
     fn quote_like_go() {
-        assert_eq!(
-            go_quote(b"a\"b\\c\x7f\x01\n"),
-            "\"a\\\"b\\\\c\\x7f\\x01\\n\""
-        );
+        assert_eq!(go_quote(b"a\"b\\c\x7f\x01\n"), "\"a\\\"b\\\\c\\x7f\\x01\\n\"");
         assert_eq!(go_quote("é\u{a0}".as_bytes()), "\"é\\u00a0\"");
         assert_eq!(go_quote(&[0xe6, b'p']), "\"\\xe6p\"");
     }

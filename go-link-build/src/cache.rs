@@ -90,11 +90,7 @@ impl KeyBuilder {
     pub(crate) fn new(kind: &str) -> KeyBuilder {
         let mut kb = KeyBuilder {
             hasher: Sha256::new(),
-            text: if crate::debug_level() >= 2 {
-                Some(String::new())
-            } else {
-                None
-            },
+            text: if crate::debug_level() >= 2 { Some(String::new()) } else { None },
         };
         kb.line("format", FORMAT);
         kb.line("action", kind);
@@ -152,8 +148,7 @@ impl Drop for TempDir {
 impl Cache {
     pub(crate) fn open(root: &Path) -> Result<Cache> {
         for dir in [root.join("v1"), root.join("tmp")] {
-            std::fs::create_dir_all(&dir)
-                .map_err(|e| Error::io("create cache directory", &dir, e))?;
+            std::fs::create_dir_all(&dir).map_err(|e| Error::io("create cache directory", &dir, e))?;
         }
         // Tell backup and archiving tools this is a cache (https://bford.info/cachedir/).
         let tag = root.join("CACHEDIR.TAG");
@@ -163,9 +158,7 @@ impl Cache {
                 b"Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by go-link-build.\n",
             );
         }
-        Ok(Cache {
-            root: root.to_path_buf(),
-        })
+        Ok(Cache { root: root.to_path_buf() })
     }
 
     fn entry_dir(&self, id: &ActionId) -> PathBuf {
@@ -181,15 +174,10 @@ impl Cache {
 
     /// A fresh, empty directory to run an action in.
     pub(crate) fn temp_dir(&self) -> Result<TempDir> {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
+        let nanos =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
         let n = TMP_COUNTER.fetch_add(1, Ordering::Relaxed);
-        let path = self
-            .root
-            .join("tmp")
-            .join(format!("{}-{n}-{nanos:x}", std::process::id()));
+        let path = self.root.join("tmp").join(format!("{}-{n}-{nanos:x}", std::process::id()));
         std::fs::create_dir_all(&path).map_err(|e| Error::io("create directory", &path, e))?;
         Ok(TempDir { path, keep: false })
     }
@@ -199,8 +187,7 @@ impl Cache {
     pub(crate) fn commit(&self, id: &ActionId, mut tmp: TempDir) -> Result<PathBuf> {
         let dir = self.entry_dir(id);
         if let Some(parent) = dir.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| Error::io("create directory", parent, e))?;
+            std::fs::create_dir_all(parent).map_err(|e| Error::io("create directory", parent, e))?;
         }
         match std::fs::rename(&tmp.path, &dir) {
             Ok(()) => {
@@ -217,10 +204,7 @@ impl Cache {
 /// Writes a file atomically: a temp file next to it, then rename.
 pub(crate) fn write_atomic(path: &Path, data: &[u8]) -> Result<()> {
     let n = TMP_COUNTER.fetch_add(1, Ordering::Relaxed);
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = path.with_file_name(format!(".{name}.tmp-{}-{n}", std::process::id()));
     std::fs::write(&tmp, data).map_err(|e| Error::io("write", &tmp, e))?;
     std::fs::rename(&tmp, path).map_err(|e| {
@@ -232,13 +216,9 @@ pub(crate) fn write_atomic(path: &Path, data: &[u8]) -> Result<()> {
 /// Copies a file atomically (copy to a temp name, then rename), keeping its permissions.
 pub(crate) fn copy_atomic(from: &Path, to: &Path) -> Result<()> {
     let n = TMP_COUNTER.fetch_add(1, Ordering::Relaxed);
-    let name = to
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let name = to.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = to.with_file_name(format!(".{name}.tmp-{}-{n}", std::process::id()));
-    std::fs::copy(from, &tmp)
-        .map_err(|e| Error::io(&format!("copy {} to", from.display()), &tmp, e))?;
+    std::fs::copy(from, &tmp).map_err(|e| Error::io(&format!("copy {} to", from.display()), &tmp, e))?;
     std::fs::rename(&tmp, to).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
         Error::io("rename into place", to, e)
@@ -255,11 +235,7 @@ mod tests {
         a.line("flag", "-p\nflag -std");
         let mut b = KeyBuilder::new("compile");
         b.line("flag", "-p").line("flag", "-std");
-        assert_ne!(
-            a.finish(),
-            b.finish(),
-            "a newline in a value must not forge a line"
-        );
+        assert_ne!(a.finish(), b.finish(), "a newline in a value must not forge a line");
     }
 
     #[test]

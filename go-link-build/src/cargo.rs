@@ -41,6 +41,14 @@ impl CargoOutput {
         }
     }
 
+    /// A link or metadata directive (`rustc-link-lib=…`, `rustc-link-search=…`,
+    /// `rustc-link-arg=…`, `include=…`), printed as given.
+    pub(crate) fn directive(&self, line: &str) {
+        if self.metadata {
+            self.emit(line);
+        }
+    }
+
     /// One `cargo:warning=` line per line of `text`, so multi-line tool output
     /// stays readable in cargo's report.
     pub(crate) fn warning(&self, text: &str) {

@@ -145,11 +145,7 @@ impl BuildContext {
     /// The toolchain's tags: `goexperiment.*` for enabled experiments and the
     /// cumulative arch-level tags (`internal/buildcfg.ToolTags`).
     pub(crate) fn tool_tags(&self) -> Vec<String> {
-        let mut tags: Vec<String> = self
-            .experiments
-            .iter()
-            .map(|e| format!("goexperiment.{e}"))
-            .collect();
+        let mut tags: Vec<String> = self.experiments.iter().map(|e| format!("goexperiment.{e}")).collect();
         tags.extend(self.arch_tags());
         tags
     }
@@ -157,18 +153,12 @@ impl BuildContext {
     /// Cumulative microarchitecture tags, as `internal/buildcfg.gogoarchTags`.
     pub(crate) fn arch_tags(&self) -> Vec<String> {
         let arch = self.goarch.as_str();
-        let level = self
-            .arch_level
-            .as_ref()
-            .map(|(_, v)| v.as_str())
-            .unwrap_or("");
+        let level = self.arch_level.as_ref().map(|(_, v)| v.as_str()).unwrap_or("");
         // GOARM may carry ",softfloat"/",hardfloat"; GOARM64 may carry ",lse"/",crypto".
         let base = level.split(',').next().unwrap_or("");
         let mut tags = Vec::new();
         match arch {
-            "386" | "mips" | "mipsle" | "mips64" | "mips64le" => {
-                tags.push(format!("{arch}.{base}"))
-            }
+            "386" | "mips" | "mipsle" | "mips64" | "mips64le" => tags.push(format!("{arch}.{base}")),
             "amd64" => {
                 let n: u32 = base.trim_start_matches('v').parse().unwrap_or(1);
                 tags.extend((1..=n).map(|i| format!("amd64.v{i}")));
@@ -189,11 +179,7 @@ impl BuildContext {
                 tags.extend((8..=n).map(|i| format!("{arch}.power{i}")));
             }
             "riscv64" => {
-                let n: u32 = base
-                    .trim_start_matches("rva")
-                    .trim_end_matches("u64")
-                    .parse()
-                    .unwrap_or(20);
+                let n: u32 = base.trim_start_matches("rva").trim_end_matches("u64").parse().unwrap_or(20);
                 tags.push("riscv64.rva20u64".into());
                 if n >= 22 {
                     tags.push("riscv64.rva22u64".into());
@@ -217,18 +203,12 @@ impl BuildContext {
         let mut env = vec![
             ("GOOS".to_string(), self.goos.clone()),
             ("GOARCH".to_string(), self.goarch.clone()),
-            (
-                "CGO_ENABLED".to_string(),
-                if self.cgo_enabled { "1" } else { "0" }.to_string(),
-            ),
+            ("CGO_ENABLED".to_string(), if self.cgo_enabled { "1" } else { "0" }.to_string()),
         ];
         if let Some((k, v)) = &self.arch_level {
             env.push((k.clone(), v.clone()));
         }
-        env.push((
-            "GOEXPERIMENT".to_string(),
-            self.goexperiment_env.clone().unwrap_or_default(),
-        ));
+        env.push(("GOEXPERIMENT".to_string(), self.goexperiment_env.clone().unwrap_or_default()));
         env
     }
 }
@@ -294,17 +274,7 @@ pub(crate) mod tests {
         ] {
             assert!(ctx.match_tag(yes), "{yes}");
         }
-        for no in [
-            "cgo",
-            "darwin",
-            "go1.27",
-            "go1.0",
-            "amd64.v4",
-            "gccgo",
-            "goexperiment.x",
-            "",
-            "go1.01",
-        ] {
+        for no in ["cgo", "darwin", "go1.27", "go1.0", "amd64.v4", "gccgo", "goexperiment.x", "", "go1.01"] {
             assert!(!ctx.match_tag(no), "{no}");
         }
     }

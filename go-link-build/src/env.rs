@@ -21,10 +21,7 @@ pub(crate) struct Env {
 
 impl Env {
     pub(crate) fn new(overrides: BTreeMap<String, String>) -> Env {
-        Env {
-            overrides,
-            read: Mutex::new(BTreeMap::new()),
-        }
+        Env { overrides, read: Mutex::new(BTreeMap::new()) }
     }
 
     /// Reads a user-facing variable and records it for `rerun-if-env-changed`.
@@ -34,19 +31,20 @@ impl Env {
             return Some(v.clone()).filter(|v| !v.is_empty());
         }
         let value = raw(key).and_then(|v| v.into_string().ok());
-        self.read
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(key.to_string(), value.clone());
+        self.read.lock().unwrap_or_else(|e| e.into_inner()).insert(key.to_string(), value.clone());
         value.filter(|v| !v.is_empty())
     }
 
     /// Reads a variable cargo sets for build scripts (`OUT_DIR`, `TARGET`, …):
     /// not reported, since cargo reruns the script when they change anyway.
     pub(crate) fn cargo_var(&self, key: &str) -> Option<String> {
-        raw(key)
-            .and_then(|v| v.into_string().ok())
-            .filter(|v| !v.is_empty())
+        raw(key).and_then(|v| v.into_string().ok()).filter(|v| !v.is_empty())
+    }
+
+    /// A value set with `Build::env`, if any (for settings that a tool reads
+    /// itself, such as `CC` for the `cc` crate).
+    pub(crate) fn overridden(&self, key: &str) -> Option<String> {
+        self.overrides.get(key).cloned()
     }
 
     /// `PATH`, which is read but never reported.
@@ -67,15 +65,7 @@ fn raw(key: &str) -> Option<OsString> {
 
 /// Variables passed through to every tool unchanged, because the OS needs them
 /// (`SYSTEMROOT` on Windows) or a host linker may (`PATH`, `TMPDIR`).
-pub(crate) const PASSTHROUGH: &[&str] = &[
-    "PATH",
-    "SYSTEMROOT",
-    "HOME",
-    "USERPROFILE",
-    "TMPDIR",
-    "TEMP",
-    "TMP",
-];
+pub(crate) const PASSTHROUGH: &[&str] = &["PATH", "SYSTEMROOT", "HOME", "USERPROFILE", "TMPDIR", "TEMP", "TMP"];
 
 /// Reads a pass-through variable for a tool's environment, unrecorded.
 pub(crate) fn passthrough(key: &str) -> Option<OsString> {
@@ -87,9 +77,6 @@ pub(crate) fn passthrough(key: &str) -> Option<OsString> {
 pub(crate) fn debug_level() -> u32 {
     static LEVEL: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
     *LEVEL.get_or_init(|| {
-        raw("GO_LINK_BUILD_DEBUG")
-            .and_then(|v| v.into_string().ok())
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0)
+        raw("GO_LINK_BUILD_DEBUG").and_then(|v| v.into_string().ok()).and_then(|v| v.parse().ok()).unwrap_or(0)
     })
 }

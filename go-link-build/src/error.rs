@@ -36,18 +36,12 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
-        Error {
-            kind,
-            message: message.into(),
-        }
+        Error { kind, message: message.into() }
     }
 
     /// An IO error on `path`, with what we were doing (`"read"`, `"create directory"`).
     pub(crate) fn io(what: &str, path: &Path, err: std::io::Error) -> Error {
-        Error::new(
-            ErrorKind::Io,
-            format!("failed to {what} {}: {err}", path.display()),
-        )
+        Error::new(ErrorKind::Io, format!("failed to {what} {}: {err}", path.display()))
     }
 
     #[allow(dead_code)]

@@ -46,12 +46,7 @@ pub(crate) struct Output {
 
 impl Invocation {
     pub(crate) fn new(program: impl Into<PathBuf>, cwd: impl Into<PathBuf>) -> Invocation {
-        Invocation {
-            program: program.into(),
-            args: Vec::new(),
-            cwd: cwd.into(),
-            env: Vec::new(),
-        }
+        Invocation { program: program.into(), args: Vec::new(), cwd: cwd.into(), env: Vec::new() }
     }
 
     pub(crate) fn arg(&mut self, a: impl Into<OsString>) -> &mut Self {
@@ -68,17 +63,10 @@ impl Invocation {
     pub(crate) fn display(&self) -> String {
         let mut s = String::new();
         for (k, v) in &self.env {
-            if matches!(
-                k.to_str(),
-                Some("PATH" | "HOME" | "SYSTEMROOT" | "USERPROFILE" | "TMPDIR" | "TEMP" | "TMP")
-            ) {
+            if matches!(k.to_str(), Some("PATH" | "HOME" | "SYSTEMROOT" | "USERPROFILE" | "TMPDIR" | "TEMP" | "TMP")) {
                 continue;
             }
-            s.push_str(&format!(
-                "{}={} ",
-                k.to_string_lossy(),
-                shell_quote(&v.to_string_lossy())
-            ));
+            s.push_str(&format!("{}={} ", k.to_string_lossy(), shell_quote(&v.to_string_lossy())));
         }
         s.push_str(&shell_quote(&self.program.to_string_lossy()));
         for a in &self.args {
@@ -88,70 +76,65 @@ impl Invocation {
         s
     }
 
-    /// Runs the command to completion. A non-zero exit is an error carrying
-    /// everything the tool printed, under `header` (`# fmt`).
-    pub(crate) fn run(&self, header: &str) -> Result<Output> {
+    /// Runs the command and returns whether it succeeded and everything it
+    /// printed, for probes where failure is an answer, not an error.
+    pub(crate) fn probe(&self) -> Result<(bool, String)> {
         if crate::debug_enabled() {
-            eprintln!(
-                "go-link-build: (cd {} && {})",
-                self.cwd.display(),
-                self.display()
-            );
+            eprintln!("go-link-build: (cd {} && {}) || true", self.cwd.display(), self.display());
         }
         SPAWNED.fetch_add(1, Ordering::Relaxed);
         #[allow(clippy::disallowed_methods)] // This module is the one place allowed to spawn.
         let mut cmd = Command::new(&self.program);
-        cmd.args(&self.args)
-            .current_dir(&self.cwd)
-            .env_clear()
-            .stdin(Stdio::null());
+        cmd.args(&self.args).current_dir(&self.cwd).env_clear().stdin(Stdio::null());
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        let out = cmd
+            .output()
+            .map_err(|e| Error::new(ErrorKind::Tool, format!("failed to start {}: {e}", self.program.display())))?;
+        let mut combined = String::from_utf8_lossy(&out.stdout).into_owned();
+        combined.push_str(&String::from_utf8_lossy(&out.stderr));
+        Ok((out.status.success(), combined))
+    }
+
+    /// Runs the command to completion. A non-zero exit is an error carrying
+    /// everything the tool printed, under `header` (`# fmt`).
+    pub(crate) fn run(&self, header: &str) -> Result<Output> {
+        if crate::debug_enabled() {
+            eprintln!("go-link-build: (cd {} && {})", self.cwd.display(), self.display());
+        }
+        SPAWNED.fetch_add(1, Ordering::Relaxed);
+        #[allow(clippy::disallowed_methods)] // This module is the one place allowed to spawn.
+        let mut cmd = Command::new(&self.program);
+        cmd.args(&self.args).current_dir(&self.cwd).env_clear().stdin(Stdio::null());
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
         let out = cmd.output().map_err(|e| {
-            Error::new(
-                ErrorKind::Tool,
-                format!("{header}\nfailed to start {}: {e}", self.program.display()),
-            )
+            Error::new(ErrorKind::Tool, format!("{header}\nfailed to start {}: {e}", self.program.display()))
         })?;
         let mut combined = String::from_utf8_lossy(&out.stdout).into_owned();
         combined.push_str(&String::from_utf8_lossy(&out.stderr));
         if !out.status.success() {
             let mut msg = format!("{header}\n{}", combined.trim_end());
             if combined.trim().is_empty() {
-                msg.push_str(&format!(
-                    "\n{} exited with {}",
-                    tool_name(&self.program),
-                    out.status
-                ));
+                msg.push_str(&format!("\n{} exited with {}", tool_name(&self.program), out.status));
             }
             if crate::debug_enabled() {
-                msg.push_str(&format!(
-                    "\ncommand: (cd {} && {})",
-                    self.cwd.display(),
-                    self.display()
-                ));
+                msg.push_str(&format!("\ncommand: (cd {} && {})", self.cwd.display(), self.display()));
             }
             return Err(Error::new(ErrorKind::Tool, msg));
         }
-        Ok(Output {
-            stdout: out.stdout,
-            combined,
-        })
+        Ok(Output { stdout: out.stdout, combined })
     }
 }
 
 fn tool_name(p: &Path) -> String {
-    p.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
+    p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
 fn shell_quote(s: &str) -> String {
-    if !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_./=:,+@%^".contains(&b))
-    {
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_./=:,+@%^".contains(&b)) {
         s.to_string()
     } else {
         format!("'{}'", s.replace('\'', "'\\''"))
@@ -165,14 +148,7 @@ mod tests {
     #[test]
     fn display_quotes() {
         let mut inv = Invocation::new("/t/compile", "/w");
-        inv.env("GOOS", "linux")
-            .env("PATH", "/bin")
-            .arg("-trimpath")
-            .arg("/a=>b;/c=>")
-            .arg("x y.go");
-        assert_eq!(
-            inv.display(),
-            "GOOS=linux /t/compile -trimpath '/a=>b;/c=>' 'x y.go'"
-        );
+        inv.env("GOOS", "linux").env("PATH", "/bin").arg("-trimpath").arg("/a=>b;/c=>").arg("x y.go");
+        assert_eq!(inv.display(), "GOOS=linux /t/compile -trimpath '/a=>b;/c=>' 'x y.go'");
     }
 }

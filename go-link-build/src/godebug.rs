@@ -30,7 +30,10 @@ pub(crate) struct GodebugInfo {
 /// comments and commented-out entries, as found in Go 1.21 through 1.27.
 pub(crate) fn parse_table(text: &str) -> Result<Vec<GodebugInfo>> {
     let start = text.find("var All = []Info{").ok_or_else(|| {
-        Error::new(ErrorKind::Toolchain, "internal/godebugs/table.go has no `var All = []Info{` table; is this a Go 1.21+ GOROOT?")
+        Error::new(
+            ErrorKind::Toolchain,
+            "internal/godebugs/table.go has no `var All = []Info{` table; is this a Go 1.21+ GOROOT?",
+        )
     })?;
     let mut out = Vec::new();
     for line in text[start..].lines().skip(1) {
@@ -116,9 +119,9 @@ pub(crate) fn check_setting(
         let minor = value.strip_prefix("go").and_then(crate::gomod::go_minor);
         return match minor {
             None => Err("value for default= must be goVERSION".into()),
-            Some(m) if m > toolchain_minor => Err(format!(
-                "default={value} too new (toolchain is go1.{toolchain_minor})"
-            )),
+            Some(m) if m > toolchain_minor => {
+                Err(format!("default={value} too new (toolchain is go1.{toolchain_minor})"))
+            }
             Some(_) => Ok(()),
         };
     }
@@ -143,12 +146,8 @@ pub(crate) fn default_godebug(
     let mut base = go_version.unwrap_or("1.16").to_string();
     let mut explicit: BTreeMap<String, String> = BTreeMap::new();
     for (k, v) in directives {
-        check_setting(table, k, v, toolchain_minor).map_err(|e| {
-            Error::new(
-                ErrorKind::Load,
-                format!("invalid godebug setting {k}={v}: {e}"),
-            )
-        })?;
+        check_setting(table, k, v, toolchain_minor)
+            .map_err(|e| Error::new(ErrorKind::Load, format!("invalid godebug setting {k}={v}: {e}")))?;
         explicit.insert(k.clone(), v.clone());
     }
     if let Some(v) = explicit.remove("default") {
@@ -163,11 +162,7 @@ pub(crate) fn default_godebug(
         }
     }
     settings.extend(explicit);
-    Ok(settings
-        .into_iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join(","))
+    Ok(settings.into_iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(","))
 }
 
 #[cfg(test)]
@@ -213,33 +208,15 @@ type setting struct {
     #[test]
     fn version_defaults_and_overrides() {
         let t = table();
-        assert_eq!(
-            default_godebug(&t, Some("1.20"), &[], 26).unwrap(),
-            "asynctimerchan=1,panicnil=1,tlsmlkem=0"
-        );
-        assert_eq!(
-            default_godebug(&t, Some("1.22.3"), &[], 26).unwrap(),
-            "asynctimerchan=1,tlsmlkem=0"
-        );
+        assert_eq!(default_godebug(&t, Some("1.20"), &[], 26).unwrap(), "asynctimerchan=1,panicnil=1,tlsmlkem=0");
+        assert_eq!(default_godebug(&t, Some("1.22.3"), &[], 26).unwrap(), "asynctimerchan=1,tlsmlkem=0");
         assert_eq!(default_godebug(&t, Some("1.24"), &[], 26).unwrap(), "");
         // No go line means 1.16.
-        assert_eq!(
-            default_godebug(&t, None, &[], 26).unwrap(),
-            "asynctimerchan=1,panicnil=1,tlsmlkem=0"
-        );
-        let d = vec![
-            ("panicnil".to_string(), "1".to_string()),
-            ("tlsmlkem".to_string(), "1".to_string()),
-        ];
-        assert_eq!(
-            default_godebug(&t, Some("1.24"), &d, 26).unwrap(),
-            "panicnil=1,tlsmlkem=1"
-        );
+        assert_eq!(default_godebug(&t, None, &[], 26).unwrap(), "asynctimerchan=1,panicnil=1,tlsmlkem=0");
+        let d = vec![("panicnil".to_string(), "1".to_string()), ("tlsmlkem".to_string(), "1".to_string())];
+        assert_eq!(default_godebug(&t, Some("1.24"), &d, 26).unwrap(), "panicnil=1,tlsmlkem=1");
         let d = vec![("default".to_string(), "go1.22".to_string())];
-        assert_eq!(
-            default_godebug(&t, Some("1.26"), &d, 26).unwrap(),
-            "asynctimerchan=1,tlsmlkem=0"
-        );
+        assert_eq!(default_godebug(&t, Some("1.26"), &d, 26).unwrap(), "asynctimerchan=1,tlsmlkem=0");
     }
 
     #[test]
@@ -251,9 +228,7 @@ type setting struct {
             ("default", "1.21", "must be goVERSION"),
             ("default", "go1.99", "too new"),
         ] {
-            let err = default_godebug(&t, Some("1.21"), &[(k.into(), v.into())], 26)
-                .unwrap_err()
-                .to_string();
+            let err = default_godebug(&t, Some("1.21"), &[(k.into(), v.into())], 26).unwrap_err().to_string();
             assert!(err.contains(want), "{k}={v}: {err}");
         }
     }
@@ -262,8 +237,7 @@ type setting struct {
     /// `go 1.21` module embedded with Go 1.26.8 on this machine.
     #[test]
     fn matches_go_1_26_for_go_1_21_module() {
-        let Ok(text) = std::fs::read_to_string("/usr/local/go/src/internal/godebugs/table.go")
-        else {
+        let Ok(text) = std::fs::read_to_string("/usr/local/go/src/internal/godebugs/table.go") else {
             return;
         };
         let Ok(version) = std::fs::read_to_string("/usr/local/go/VERSION") else {

@@ -60,8 +60,7 @@ fn statements(text: &str, file: &str) -> Result<Vec<(usize, String, Vec<String>)
     let mut block: Option<String> = None;
     for (i, raw) in text.lines().enumerate() {
         let line_no = i + 1;
-        let toks = tokenize(raw)
-            .map_err(|e| Error::new(ErrorKind::Load, format!("{file}:{line_no}: {e}")))?;
+        let toks = tokenize(raw).map_err(|e| Error::new(ErrorKind::Load, format!("{file}:{line_no}: {e}")))?;
         if toks.is_empty() {
             continue;
         }
@@ -81,10 +80,7 @@ fn statements(text: &str, file: &str) -> Result<Vec<(usize, String, Vec<String>)
         out.push((line_no, verb, toks[1..].to_vec()));
     }
     if block.is_some() {
-        return Err(Error::new(
-            ErrorKind::Load,
-            format!("{file}: unterminated block"),
-        ));
+        return Err(Error::new(ErrorKind::Load, format!("{file}: unterminated block")));
     }
     Ok(out)
 }
@@ -185,13 +181,8 @@ fn parse_replace(args: &[String], file: &str, line: usize) -> Result<Replace> {
 fn parse_godebug(args: &[String], file: &str, line: usize) -> Result<(String, String)> {
     let joined = args.join(" ");
     match joined.split_once('=') {
-        Some((k, v)) if !k.is_empty() && !k.contains(' ') && !v.contains(' ') => {
-            Ok((k.to_string(), v.to_string()))
-        }
-        _ => Err(Error::new(
-            ErrorKind::Load,
-            format!("{file}:{line}: invalid godebug {joined:?}: expected key=value"),
-        )),
+        Some((k, v)) if !k.is_empty() && !k.contains(' ') && !v.contains(' ') => Ok((k.to_string(), v.to_string())),
+        _ => Err(Error::new(ErrorKind::Load, format!("{file}:{line}: invalid godebug {joined:?}: expected key=value"))),
     }
 }
 
@@ -202,12 +193,9 @@ pub(crate) fn parse_go_mod(text: &str, file: &str) -> Result<GoMod> {
     for (line, verb, args) in statements(text, file)? {
         match verb.as_str() {
             "module" => {
-                let p = args.first().ok_or_else(|| {
-                    Error::new(
-                        ErrorKind::Load,
-                        format!("{file}:{line}: usage: module module/path"),
-                    )
-                })?;
+                let p = args
+                    .first()
+                    .ok_or_else(|| Error::new(ErrorKind::Load, format!("{file}:{line}: usage: module module/path")))?;
                 m.module = p.clone();
                 saw_module = true;
             }
@@ -219,25 +207,15 @@ pub(crate) fn parse_go_mod(text: &str, file: &str) -> Result<GoMod> {
             "replace" => m.replace.push(parse_replace(&args, file, line)?),
             "retract" | "ignore" | "tool" => {}
             "require" | "exclude" => {
-                return Err(Error::new(
-                    ErrorKind::Load,
-                    format!("{file}:{line}: usage: {verb} module/path v1.2.3"),
-                ))
+                return Err(Error::new(ErrorKind::Load, format!("{file}:{line}: usage: {verb} module/path v1.2.3")))
             }
-            other => {
-                return Err(Error::new(
-                    ErrorKind::Load,
-                    format!("{file}:{line}: unknown directive: {other}"),
-                ))
-            }
+            other => return Err(Error::new(ErrorKind::Load, format!("{file}:{line}: unknown directive: {other}"))),
         }
     }
     if !saw_module {
         return Err(Error::new(
             ErrorKind::Load,
-            format!(
-                "{file}: no module declaration in go.mod; add `module example.com/name` at the top"
-            ),
+            format!("{file}: no module declaration in go.mod; add `module example.com/name` at the top"),
         ));
     }
     Ok(m)
@@ -254,12 +232,7 @@ pub(crate) fn parse_go_work(text: &str, file: &str) -> Result<GoWork> {
             "godebug" => w.godebug.push(parse_godebug(&args, file, line)?),
             "use" => w.uses.extend(args.first().cloned()),
             "replace" => w.replace.push(parse_replace(&args, file, line)?),
-            other => {
-                return Err(Error::new(
-                    ErrorKind::Load,
-                    format!("{file}:{line}: unknown directive: {other}"),
-                ))
-            }
+            other => return Err(Error::new(ErrorKind::Load, format!("{file}:{line}: unknown directive: {other}"))),
         }
     }
     Ok(w)
@@ -269,12 +242,7 @@ pub(crate) fn parse_go_work(text: &str, file: &str) -> Result<GoWork> {
 pub(crate) fn lang_version(go_line: &str) -> String {
     let mut parts = go_line.split('.');
     let major = parts.next().unwrap_or("1");
-    let minor: String = parts
-        .next()
-        .unwrap_or("0")
-        .chars()
-        .take_while(|c| c.is_ascii_digit())
-        .collect();
+    let minor: String = parts.next().unwrap_or("0").chars().take_while(|c| c.is_ascii_digit()).collect();
     format!("go{major}.{minor}")
 }
 
@@ -284,13 +252,7 @@ pub(crate) fn go_minor(go_line: &str) -> Option<u32> {
     if parts.next()? != "1" {
         return None;
     }
-    parts
-        .next()?
-        .chars()
-        .take_while(|c| c.is_ascii_digit())
-        .collect::<String>()
-        .parse()
-        .ok()
+    parts.next()?.chars().take_while(|c| c.is_ascii_digit()).collect::<String>().parse().ok()
 }
 
 #[cfg(test)]
@@ -326,13 +288,7 @@ replace (
         assert_eq!(m.module, "example.com/App");
         assert_eq!(m.go.as_deref(), Some("1.22.3"));
         assert_eq!(m.toolchain.as_deref(), Some("go1.23.1"));
-        assert_eq!(
-            m.godebug,
-            vec![
-                ("panicnil".into(), "1".into()),
-                ("default".into(), "go1.21".into())
-            ]
-        );
+        assert_eq!(m.godebug, vec![("panicnil".into(), "1".into()), ("default".into(), "go1.21".into())]);
         assert_eq!(m.require.len(), 3);
         assert_eq!(m.require[1], ("example.com/q".into(), "v0.1.0".into()));
         assert_eq!(m.exclude, vec![("example.com/bad".into(), "v0.0.1".into())]);
@@ -344,10 +300,7 @@ replace (
     #[test]
     fn errors_name_the_line() {
         let err = parse_go_mod("module x\nfrobnicate y\n", "/p/go.mod").unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "/p/go.mod:2: unknown directive: frobnicate"
-        );
+        assert_eq!(err.to_string(), "/p/go.mod:2: unknown directive: frobnicate");
         let err = parse_go_mod("go 1.21\n", "/p/go.mod").unwrap_err();
         assert!(err.to_string().contains("no module declaration"));
     }
@@ -363,11 +316,7 @@ replace (
 
     #[test]
     fn go_work() {
-        let w = parse_go_work(
-            "go 1.22\nuse (\n\t./a\n\t./b\n)\nreplace x => ../y\n",
-            "go.work",
-        )
-        .unwrap();
+        let w = parse_go_work("go 1.22\nuse (\n\t./a\n\t./b\n)\nreplace x => ../y\n", "go.work").unwrap();
         assert_eq!(w.uses, vec!["./a", "./b"]);
         assert_eq!(w.replace.len(), 1);
     }

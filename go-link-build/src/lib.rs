@@ -49,7 +49,10 @@ mod archive;
 mod buildinfo;
 mod cache;
 mod cargo;
+mod cgo;
+mod cgoflags;
 mod context;
+mod ctool;
 mod env;
 mod error;
 mod exec;
@@ -104,12 +107,43 @@ pub struct Build {
     trimpath: bool,
     jobs: Option<usize>,
     manifest_dir: Option<PathBuf>,
+    cgo: Option<bool>,
+    runtime_links_check: bool,
+}
+
+/// The `links` value a crate that links a Go C archive declares (the
+/// one-Go-runtime rule; see `Build::c_archive`).
+pub const RUNTIME_LINKS: &str = "go-runtime";
+
+/// What a build produces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum OutputKind {
+    Binary,
+    CArchive,
+}
+
+impl OutputKind {
+    fn label(self) -> &'static str {
+        match self {
+            OutputKind::Binary => "binary",
+            OutputKind::CArchive => "c_archive",
+        }
+    }
+
+    fn build_mode(self) -> BuildMode {
+        match self {
+            OutputKind::Binary => BuildMode::Exe,
+            OutputKind::CArchive => BuildMode::CArchive,
+        }
+    }
 }
 
 /// What a build produced.
 #[derive(Clone, Debug)]
 pub struct Artifact {
     path: PathBuf,
+    header: Option<PathBuf>,
+    link_flags: Vec<String>,
     stats: Stats,
     no_op: bool,
 }
@@ -118,6 +152,20 @@ impl Artifact {
     /// The produced file (the program, for [`Build::binary`]).
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The C header of a C archive (`<name>.h`), with the prototypes of the
+    /// exported Go functions.
+    pub fn header(&self) -> Option<&Path> {
+        self.header.as_deref()
+    }
+
+    /// The linker flags the C archive needs besides itself, in order
+    /// (`-lpthread`, `-lresolv`, `-framework CoreFoundation`, …), collected
+    /// from the `#cgo LDFLAGS` of every package in it. Cargo is told about
+    /// them already; this is for users linking outside cargo.
+    pub fn link_flags(&self) -> &[String] {
+        &self.link_flags
     }
 
     /// What the build did: cached and compiled package counts, whether it linked.
@@ -159,6 +207,8 @@ impl Build {
             trimpath: true,
             jobs: None,
             manifest_dir: None,
+            cgo: None,
+            runtime_links_check: true,
         }
     }
 
@@ -221,8 +271,7 @@ impl Build {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        self.tags
-            .extend(tags.into_iter().map(|t| t.as_ref().to_string()));
+        self.tags.extend(tags.into_iter().map(|t| t.as_ref().to_string()));
         self
     }
 
@@ -256,11 +305,51 @@ impl Build {
         self
     }
 
+    /// Whether cgo is enabled for a program (`CGO_ENABLED`). Off by default
+    /// for [`Build::binary`], so sidecars are static and cross-compile
+    /// without a C toolchain; always on for [`Build::c_archive`].
+    pub fn cgo(&mut self, on: bool) -> &mut Build {
+        self.cgo = Some(on);
+        self
+    }
+
+    /// Whether [`Build::c_archive`] insists on `links = "go-runtime"` in the
+    /// crate's Cargo.toml (the one-Go-runtime rule). Turn off only in a crate
+    /// that is known to be the only Go archive of every program it ends up
+    /// in, such as one of several independent binaries of a workspace (cargo
+    /// allows one `links` value per workspace).
+    pub fn runtime_links_check(&mut self, on: bool) -> &mut Build {
+        self.runtime_links_check = on;
+        self
+    }
+
+    /// Builds the Go packages as a C archive `lib<name>.a` with a header
+    /// `<name>.h` under `$OUT_DIR/go-link-build/`, and tells cargo to link it:
+    /// `rustc-link-search`, `rustc-link-lib=static=<name>`, the libraries the
+    /// Go side needs (`#cgo LDFLAGS` of every package, such as `-lpthread`),
+    /// and `cargo:include=<dir of the header>` for dependents.
+    ///
+    /// One package `main` with `//export` functions is built as is; several
+    /// packages (or a non-main one) are linked into one archive through a
+    /// generated main package that imports them all, so the program gets one
+    /// Go runtime. A crate calling this must declare `links = "go-runtime"`
+    /// (see [`Build::runtime_links_check`]).
+    pub fn try_c_archive(&self, name: &str) -> Result<Artifact> {
+        Session::new(self)?.build(OutputKind::CArchive, name)
+    }
+
+    /// Like [`Build::try_c_archive`], but on failure prints the error as
+    /// `error: go-link-build: …` to stderr and exits the process with status 1.
+    /// Exits; does not panic.
+    pub fn c_archive(&self, name: &str) -> Artifact {
+        self.try_c_archive(name).unwrap_or_else(|e| fail(&e))
+    }
+
     /// Builds the single Go main package as a program named `name` (with
     /// `.exe` for Windows targets) in `$OUT_DIR/go-link-build/bin/`, and
     /// prints `cargo:rustc-env=GO_LINK_BUILD_BIN_<NAME>=<path>`.
     pub fn try_binary(&self, name: &str) -> Result<Artifact> {
-        Session::new(self)?.binary(name)
+        Session::new(self)?.build(OutputKind::Binary, name)
     }
 
     /// Like [`Build::try_binary`], but on failure prints the error as
@@ -288,24 +377,14 @@ impl<'a> Session<'a> {
         Ok(Session {
             cfg,
             env: Env::new(cfg.env.clone()),
-            out: CargoOutput {
-                metadata: cfg.cargo_metadata,
-                warnings: cfg.warnings,
-            },
+            out: CargoOutput { metadata: cfg.cargo_metadata, warnings: cfg.warnings },
         })
     }
 
     fn out_dir(&self) -> Result<PathBuf> {
-        self.cfg
-            .out_dir
-            .clone()
-            .or_else(|| self.env.cargo_var("OUT_DIR").map(PathBuf::from))
-            .ok_or_else(|| {
-                Error::new(
-                    ErrorKind::Config,
-                    "OUT_DIR is not set: outside a cargo build script, call Build::out_dir",
-                )
-            })
+        self.cfg.out_dir.clone().or_else(|| self.env.cargo_var("OUT_DIR").map(PathBuf::from)).ok_or_else(|| {
+            Error::new(ErrorKind::Config, "OUT_DIR is not set: outside a cargo build script, call Build::out_dir")
+        })
     }
 
     fn manifest_dir(&self) -> PathBuf {
@@ -338,9 +417,7 @@ impl<'a> Session<'a> {
         // triples is safe: action IDs include everything that differs.
         for dir in out_dir.ancestors().skip(1) {
             if dir.join("CACHEDIR.TAG").is_file()
-                && dir.join("debug").exists()
-                    | dir.join("release").exists()
-                    | dir.join(".rustc_info.json").exists()
+                && dir.join("debug").exists() | dir.join("release").exists() | dir.join(".rustc_info.json").exists()
             {
                 return dir.join("go-link-build-cache");
             }
@@ -359,135 +436,172 @@ impl<'a> Session<'a> {
         k.line("triple", self.triple());
         k.line("out", out_path.display());
         k.line("manifest", self.manifest_dir().display());
-        k.line(
-            "path",
-            self.env.path().unwrap_or_default().to_string_lossy(),
-        );
+        k.line("path", self.env.path().unwrap_or_default().to_string_lossy());
         k.finish().hex()
     }
 
-    fn binary(&self, name: &str) -> Result<Artifact> {
+    fn build(&self, kind: OutputKind, name: &str) -> Result<Artifact> {
         if name.is_empty() || name.contains(['/', '\\']) {
             return Err(Error::new(
                 ErrorKind::Config,
-                format!("invalid binary name {name:?}: use a plain file name such as \"hello\""),
+                format!("invalid output name {name:?}: use a plain name such as \"hello\""),
             ));
         }
         let out_dir = self.out_dir()?;
         let triple = self.triple();
         let gotarget = target::from_triple(&triple)?;
-        let exe = if gotarget.goos == "windows" {
-            ".exe"
-        } else if gotarget.goos == "wasip1" {
-            ".wasm"
-        } else {
-            ""
-        };
         let base = out_dir.join("go-link-build");
-        let out_path = base.join("bin").join(format!("{name}{exe}"));
-        let stamp_path = base.join(format!("{name}.stamp"));
-        let env_name: String = name
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_uppercase()
-                } else {
-                    '_'
-                }
-            })
-            .collect();
+        let env_name: String =
+            name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' }).collect();
+        let (out_path, header_path) = match kind {
+            OutputKind::Binary => {
+                let ext = match gotarget.goos.as_str() {
+                    "windows" => ".exe",
+                    "wasip1" | "js" => ".wasm",
+                    _ => "",
+                };
+                (base.join("bin").join(format!("{name}{ext}")), None)
+            }
+            OutputKind::CArchive => {
+                (base.join("lib").join(format!("lib{name}.a")), Some(base.join("include").join(format!("{name}.h"))))
+            }
+        };
+        let stamp_path = base.join(format!("{name}.{}.stamp", kind.label()));
         let fingerprint = self.fingerprint(name, &out_path);
 
         // The no-op path: nothing changed since the last build.
         let real_env = |k: &str| Env::new(BTreeMap::new()).cargo_var(k);
         if let Some(st) = Stamp::check(&stamp_path, &fingerprint, real_env) {
+            let mut link_flags = Vec::new();
             for d in &st.directives {
-                self.reprint(d);
+                if let Some(f) = d.strip_prefix("go-link-flag=") {
+                    link_flags.push(f.to_string());
+                } else {
+                    self.reprint(d);
+                }
             }
             return Ok(Artifact {
                 path: out_path,
+                header: header_path,
+                link_flags,
                 stats: Stats::default(),
                 no_op: true,
             });
         }
 
-        let started = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
-        let mut st = Stamp {
-            fingerprint,
-            started,
-            ..Stamp::default()
-        };
+        let started =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+        let mut st = Stamp { fingerprint, started, ..Stamp::default() };
+        if kind == OutputKind::CArchive {
+            self.check_one_runtime()?;
+        }
         let tc = toolchain::discover(self.cfg.goroot.as_deref(), &self.env)?;
         let cache = cache::Cache::open(&self.cache_root(&out_dir))?;
         let tool_id = tc.tool_id()?;
         if debug_enabled() {
-            eprintln!(
-                "go-link-build: using {} at {} (found by {})",
-                tc.version,
-                tc.goroot.display(),
-                tc.found_by
-            );
+            eprintln!("go-link-build: using {} at {} (found by {})", tc.version, tc.goroot.display(), tc.found_by);
         }
-        let ctx = self.context(&tc, &tool_id, &cache, &gotarget)?;
+        let cgo_enabled = match (kind, self.cfg.cgo) {
+            (OutputKind::CArchive, Some(false)) => {
+                return Err(Error::new(
+                    ErrorKind::Config,
+                    "a C archive needs cgo (its exported functions are cgo), but Build::cgo(false) was set",
+                ))
+            }
+            (OutputKind::CArchive, _) => true,
+            (OutputKind::Binary, on) => on.unwrap_or(false),
+        };
+        let ctx = self.context(&tc, &tool_id, &cache, &gotarget, cgo_enabled)?;
+        let ctool = if cgo_enabled {
+            Some(ctool::CTool::discover(
+                &ctool::CToolRequest {
+                    target: &triple,
+                    host: &self.env.cargo_var("HOST").unwrap_or_else(|| target::host_triple().to_string()),
+                    out_dir: &out_dir,
+                    env: &self.env,
+                    cc: self.env.overridden("CC"),
+                    cxx: self.env.overridden("CXX"),
+                    ar: self.env.overridden("AR"),
+                },
+                &cache,
+            )?)
+        } else {
+            None
+        };
 
-        // Load the main package and everything it imports.
+        // Load the requested packages and everything they import.
         let manifest = self.manifest_dir();
-        if self.cfg.packages.len() != 1 {
-            return Err(Error::new(
-                ErrorKind::Config,
-                format!("Build::binary needs exactly one Go main package, but {} were given with Build::package", self.cfg.packages.len()),
-            ));
-        }
-        let pkg_dir = manifest.join(&self.cfg.packages[0]);
-        let pkg_dir = std::fs::canonicalize(&pkg_dir).map_err(|e| {
-            Error::new(ErrorKind::Config, format!("Go package directory {} does not exist ({e}); Build::package paths are relative to {}", pkg_dir.display(), manifest.display()))
-        })?;
-        let main_module = load::find_main_module(&pkg_dir)?;
-        let roots = vec![pkg_dir.clone()];
-        let graph = load::load_graph(&ctx, Some(&main_module), &roots)?;
-        let main_idx = graph.roots[0];
-        let main_pkg = &graph.packages[main_idx];
-        if main_pkg.name != "main" {
+        if self.cfg.packages.is_empty() || kind == OutputKind::Binary && self.cfg.packages.len() != 1 {
             return Err(Error::new(
                 ErrorKind::Config,
                 format!(
-                    "{} is package {}, not a main package: Build::binary links a `package main` with a `func main`",
-                    main_pkg.dir.display(),
-                    main_pkg.name
+                    "Build::{} needs {} Go package given with Build::package, but {} were given",
+                    kind.label(),
+                    if kind == OutputKind::Binary { "exactly one main" } else { "at least one" },
+                    self.cfg.packages.len()
                 ),
             ));
         }
+        let mut roots = Vec::new();
+        for p in &self.cfg.packages {
+            let dir = manifest.join(p);
+            roots.push(std::fs::canonicalize(&dir).map_err(|e| {
+                Error::new(
+                    ErrorKind::Config,
+                    format!(
+                        "Go package directory {} does not exist ({e}); Build::package paths are relative to {}",
+                        dir.display(),
+                        manifest.display()
+                    ),
+                )
+            })?);
+        }
+        let main_module = load::find_main_module(&roots[0])?;
+        let mut graph = load::load_graph(&ctx, Some(&main_module), &roots)?;
+        let main_idx = match kind {
+            OutputKind::Binary => {
+                let main_pkg = &graph.packages[graph.roots[0]];
+                if main_pkg.name != "main" {
+                    return Err(Error::new(
+                        ErrorKind::Config,
+                        format!(
+                            "{} is package {}, not a main package: Build::binary links a `package main` with a `func main`",
+                            main_pkg.dir.display(),
+                            main_pkg.name
+                        ),
+                    ));
+                }
+                graph.roots[0]
+            }
+            OutputKind::CArchive => {
+                let single_main = graph.roots.len() == 1 && graph.packages[graph.roots[0]].name == "main";
+                if single_main {
+                    graph.roots[0]
+                } else {
+                    synthesize_main(&mut graph, &base.join(format!("{name}-main")), &main_module)?
+                }
+            }
+        };
+        let main_pkg = &graph.packages[main_idx];
 
         // Link-time settings: DefaultGODEBUG and build info, as cmd/go computes them.
         let table_path = tc.goroot.join("src/internal/godebugs/table.go");
-        let table_text =
-            std::fs::read_to_string(&table_path).map_err(|e| Error::io("read", &table_path, e))?;
+        let table_text = std::fs::read_to_string(&table_path).map_err(|e| Error::io("read", &table_path, e))?;
         let table = godebug::parse_table(&table_text)?;
         let mut directives = main_module.go_mod.godebug.clone();
         directives.extend(main_pkg.go_debug.iter().cloned());
-        let godebug_default = godebug::default_godebug(
-            &table,
-            main_module.go_mod.go.as_deref(),
-            &directives,
-            tc.minor,
-        )
-        .map_err(|e| {
-            e.context(format!(
-                "computing DefaultGODEBUG for {}",
-                main_pkg.import_path
-            ))
-        })?;
+        let godebug_default = godebug::default_godebug(&table, main_module.go_mod.go.as_deref(), &directives, tc.minor)
+            .map_err(|e| e.context(format!("computing DefaultGODEBUG for {}", main_pkg.import_path)))?;
+        let cgo_env = ["CGO_CFLAGS", "CGO_CPPFLAGS", "CGO_CXXFLAGS", "CGO_LDFLAGS"]
+            .map(|k| (k.to_string(), if cgo_enabled { self.env.var(k).unwrap_or_default() } else { String::new() }));
         let settings = buildinfo::settings(&buildinfo::SettingsInput {
-            buildmode: BuildMode::Exe.info_name().to_string(),
+            buildmode: kind.build_mode().info_name().to_string(),
             ldflags: None,
             tags: self.cfg.tags.clone(),
             trimpath: self.cfg.trimpath,
             default_godebug: godebug_default.clone(),
             cgo_enabled: ctx.cgo_enabled,
-            cgo_env: Default::default(),
+            cgo_env,
             goarch: ctx.goarch.clone(),
             goexperiment: ctx.goexperiment_env.clone(),
             goos: ctx.goos.clone(),
@@ -507,21 +621,20 @@ impl<'a> Session<'a> {
         };
         let modinfo = buildinfo::modinfo_line(&info.to_text());
 
-        let jobs = sched::Jobs::new(
-            self.cfg
-                .jobs
-                .or_else(|| self.env.cargo_var("NUM_JOBS").and_then(|n| n.parse().ok())),
-        );
+        let jobs =
+            sched::Jobs::new(self.cfg.jobs.or_else(|| self.env.cargo_var("NUM_JOBS").and_then(|n| n.parse().ok())));
         let pipeline = Pipeline {
             tc: &tc,
             tool_id: &tool_id,
             ctx: &ctx,
             cache: &cache,
-            mode: BuildMode::Exe,
+            mode: kind.build_mode(),
             trimpath: self.cfg.trimpath,
             jobs: &jobs,
             out: &self.out,
             main_lang: gomod::lang_version(main_module.go_mod.go.as_deref().unwrap_or("1.16")),
+            ctool: ctool.as_ref(),
+            env: &self.env,
         };
         let mut stats = Stats::default();
         let built = pipeline.build_packages(&graph, &mut stats)?;
@@ -534,13 +647,13 @@ impl<'a> Session<'a> {
                 modinfo,
                 strip: self.cfg.strip,
                 x: self.cfg.x.clone(),
-                extld: None,
+                extld: ctool.as_ref().map(|c| c.cc[0].to_string_lossy().into_owned()),
+                extar: ctool.as_ref().filter(|_| kind == OutputKind::CArchive).map(|c| c.ar.display().to_string()),
             },
         )?;
         stats.linked = ran;
-        let bin_dir = base.join("bin");
-        std::fs::create_dir_all(&bin_dir)
-            .map_err(|e| Error::io("create directory", &bin_dir, e))?;
+        let out_parent = out_path.parent().unwrap_or(&base);
+        std::fs::create_dir_all(out_parent).map_err(|e| Error::io("create directory", out_parent, e))?;
         cache::copy_atomic(&linked, &out_path)?;
 
         // Tell cargo what to watch: every input outside GOROOT, GOROOT's
@@ -555,6 +668,8 @@ impl<'a> Session<'a> {
                 &pkg.s_files,
                 &pkg.h_files,
                 &pkg.c_files,
+                &pkg.cxx_files,
+                &pkg.m_files,
                 &pkg.syso_files,
             ];
             for f in lists.into_iter().flatten() {
@@ -578,32 +693,48 @@ impl<'a> Session<'a> {
         }
         inputs.sort();
         inputs.dedup();
+        // A synthesized main package lives in OUT_DIR: never an input.
+        inputs.retain(|p| !p.starts_with(&out_dir));
         for p in &inputs {
             directives.push(format!("rerun-if-changed={}", p.display()));
             st.add_file(p);
         }
         directives.push(format!("rerun-if-changed={}", tc.version_file().display()));
         st.add_file(&tc.version_file());
-        for tool in [
-            toolchain::Tool::Compile,
-            toolchain::Tool::Asm,
-            toolchain::Tool::Link,
-        ] {
+        for tool in [toolchain::Tool::Compile, toolchain::Tool::Asm, toolchain::Tool::Link, toolchain::Tool::Cgo] {
             st.add_file(&tc.tool(tool));
         }
         st.add_file(&table_path);
+        let mut link_flags = Vec::new();
+        match kind {
+            OutputKind::Binary => {
+                directives.push(format!("rustc-env=GO_LINK_BUILD_BIN_{env_name}={}", out_path.display()));
+            }
+            OutputKind::CArchive => {
+                let header = header_path.as_ref().expect("c-archive has a header path");
+                write_header(&graph, &built, main_idx, header)?;
+                let lib_dir = out_path.parent().unwrap_or(&base);
+                directives.push(format!("rustc-link-search=native={}", lib_dir.display()));
+                directives.push(format!("rustc-link-lib=static={name}"));
+                if let Some(dir) = header.parent() {
+                    directives.push(format!("include={}", dir.display()));
+                }
+                link_flags = cgo_link_flags(&built, &ctx);
+                directives.extend(link_directives(&link_flags));
+                directives.extend(link_flags.iter().map(|f| format!("go-link-flag={f}")));
+            }
+        }
         for (var, value) in self.env.read_vars() {
             directives.push(format!("rerun-if-env-changed={var}"));
             st.env.push((var, value));
         }
-        directives.push(format!(
-            "rustc-env=GO_LINK_BUILD_BIN_{env_name}={}",
-            out_path.display()
-        ));
         for d in &directives {
             self.reprint(d);
         }
         st.directives = directives;
+        if let Some(h) = &header_path {
+            st.add_file(h);
+        }
         st.set_output(&out_path);
         st.write(&stamp_path)?;
         if debug_enabled() {
@@ -612,11 +743,33 @@ impl<'a> Session<'a> {
                 stats.cached, stats.compiled, stats.linked
             );
         }
-        Ok(Artifact {
-            path: out_path,
-            stats,
-            no_op: false,
-        })
+        Ok(Artifact { path: out_path, header: header_path, link_flags, stats, no_op: false })
+    }
+
+    /// The one-Go-runtime rule: a crate that links a Go C archive declares
+    /// `links = "go-runtime"`, so cargo itself refuses a dependency graph
+    /// with two of them, at resolve time, with a clear message.
+    fn check_one_runtime(&self) -> Result<()> {
+        if !self.cfg.cargo_metadata || !self.cfg.runtime_links_check {
+            return Ok(());
+        }
+        match self.env.cargo_var("CARGO_MANIFEST_LINKS") {
+            Some(v) if v == RUNTIME_LINKS => Ok(()),
+            other => Err(Error::new(
+                ErrorKind::Config,
+                format!(
+                    "a crate that links a Go C archive must declare `links = \"{RUNTIME_LINKS}\"` in the [package] section of its Cargo.toml{}.\n\
+                     A program can hold only one Go runtime (golang/go#49256); the `links` key makes cargo refuse, at build time, \
+                     a dependency graph with two Go archives. Put all Go packages into one archive with several Build::package calls.\n\
+                     If this crate is the only one in the final program that links Go (for example one of several independent \
+                     binaries in a workspace), call Build::runtime_links_check(false) instead.",
+                    match other {
+                        Some(v) => format!(" (it declares `links = \"{v}\"`)"),
+                        None => String::new(),
+                    }
+                ),
+            )),
+        }
     }
 
     fn reprint(&self, directive: &str) {
@@ -628,6 +781,8 @@ impl<'a> Session<'a> {
             if let Some((k, v)) = kv.split_once('=') {
                 self.out.rustc_env(k, v);
             }
+        } else if directive.starts_with("rustc-link-") || directive.starts_with("include=") {
+            self.out.directive(directive);
         }
     }
 
@@ -639,17 +794,15 @@ impl<'a> Session<'a> {
         tool_id: &str,
         cache: &cache::Cache,
         t: &target::GoTarget,
+        cgo_enabled: bool,
     ) -> Result<BuildContext> {
         let level_var = context::arch_level_var(&t.goarch);
         // An explicit GO$ARCH wins over what the Rust target implies.
-        let level = level_var
-            .and_then(|v| self.env.var(v).map(|val| (v.to_string(), val)))
-            .or_else(|| t.arch_level.clone());
+        let level =
+            level_var.and_then(|v| self.env.var(v).map(|val| (v.to_string(), val))).or_else(|| t.arch_level.clone());
         let goexperiment = self.env.var("GOEXPERIMENT");
-        let mut probe_env: Vec<(String, String)> = vec![
-            ("GOOS".into(), t.goos.clone()),
-            ("GOARCH".into(), t.goarch.clone()),
-        ];
+        let mut probe_env: Vec<(String, String)> =
+            vec![("GOOS".into(), t.goos.clone()), ("GOARCH".into(), t.goarch.clone())];
         if let Some(l) = &level {
             probe_env.push(l.clone());
         }
@@ -661,7 +814,7 @@ impl<'a> Session<'a> {
             goroot: tc.goroot.clone(),
             goos: t.goos.clone(),
             goarch: t.goarch.clone(),
-            cgo_enabled: false,
+            cgo_enabled,
             arch_level: probe.arch_level.or(level),
             experiments: probe.experiments,
             goexperiment_env: goexperiment,
@@ -696,8 +849,7 @@ fn probe_target(
     let o = tmp.path();
     let src = o.join("probe.go");
     std::fs::write(&src, "package probe\n").map_err(|e| Error::io("write", &src, e))?;
-    std::fs::write(o.join("importcfg"), "")
-        .map_err(|e| Error::io("write", &o.join("importcfg"), e))?;
+    std::fs::write(o.join("importcfg"), "").map_err(|e| Error::io("write", &o.join("importcfg"), e))?;
     let mut inv = exec::Invocation::new(tc.tool(toolchain::Tool::Compile), o);
     for (a, b) in env {
         inv.env(a, b);
@@ -715,23 +867,150 @@ fn probe_target(
         .map_err(|e| Error::new(ErrorKind::Toolchain, format!("the Go compiler rejects this target environment:\n{e}\nCheck GOOS/GOARCH, the GO$GOARCH level and GOEXPERIMENT.")))?;
     let archive = o.join("probe.a");
     let data = std::fs::read(&archive).map_err(|e| Error::io("read", &archive, e))?;
-    let header = toolchain::header_of_archive(&data).ok_or_else(|| {
-        Error::new(
-            ErrorKind::Toolchain,
-            "the compiler wrote an archive without an object header",
-        )
-    })?;
-    let probe = toolchain::parse_object_header(&header).ok_or_else(|| {
-        Error::new(
-            ErrorKind::Toolchain,
-            format!("unrecognised object header {header:?}"),
-        )
-    })?;
+    let header = toolchain::header_of_archive(&data)
+        .ok_or_else(|| Error::new(ErrorKind::Toolchain, "the compiler wrote an archive without an object header"))?;
+    let probe = toolchain::parse_object_header(&header)
+        .ok_or_else(|| Error::new(ErrorKind::Toolchain, format!("unrecognised object header {header:?}")))?;
     for f in ["probe.go", "importcfg", "probe.a"] {
         let _ = std::fs::remove_file(o.join(f));
     }
-    std::fs::write(o.join("header"), &header)
-        .map_err(|e| Error::io("write", &o.join("header"), e))?;
+    std::fs::write(o.join("header"), &header).map_err(|e| Error::io("write", &o.join("header"), e))?;
     cache.commit(&id, tmp)?;
     Ok(probe)
+}
+
+/// Adds a generated `package main` that imports every requested package, so
+/// several Go packages become one C archive with one Go runtime. Returns its
+/// index in the graph.
+fn synthesize_main(graph: &mut load::Graph, dir: &Path, main_module: &load::MainModule) -> Result<usize> {
+    let mut src = String::from(
+        "// Code generated by go-link-build. DO NOT EDIT.\n\n// Package main links the requested packages into one C archive.\npackage main\n\nimport (\n",
+    );
+    let mut imports = Vec::new();
+    for &r in &graph.roots {
+        let p = &graph.packages[r];
+        if p.name == "main" {
+            return Err(Error::new(
+                ErrorKind::Config,
+                format!(
+                    "{} is a main package; a C archive of several packages takes library packages (their //export functions are exported all the same)",
+                    p.dir.display()
+                ),
+            ));
+        }
+        src.push_str(&format!("\t_ {:?}\n", p.import_path));
+        imports.push(p.import_path.clone());
+    }
+    src.push_str(")\n\nfunc main() {}\n");
+    std::fs::create_dir_all(dir).map_err(|e| Error::io("create directory", dir, e))?;
+    let file = dir.join("main.go");
+    if std::fs::read_to_string(&file).ok().as_deref() != Some(src.as_str()) {
+        cache::write_atomic(&file, src.as_bytes())?;
+    }
+    let runtime = graph
+        .packages
+        .iter()
+        .position(|p| p.standard && p.import_path == "runtime")
+        .ok_or_else(|| Error::new(ErrorKind::Load, "the package graph has no runtime package"))?;
+    let mut deps = graph.roots.clone();
+    deps.push(runtime);
+    deps.sort();
+    deps.dedup();
+    graph.packages.push(load::Package {
+        import_path: format!("{}/go-link-build-main", main_module.path),
+        name: "main".into(),
+        dir: dir.to_path_buf(),
+        module: Some(main_module.path.clone()),
+        go_files: vec!["main.go".into()],
+        imports: imports.clone(),
+        import_pos: imports.iter().map(|i| (i.clone(), "main.go:1".to_string())).collect(),
+        deps,
+        ..load::Package::default()
+    });
+    Ok(graph.packages.len() - 1)
+}
+
+/// Writes the archive's C header: the main package's `_cgo_install.h`, or,
+/// for a generated main, those of every package with exports, in order.
+fn write_header(graph: &load::Graph, built: &[pipeline::Built], main_idx: usize, path: &Path) -> Result<()> {
+    let header_of = |i: usize| built[i].archive.parent().map(|d| d.join("_cgo_install.h"));
+    let mut sources: Vec<PathBuf> = Vec::new();
+    if let Some(h) = header_of(main_idx).filter(|h| h.is_file()) {
+        sources.push(h);
+    } else {
+        for (i, p) in graph.packages.iter().enumerate() {
+            if !p.standard && !p.cgo_files.is_empty() {
+                sources.extend(header_of(i).filter(|h| h.is_file()));
+            }
+        }
+    }
+    let mut text = String::new();
+    for h in &sources {
+        text.push_str(&std::fs::read_to_string(h).map_err(|e| Error::io("read", h, e))?);
+    }
+    if sources.is_empty() {
+        text.push_str("/* Code generated by go-link-build. The Go packages export no functions (no //export). */\n");
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io("create directory", parent, e))?;
+    }
+    if std::fs::read_to_string(path).ok().as_deref() != Some(text.as_str()) {
+        cache::write_atomic(path, text.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// The link flags a C archive needs, from the `#cgo LDFLAGS` (and pkg-config
+/// libraries) of every package in it, in package order, without the
+/// compiler-only defaults (`-O2 -g`) and without repeats.
+fn cgo_link_flags(built: &[pipeline::Built], ctx: &BuildContext) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for b in built {
+        let Some(flags) = &b.cgo else { continue };
+        let mut it = flags.ldflags.iter();
+        while let Some(f) = it.next() {
+            let keep = if f == "-framework" {
+                if let Some(name) = it.next() {
+                    let pair = format!("-framework {name}");
+                    if !out.contains(&pair) {
+                        out.push(pair);
+                    }
+                }
+                continue;
+            } else {
+                f.starts_with("-l")
+                    || f.starts_with("-L")
+                    || f.starts_with("-Wl,")
+                    || f == "-pthread"
+                    || f.ends_with(".a")
+            };
+            if keep && !out.contains(f) {
+                out.push(f.clone());
+            }
+        }
+    }
+    // The Go runtime in an archive uses threads on every Unix.
+    if ctx.goos != "windows" && !out.iter().any(|f| f == "-lpthread" || f == "-pthread") {
+        out.push("-lpthread".into());
+    }
+    out
+}
+
+/// Turns link flags into cargo directives.
+fn link_directives(flags: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in flags {
+        if let Some(lib) = f.strip_prefix("-l") {
+            out.push(format!("rustc-link-lib={lib}"));
+        } else if let Some(dir) = f.strip_prefix("-L") {
+            out.push(format!("rustc-link-search=native={dir}"));
+        } else if let Some(fw) = f.strip_prefix("-framework ") {
+            out.push(format!("rustc-link-lib=framework={fw}"));
+        } else if f == "-pthread" {
+            out.push("rustc-link-lib=pthread".into());
+        } else {
+            out.push(format!("rustc-link-arg={f}"));
+        }
+    }
+    out
 }

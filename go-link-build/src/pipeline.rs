@@ -16,7 +16,10 @@ use std::path::{Path, PathBuf};
 
 use crate::cache::{digest, hex, ActionId, Cache, KeyBuilder};
 use crate::cargo::CargoOutput;
+use crate::cgoflags::CgoFlags;
 use crate::context::BuildContext;
+use crate::ctool::CTool;
+use crate::env::Env;
 use crate::error::{Error, ErrorKind, Result};
 use crate::load::{Graph, Package};
 use crate::sched::{self, Jobs};
@@ -35,6 +38,10 @@ pub(crate) struct Pipeline<'a> {
     pub out: &'a CargoOutput,
     /// `-lang` for main-module packages (`go1.22`), from the go.mod go line.
     pub main_lang: String,
+    /// The C toolchain, when cgo is enabled.
+    pub ctool: Option<&'a CTool>,
+    /// The environment view (for `CGO_*` flags and `PKG_CONFIG`).
+    pub env: &'a Env,
 }
 
 /// A package archive in the cache.
@@ -42,6 +49,8 @@ pub(crate) struct Pipeline<'a> {
 pub(crate) struct Built {
     pub id: ActionId,
     pub archive: PathBuf,
+    /// The cgo flags of a cgo package (their LDFLAGS reach the final link).
+    pub cgo: Option<CgoFlags>,
 }
 
 /// Counts of what a build did, for tests and the debug log.
@@ -102,7 +111,7 @@ impl Pipeline<'_> {
     }
 
     /// The action ID of a package's build action, given its dependencies' IDs.
-    fn package_id(&self, pkg: &Package, dep_ids: &[(String, ActionId)]) -> Result<ActionId> {
+    fn package_id(&self, pkg: &Package, dep_ids: &[(String, ActionId)], cgo: Option<&CgoFlags>) -> Result<ActionId> {
         let mut k = KeyBuilder::new("build-package");
         k.line("tool", self.tool_id);
         for (key, value) in self.ctx.tool_env() {
@@ -114,10 +123,7 @@ impl Pipeline<'_> {
         k.line("std", pkg.standard);
         k.line("lang", format!("{:?}", self.lang(pkg)));
         k.line("mode", format!("{:?}", self.mode));
-        k.line(
-            "shared",
-            self.mode.shared_codegen(&self.ctx.goos, &self.ctx.goarch),
-        );
+        k.line("shared", self.mode.shared_codegen(&self.ctx.goos, &self.ctx.goarch));
         // The directory reaches the output only when it is not trimmed.
         if self.trimpath {
             k.line("trim", self.trim_target(pkg));
@@ -130,18 +136,33 @@ impl Pipeline<'_> {
         for (path, id) in dep_ids {
             k.line("dep", format!("{path} {}", id.hex()));
         }
-        let kinds: [(&str, &Vec<String>); 4] = [
+        if let Some(flags) = cgo {
+            k.line("cc", self.ctool.map(|c| c.id.as_str()).unwrap_or("none"));
+            k.line("export-header", self.mode == BuildMode::CArchive);
+            for (kind, list) in [
+                ("cppflags", &flags.cppflags),
+                ("cflags", &flags.cflags),
+                ("cxxflags", &flags.cxxflags),
+                ("fflags", &flags.fflags),
+                ("ldflags", &flags.ldflags),
+            ] {
+                k.line(kind, format!("{list:?}"));
+            }
+        }
+        let kinds: [(&str, &Vec<String>); 9] = [
             ("go", &pkg.go_files),
+            ("cgo", &pkg.cgo_files),
             ("s", &pkg.s_files),
             ("h", &pkg.h_files),
+            ("c", &pkg.c_files),
+            ("cxx", &pkg.cxx_files),
+            ("m", &pkg.m_files),
+            ("f", &pkg.f_files),
             ("syso", &pkg.syso_files),
         ];
         for (kind, files) in kinds {
             for f in files {
-                k.line(
-                    kind,
-                    format!("{f} {}", self.file_identity(pkg, &pkg.dir.join(f))?),
-                );
+                k.line(kind, format!("{f} {}", self.file_identity(pkg, &pkg.dir.join(f))?));
             }
         }
         if let Some(embed) = &pkg.embed {
@@ -149,10 +170,7 @@ impl Pipeline<'_> {
                 k.line("embed-pattern", format!("{pattern} {}", files.join(",")));
             }
             for (rel, abs) in &embed.files {
-                k.line(
-                    "embed-file",
-                    format!("{rel} {}", self.file_identity(pkg, abs)?),
-                );
+                k.line("embed-file", format!("{rel} {}", self.file_identity(pkg, abs)?));
             }
         }
         Ok(k.finish())
@@ -161,35 +179,25 @@ impl Pipeline<'_> {
     /// Builds every package of the graph, using the cache where possible.
     pub(crate) fn build_packages(&self, graph: &Graph, stats: &mut Stats) -> Result<Vec<Built>> {
         let n = graph.packages.len();
+        let cgo: Vec<Option<CgoFlags>> = graph.packages.iter().map(|p| self.cgo_flags(p)).collect::<Result<_>>()?;
         let mut ids: Vec<ActionId> = Vec::with_capacity(n);
-        for pkg in &graph.packages {
-            let dep_ids: Vec<(String, ActionId)> = pkg
-                .deps
-                .iter()
-                .map(|&d| (graph.packages[d].import_path.clone(), ids[d]))
-                .collect();
-            ids.push(self.package_id(pkg, &dep_ids)?);
+        for (pkg, flags) in graph.packages.iter().zip(&cgo) {
+            let dep_ids: Vec<(String, ActionId)> =
+                pkg.deps.iter().map(|&d| (graph.packages[d].import_path.clone(), ids[d])).collect();
+            ids.push(self.package_id(pkg, &dep_ids, flags.as_ref())?);
         }
         let mut built: Vec<Option<Built>> = vec![None; n];
         let mut todo: Vec<usize> = Vec::new();
         for i in 0..n {
             match self.cache.lookup(&ids[i]) {
-                Some(dir) => {
-                    built[i] = Some(Built {
-                        id: ids[i],
-                        archive: dir.join("_pkg_.a"),
-                    })
-                }
+                Some(dir) => built[i] = Some(Built { id: ids[i], archive: dir.join("_pkg_.a"), cgo: cgo[i].clone() }),
                 None => todo.push(i),
             }
         }
         stats.cached = n - todo.len();
         stats.compiled = todo.len();
         if todo.is_empty() {
-            return Ok(built
-                .into_iter()
-                .map(|b| b.expect("every package is cached"))
-                .collect());
+            return Ok(built.into_iter().map(|b| b.expect("every package is cached")).collect());
         }
         // Renumber the packages that must run into a dense sub-graph.
         let mut pos = vec![usize::MAX; n];
@@ -198,19 +206,9 @@ impl Pipeline<'_> {
         }
         let deps: Vec<Vec<usize>> = todo
             .iter()
-            .map(|&i| {
-                graph.packages[i]
-                    .deps
-                    .iter()
-                    .filter(|&&d| pos[d] != usize::MAX)
-                    .map(|&d| pos[d])
-                    .collect()
-            })
+            .map(|&i| graph.packages[i].deps.iter().filter(|&&d| pos[d] != usize::MAX).map(|&d| pos[d]).collect())
             .collect();
-        let weight: Vec<u64> = todo
-            .iter()
-            .map(|&i| graph.packages[i].go_files.len() as u64 + 1)
-            .collect();
+        let weight: Vec<u64> = todo.iter().map(|&i| graph.packages[i].go_files.len() as u64 + 1).collect();
         let cached = &built;
         let results = sched::run(self.jobs, &deps, &weight, |j| {
             let i = todo[j];
@@ -222,16 +220,13 @@ impl Pipeline<'_> {
                 .map(|&d| {
                     let archive = match &cached[d] {
                         Some(b) => b.archive.clone(),
-                        None => self
-                            .cache
-                            .lookup(&ids[d])
-                            .map(|e| e.join("_pkg_.a"))
-                            .unwrap_or_default(),
+                        None => self.cache.lookup(&ids[d]).map(|e| e.join("_pkg_.a")).unwrap_or_default(),
                     };
                     (graph.packages[d].import_path.clone(), archive)
                 })
                 .collect();
-            self.build_package(pkg, &ids[i], &dep_archives)
+            let syso = self.syso_closure(graph, i);
+            self.build_package(pkg, &ids[i], &dep_archives, cgo[i].as_ref(), syso)
         });
         let mut errors = Vec::new();
         for (j, res) in results.into_iter().enumerate() {
@@ -244,10 +239,7 @@ impl Pipeline<'_> {
         if !errors.is_empty() {
             return Err(Error::new(ErrorKind::Tool, errors.join("\n")));
         }
-        Ok(built
-            .into_iter()
-            .map(|b| b.expect("every package was built"))
-            .collect())
+        Ok(built.into_iter().map(|b| b.expect("every package was built")).collect())
     }
 
     /// Runs one package's build action in a temp dir and moves it into the cache.
@@ -256,6 +248,8 @@ impl Pipeline<'_> {
         pkg: &Package,
         id: &ActionId,
         dep_archives: &[(String, PathBuf)],
+        cgo: Option<&CgoFlags>,
+        syso: Vec<PathBuf>,
     ) -> Result<Built> {
         let tmp = self.cache.temp_dir()?;
         let o = tmp.path();
@@ -264,25 +258,53 @@ impl Pipeline<'_> {
             let p = o.join(name);
             std::fs::write(&p, data).map_err(|e| Error::io("write", &p, e))
         };
-        write(
-            "importcfg",
-            importcfg(&pkg.import_map, dep_archives).as_bytes(),
-        )?;
+        write("importcfg", importcfg(&pkg.import_map, dep_archives).as_bytes())?;
         if let Some(embed) = &pkg.embed {
             write("embedcfg", embed.to_json().as_bytes())?;
         }
         let mut trimpath = String::new();
         if self.trimpath {
-            let _ = write!(
-                trimpath,
-                "{}=>{};",
-                pkg.dir.display(),
-                self.trim_target(pkg)
-            );
+            let _ = write!(trimpath, "{}=>{};", pkg.dir.display(), self.trim_target(pkg));
         }
         let _ = write!(trimpath, "{}=>", o.display());
         let shared = self.mode.shared_codegen(&self.ctx.goos, &self.ctx.goarch);
-        let has_asm = !pkg.s_files.is_empty();
+        // In a cgo package, assembly goes to the C compiler (except the
+        // non-gcc_ files of runtime/cgo); the rest is Go assembly.
+        let go_asm: Vec<&String> = if cgo.is_some() {
+            pkg.s_files.iter().filter(|f| !crate::cgo::asm_to_gcc(pkg, f)).collect()
+        } else {
+            pkg.s_files.iter().collect()
+        };
+        let has_asm = !go_asm.is_empty();
+        let cgo_out = match cgo {
+            None => None,
+            Some(flags) => {
+                let ctool = self.ctool.ok_or_else(|| {
+                    Error::new(ErrorKind::Config, format!("{header}\ncgo is enabled but no C toolchain was set up"))
+                })?;
+                let parallel = |invs: Vec<crate::exec::Invocation>| -> Vec<Result<()>> {
+                    let deps = vec![Vec::new(); invs.len()];
+                    let weight = vec![1; invs.len()];
+                    sched::run(self.jobs, &deps, &weight, |j| {
+                        invs[j].run(&header).map(|out| self.forward(out.combined))
+                    })
+                };
+                Some(crate::cgo::run(&crate::cgo::CgoRequest {
+                    tc: self.tc,
+                    ctx: self.ctx,
+                    ctool,
+                    pkg,
+                    flags,
+                    objdir: o,
+                    export_header: self.mode == BuildMode::CArchive,
+                    trimpath: self.trimpath,
+                    seed: id.short(),
+                    syso,
+                    header: header.clone(),
+                    parallel: &parallel,
+                })?)
+            }
+        };
         let asm_req = AsmRequest {
             tc: self.tc,
             ctx: self.ctx,
@@ -297,7 +319,7 @@ impl Pipeline<'_> {
             write("go_asm.h", b"")?;
             let mut inv = tools::asm_base(&asm_req);
             inv.arg("-gensymabis").arg("-o").arg(o.join("symabis"));
-            for s in &pkg.s_files {
+            for s in &go_asm {
                 inv.arg(format!("./{s}"));
             }
             self.forward(inv.run(&header)?.combined);
@@ -316,19 +338,27 @@ impl Pipeline<'_> {
             build_id: format!("{0}/{0}", id.short()),
             has_asm,
             embedcfg: pkg.embed.is_some(),
-            files: pkg.go_files.iter().map(|f| pkg.dir.join(f)).collect(),
+            files: pkg
+                .go_files
+                .iter()
+                .map(|f| pkg.dir.join(f))
+                .chain(cgo_out.iter().flat_map(|c| c.go_files.iter().cloned()))
+                .collect(),
             concurrency: self.jobs.threads.min(4),
         };
         let mut inv = tools::compile(&req);
         inv.cwd = pkg.dir.clone();
         self.forward(inv.run(&header)?.combined);
         let mut objects: Vec<PathBuf> = Vec::new();
-        for s in &pkg.s_files {
+        for s in &go_asm {
             let obj = o.join(format!("{}.o", s.strip_suffix(".s").unwrap_or(s)));
             let mut inv = tools::asm_base(&asm_req);
             inv.arg("-o").arg(&obj).arg(format!("./{s}"));
             self.forward(inv.run(&header)?.combined);
             objects.push(obj);
+        }
+        if let Some(c) = &cgo_out {
+            objects.extend(c.objects.iter().cloned());
         }
         objects.extend(pkg.syso_files.iter().map(|f| pkg.dir.join(f)));
         let archive = o.join("_pkg_.a");
@@ -339,16 +369,50 @@ impl Pipeline<'_> {
         // Keep only the archive in the cache entry.
         if let Ok(entries) = std::fs::read_dir(o) {
             for e in entries.flatten() {
-                if e.file_name() != "_pkg_.a" {
+                if e.file_name() != "_pkg_.a" && e.file_name() != "_cgo_install.h" {
                     let _ = std::fs::remove_file(e.path());
                 }
             }
         }
         let dir = self.cache.commit(id, tmp)?;
-        Ok(Built {
-            id: *id,
-            archive: dir.join("_pkg_.a"),
-        })
+        Ok(Built { id: *id, archive: dir.join("_pkg_.a"), cgo: cgo.cloned() })
+    }
+
+    /// The evaluated `#cgo` flags of a cgo package (env flags first, then
+    /// the package's own, checked against cmd/go's allowlist), or `None`.
+    fn cgo_flags(&self, pkg: &Package) -> Result<Option<CgoFlags>> {
+        if pkg.cgo_files.is_empty() {
+            return Ok(None);
+        }
+        let mut directives = crate::cgoflags::CgoDirectives::default();
+        for (file, line, text) in &pkg.cgo_preambles {
+            crate::cgoflags::parse_cgo_lines(self.ctx, &pkg.dir, file, text, *line as usize, &mut directives)
+                .map_err(|e| e.context(format!("# {}", pkg.import_path)))?;
+        }
+        crate::cgo::add_pkg_config(&mut directives, &pkg.import_path, self.env, &pkg.dir)?;
+        let env = |k: &str| self.env.var(k);
+        let flags =
+            crate::cgoflags::cgo_flags(&directives, &env).map_err(|e| e.context(format!("# {}", pkg.import_path)))?;
+        Ok(Some(flags))
+    }
+
+    /// `.syso` files of a package and everything it depends on, sorted, for
+    /// the cgo dynimport link (`dynimport`'s `gatherSyso`).
+    fn syso_closure(&self, graph: &Graph, i: usize) -> Vec<PathBuf> {
+        let mut seen = vec![false; graph.packages.len()];
+        let mut stack = vec![i];
+        let mut out = Vec::new();
+        while let Some(j) = stack.pop() {
+            if std::mem::replace(&mut seen[j], true) {
+                continue;
+            }
+            let p = &graph.packages[j];
+            out.extend(p.syso_files.iter().map(|f| p.dir.join(f)));
+            stack.extend(p.deps.iter().copied());
+        }
+        out.sort();
+        out.dedup();
+        out
     }
 
     fn forward(&self, output: String) {
@@ -384,6 +448,7 @@ impl Pipeline<'_> {
             k.line("x", format!("{a}={b}"));
         }
         k.line("extld", format!("{:?}", link.extld));
+        k.line("extar", format!("{:?}", link.extar));
         let id = k.finish();
         if let Some(dir) = self.cache.lookup(&id) {
             return Ok((dir.join("a.out"), false));
@@ -392,20 +457,10 @@ impl Pipeline<'_> {
         let o = tmp.path();
         let mut cfg = String::new();
         let main = &graph.packages[main_idx];
-        let _ = writeln!(
-            cfg,
-            "packagefile {}={}",
-            main.import_path,
-            built[main_idx].archive.display()
-        );
+        let _ = writeln!(cfg, "packagefile {}={}", main.import_path, built[main_idx].archive.display());
         for (i, (pkg, b)) in graph.packages.iter().zip(built).enumerate() {
             if i != main_idx {
-                let _ = writeln!(
-                    cfg,
-                    "packagefile {}={}",
-                    pkg.import_path,
-                    b.archive.display()
-                );
+                let _ = writeln!(cfg, "packagefile {}={}", pkg.import_path, b.archive.display());
             }
         }
         let _ = writeln!(cfg, "{}", link.modinfo);
@@ -424,6 +479,7 @@ impl Pipeline<'_> {
             x: link.x.clone(),
             trimpath: self.trimpath,
             extld: link.extld.clone(),
+            extar: link.extar.clone(),
             cwd: o.to_path_buf(),
         };
         let inv = tools::link(&req);
@@ -442,14 +498,13 @@ pub(crate) struct LinkOptions {
     pub strip: bool,
     pub x: Vec<(String, String)>,
     pub extld: Option<String>,
+    /// The archiver for C archives (`-extar`).
+    pub extar: Option<String>,
 }
 
 /// A compile importcfg: `importmap` lines, then one `packagefile` per direct
 /// dependency, sorted so the file is deterministic.
-pub(crate) fn importcfg(
-    import_map: &BTreeMap<String, String>,
-    deps: &[(String, PathBuf)],
-) -> String {
+pub(crate) fn importcfg(import_map: &BTreeMap<String, String>, deps: &[(String, PathBuf)]) -> String {
     let mut s = String::from("# import config\n");
     for (src, dst) in import_map {
         let _ = writeln!(s, "importmap {src}={dst}");
@@ -469,15 +524,9 @@ mod tests {
     #[test]
     fn importcfg_is_sorted() {
         let mut map = BTreeMap::new();
-        map.insert(
-            "golang.org/x/net/idna".to_string(),
-            "vendor/golang.org/x/net/idna".to_string(),
-        );
+        map.insert("golang.org/x/net/idna".to_string(), "vendor/golang.org/x/net/idna".to_string());
         let deps = vec![
-            (
-                "vendor/golang.org/x/net/idna".to_string(),
-                PathBuf::from("/c/2/_pkg_.a"),
-            ),
+            ("vendor/golang.org/x/net/idna".to_string(), PathBuf::from("/c/2/_pkg_.a")),
             ("errors".to_string(), PathBuf::from("/c/1/_pkg_.a")),
         ];
         assert_eq!(

@@ -23,9 +23,7 @@ pub(crate) struct Jobs {
 
 impl Jobs {
     pub(crate) fn new(num_jobs: Option<usize>) -> Jobs {
-        let cores = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1);
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
         // SAFETY: `from_env` takes ownership of the file descriptors named in
         // CARGO_MAKEFLAGS/MAKEFLAGS. Cargo passes them to build scripts for
         // exactly this purpose, and nothing else in a build script uses them.
@@ -41,10 +39,7 @@ impl Jobs {
     /// Sequential, for tests.
     #[allow(dead_code)]
     pub(crate) fn serial() -> Jobs {
-        Jobs {
-            threads: 1,
-            client: None,
-        }
+        Jobs { threads: 1, client: None }
     }
 }
 
@@ -96,22 +91,39 @@ pub(crate) fn run<T: Send>(
         for worker in 0..threads {
             let (state, cv, work, dependents, prio) = (&state, &cv, &work, &dependents, &prio);
             s.spawn(move || loop {
-                let i = {
+                // Wait for work without holding a token.
+                {
                     let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
-                    loop {
-                        if st.finished == n {
-                            return;
-                        }
-                        if let Some((_, i)) = st.ready.pop() {
-                            break i;
-                        }
+                    while st.finished < n && st.ready.is_empty() {
                         st = cv.wait(st).unwrap_or_else(|e| e.into_inner());
                     }
-                };
-                // The build script holds one implicit token; other workers need one each.
+                    if st.finished == n {
+                        return;
+                    }
+                }
+                // The build script holds one implicit token; other workers
+                // need one each. They never block on the jobserver: a worker
+                // that holds no node polls for a token, so a nested run (C
+                // compiles inside a package action, whose caller holds a
+                // token) always finishes through its worker 0, and idle
+                // workers notice when the run is over.
                 let token = match (&jobs.client, worker) {
-                    (Some(client), w) if w > 0 => client.acquire().ok(),
+                    (Some(client), w) if w > 0 => match client.try_acquire() {
+                        Ok(Some(t)) => Some(t),
+                        Ok(None) => {
+                            let st = state.lock().unwrap_or_else(|e| e.into_inner());
+                            let _ = cv.wait_timeout(st, std::time::Duration::from_millis(10));
+                            continue;
+                        }
+                        // A broken jobserver: run without it, like cc-rs does.
+                        Err(_) => None,
+                    },
                     _ => None,
+                };
+                let popped = state.lock().unwrap_or_else(|e| e.into_inner()).ready.pop();
+                let Some((_, i)) = popped else {
+                    drop(token);
+                    continue;
                 };
                 let res = work(i);
                 drop(token);
@@ -128,10 +140,7 @@ pub(crate) fn run<T: Send>(
                                 st.ready.push((prio[d], d));
                             }
                         } else if st.results[d].is_none() {
-                            st.results[d] = Some(Err(Error::new(
-                                ErrorKind::Tool,
-                                "skipped: a dependency failed",
-                            )));
+                            st.results[d] = Some(Err(Error::new(ErrorKind::Tool, "skipped: a dependency failed")));
                             st.finished += 1;
                             stack.push(d);
                         }
@@ -160,10 +169,7 @@ mod tests {
         // 0 <- 1 <- 3, 0 <- 2; node 2 fails; 4 depends on 2.
         let deps = vec![vec![], vec![0], vec![0], vec![1], vec![2]];
         let order = Mutex::new(Vec::new());
-        let jobs = Jobs {
-            threads: 3,
-            client: None,
-        };
+        let jobs = Jobs { threads: 3, client: None };
         let res = run(&jobs, &deps, &[1, 1, 1, 1, 1], |i| {
             order.lock().unwrap().push(i);
             if i == 2 {
@@ -175,10 +181,7 @@ mod tests {
         let order = order.into_inner().unwrap();
         assert_eq!(order[0], 0);
         assert!(order.iter().position(|&x| x == 1) < order.iter().position(|&x| x == 3));
-        assert!(
-            !order.contains(&4),
-            "a dependent of a failed node never runs"
-        );
+        assert!(!order.contains(&4), "a dependent of a failed node never runs");
         assert!(res[2].is_err() && res[4].is_err());
         assert_eq!(res[3].as_ref().ok(), Some(&3));
     }
@@ -188,10 +191,7 @@ mod tests {
         let deps = vec![vec![]; 8];
         let running = AtomicUsize::new(0);
         let peak = AtomicUsize::new(0);
-        let jobs = Jobs {
-            threads: 4,
-            client: None,
-        };
+        let jobs = Jobs { threads: 4, client: None };
         run(&jobs, &deps, &[1; 8], |_| {
             let now = running.fetch_add(1, Ordering::SeqCst) + 1;
             peak.fetch_max(now, Ordering::SeqCst);

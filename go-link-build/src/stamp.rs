@@ -55,16 +55,8 @@ impl Stamp {
     }
 
     fn encode(&self) -> String {
-        let esc = |p: &Path| {
-            p.display()
-                .to_string()
-                .replace('\\', "\\\\")
-                .replace('\n', "\\n")
-        };
-        let mut s = format!(
-            "go-link-build stamp v1\nfingerprint {}\nstarted {}\n",
-            self.fingerprint, self.started
-        );
+        let esc = |p: &Path| p.display().to_string().replace('\\', "\\\\").replace('\n', "\\n");
+        let mut s = format!("go-link-build stamp v1\nfingerprint {}\nstarted {}\n", self.fingerprint, self.started);
         if let Some((p, size, mtime)) = &self.output {
             s.push_str(&format!("output {size} {mtime} {}\n", esc(p)));
         }
@@ -76,18 +68,12 @@ impl Stamp {
         }
         for (k, v) in &self.env {
             match v {
-                Some(v) => s.push_str(&format!(
-                    "env {k} ={}\n",
-                    v.replace('\\', "\\\\").replace('\n', "\\n")
-                )),
+                Some(v) => s.push_str(&format!("env {k} ={}\n", v.replace('\\', "\\\\").replace('\n', "\\n"))),
                 None => s.push_str(&format!("env {k} unset\n")),
             }
         }
         for d in &self.directives {
-            s.push_str(&format!(
-                "directive {}\n",
-                d.replace('\\', "\\\\").replace('\n', "\\n")
-            ));
+            s.push_str(&format!("directive {}\n", d.replace('\\', "\\\\").replace('\n', "\\n")));
         }
         s
     }
@@ -136,11 +122,7 @@ impl Stamp {
                 }
                 "env" => {
                     let (k, v) = rest.split_once(' ')?;
-                    let v = if v == "unset" {
-                        None
-                    } else {
-                        Some(unesc(v.strip_prefix('=')?))
-                    };
+                    let v = if v == "unset" { None } else { Some(unesc(v.strip_prefix('=')?)) };
                     st.env.push((k.to_string(), v));
                 }
                 "directive" => st.directives.push(unesc(rest)),
@@ -156,11 +138,7 @@ impl Stamp {
 
     /// Reads the stamp at `path` and checks it against the world. Returns it
     /// only if every recorded fact still holds.
-    pub(crate) fn check(
-        path: &Path,
-        fingerprint: &str,
-        env: impl Fn(&str) -> Option<String>,
-    ) -> Option<Stamp> {
+    pub(crate) fn check(path: &Path, fingerprint: &str, env: impl Fn(&str) -> Option<String>) -> Option<Stamp> {
         let text = std::fs::read_to_string(path).ok()?;
         let st = Stamp::decode(&text)?;
         if st.fingerprint != fingerprint {
@@ -201,10 +179,7 @@ mod tests {
             output: Some(("/o/bin x".into(), 10, 3)),
             files: vec![("/a\nb".into(), 1, 2)],
             dirs: vec![("/d".into(), 4)],
-            env: vec![
-                ("GOFLAGS".into(), None),
-                ("GOAMD64".into(), Some("v3".into())),
-            ],
+            env: vec![("GOFLAGS".into(), None), ("GOAMD64".into(), Some("v3".into()))],
             directives: vec!["rerun-if-changed=/a".into()],
         };
         assert_eq!(Stamp::decode(&st.encode()), Some(st));

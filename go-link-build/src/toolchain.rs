@@ -42,6 +42,7 @@ pub(crate) enum Tool {
     Compile,
     Asm,
     Link,
+    Cgo,
 }
 
 impl Tool {
@@ -50,6 +51,7 @@ impl Tool {
             Tool::Compile => "compile",
             Tool::Asm => "asm",
             Tool::Link => "link",
+            Tool::Cgo => "cgo",
         }
     }
 }
@@ -57,8 +59,7 @@ impl Tool {
 impl Toolchain {
     /// The path of a tool binary.
     pub(crate) fn tool(&self, tool: Tool) -> PathBuf {
-        self.tool_dir
-            .join(format!("{}{}", tool.name(), std::env::consts::EXE_SUFFIX))
+        self.tool_dir.join(format!("{}{}", tool.name(), std::env::consts::EXE_SUFFIX))
     }
 
     /// `$GOROOT/VERSION`, which cargo is told to watch.
@@ -84,26 +85,17 @@ impl Toolchain {
             )
         })?;
         let mut id = String::from_utf8_lossy(&out.stdout).trim().to_string();
-        for tool in [Tool::Compile, Tool::Asm, Tool::Link] {
+        for tool in [Tool::Compile, Tool::Asm, Tool::Link, Tool::Cgo] {
             let path = self.tool(tool);
             let meta = std::fs::metadata(&path).map_err(|e| Error::io("stat", &path, e))?;
-            id.push_str(&format!(
-                " {}:{}:{}",
-                tool.name(),
-                meta.len(),
-                mtime_nanos(&meta)
-            ));
+            id.push_str(&format!(" {}:{}:{}", tool.name(), meta.len(), mtime_nanos(&meta)));
         }
         Ok(id)
     }
 }
 
 pub(crate) fn mtime_nanos(meta: &std::fs::Metadata) -> u128 {
-    meta.modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map(|d| d.as_nanos())
-        .unwrap_or(0)
+    meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map(|d| d.as_nanos()).unwrap_or(0)
 }
 
 /// Finds GOROOT (see the module docs for the order) and validates it.
@@ -125,12 +117,7 @@ pub(crate) fn discover(explicit: Option<&Path>, env: &Env) -> Result<Toolchain> 
         Some(go) => Some(PathBuf::from(go)),
         None => {
             let path = env.path().unwrap_or_default();
-            which::which_in(
-                "go",
-                Some(path),
-                std::env::current_dir().unwrap_or_default(),
-            )
-            .ok()
+            which::which_in("go", Some(path), std::env::current_dir().unwrap_or_default()).ok()
         }
     };
     match &go {
@@ -150,9 +137,7 @@ pub(crate) fn discover(explicit: Option<&Path>, env: &Env) -> Result<Toolchain> 
                     if !dir.is_empty() {
                         match validate(Path::new(&dir), &format!("`{} env GOROOT`", go.display())) {
                             Ok(tc) => return Ok(tc),
-                            Err(e) => {
-                                tried.push(format!("`{} env GOROOT` = {dir}: {e}", go.display()))
-                            }
+                            Err(e) => tried.push(format!("`{} env GOROOT` = {dir}: {e}", go.display())),
                         }
                     }
                 }
@@ -193,10 +178,7 @@ pub(crate) fn validate(dir: &Path, found_by: &str) -> Result<Toolchain> {
     let tool_root = dir.join("pkg").join("tool");
     let host = host_tool_dir_name();
     let tool_dir = tool_root.join(&host);
-    if !tool_dir
-        .join(format!("compile{}", std::env::consts::EXE_SUFFIX))
-        .is_file()
-    {
+    if !tool_dir.join(format!("compile{}", std::env::consts::EXE_SUFFIX)).is_file() {
         return Err(toolchain_err(format!(
             "{} has no compiler at {}; is this a GOROOT for this machine ({host})?",
             dir.display(),
@@ -205,17 +187,11 @@ pub(crate) fn validate(dir: &Path, found_by: &str) -> Result<Toolchain> {
     }
     let version_path = dir.join("VERSION");
     let text = std::fs::read_to_string(&version_path).map_err(|e| {
-        toolchain_err(format!(
-            "cannot read {}: {e}; a Go release GOROOT has a VERSION file",
-            version_path.display()
-        ))
+        toolchain_err(format!("cannot read {}: {e}; a Go release GOROOT has a VERSION file", version_path.display()))
     })?;
     let version = text.lines().next().unwrap_or("").trim().to_string();
     let semver = parse_go_version(&version).ok_or_else(|| {
-        toolchain_err(format!(
-            "{} says {version:?}, which is not a Go release version",
-            version_path.display()
-        ))
+        toolchain_err(format!("{} says {version:?}, which is not a Go release version", version_path.display()))
     })?;
     if semver.major != 1 || (semver.minor as u32) < MIN_MINOR {
         return Err(toolchain_err(format!(
@@ -235,9 +211,7 @@ pub(crate) fn validate(dir: &Path, found_by: &str) -> Result<Toolchain> {
 /// `go1.26.8` → 1.26.8, `go1.21` → 1.21.0, `go1.22rc1` → 1.22.0-rc1.
 pub(crate) fn parse_go_version(v: &str) -> Option<semver::Version> {
     let rest = v.strip_prefix("go")?;
-    let split = rest
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(rest.len());
+    let split = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
     let (nums, pre) = rest.split_at(split);
     let mut it = nums.split('.');
     let major = it.next()?.parse().ok()?;
@@ -294,17 +268,10 @@ pub(crate) fn parse_object_header(line: &str) -> Option<TargetProbe> {
     let _goos = words.next()?;
     let _goarch = words.next()?;
     let _version = words.next()?;
-    let mut probe = TargetProbe {
-        arch_level: None,
-        experiments: Vec::new(),
-    };
+    let mut probe = TargetProbe { arch_level: None, experiments: Vec::new() };
     for w in words {
         if let Some(x) = w.strip_prefix("X:") {
-            probe.experiments = x
-                .split(',')
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect();
+            probe.experiments = x.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect();
         } else if let Some((k, v)) = w.split_once('=') {
             probe.arch_level = Some((k.to_string(), v.to_string()));
         }
@@ -325,29 +292,18 @@ mod tests {
 
     #[test]
     fn versions() {
-        assert_eq!(
-            parse_go_version("go1.26.8"),
-            Some(semver::Version::new(1, 26, 8))
-        );
-        assert_eq!(
-            parse_go_version("go1.21"),
-            Some(semver::Version::new(1, 21, 0))
-        );
+        assert_eq!(parse_go_version("go1.26.8"), Some(semver::Version::new(1, 26, 8)));
+        assert_eq!(parse_go_version("go1.21"), Some(semver::Version::new(1, 21, 0)));
         assert_eq!(parse_go_version("go1.22rc1").unwrap().pre.as_str(), "rc1");
         assert_eq!(parse_go_version("devel +abc"), None);
     }
 
     #[test]
     fn object_header() {
-        let p = parse_object_header(
-            "go object linux amd64 go1.26.8 GOAMD64=v1 X:regabiwrappers,regabiargs,dwarf5",
-        )
-        .unwrap();
+        let p = parse_object_header("go object linux amd64 go1.26.8 GOAMD64=v1 X:regabiwrappers,regabiargs,dwarf5")
+            .unwrap();
         assert_eq!(p.arch_level, Some(("GOAMD64".into(), "v1".into())));
-        assert_eq!(
-            p.experiments,
-            vec!["regabiwrappers", "regabiargs", "dwarf5"]
-        );
+        assert_eq!(p.experiments, vec!["regabiwrappers", "regabiargs", "dwarf5"]);
         let p = parse_object_header("go object wasip1 wasm go1.26.8 X:dwarf5").unwrap();
         assert_eq!(p.arch_level, None);
         assert!(parse_object_header("not an object").is_none());

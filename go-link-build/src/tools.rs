@@ -46,8 +46,7 @@ impl BuildMode {
         match self {
             BuildMode::CArchive => match goos {
                 "darwin" | "ios" => goarch == "arm64",
-                "dragonfly" | "freebsd" | "illumos" | "linux" | "netbsd" | "openbsd"
-                | "solaris" => true,
+                "dragonfly" | "freebsd" | "illumos" | "linux" | "netbsd" | "openbsd" | "solaris" => true,
                 _ => false,
             },
             // Default-PIE targets (`platform.DefaultPIE`) compile with -shared, except windows.
@@ -109,20 +108,9 @@ pub(crate) struct CompileRequest<'a> {
 
 /// The environment every Go tool runs with: the build context, GOROOT, and
 /// the pass-through OS variables.
-pub(crate) fn tool_env(
-    tc: &Toolchain,
-    ctx: &BuildContext,
-    goroot: Option<&Path>,
-) -> Vec<(OsString, OsString)> {
-    let mut env: Vec<(OsString, OsString)> = ctx
-        .tool_env()
-        .into_iter()
-        .map(|(k, v)| (k.into(), v.into()))
-        .collect();
-    env.push((
-        "GOROOT".into(),
-        goroot.map(|p| p.as_os_str().to_owned()).unwrap_or_default(),
-    ));
+pub(crate) fn tool_env(tc: &Toolchain, ctx: &BuildContext, goroot: Option<&Path>) -> Vec<(OsString, OsString)> {
+    let mut env: Vec<(OsString, OsString)> = ctx.tool_env().into_iter().map(|(k, v)| (k.into(), v.into())).collect();
+    env.push(("GOROOT".into(), goroot.map(|p| p.as_os_str().to_owned()).unwrap_or_default()));
     let _ = tc;
     for k in crate::env::PASSTHROUGH {
         if let Some(v) = crate::env::passthrough(k) {
@@ -200,11 +188,7 @@ pub(crate) struct AsmRequest<'a> {
 /// The `-D` defines cmd/go adds for the target's arch level (`asmArgs`),
 /// gated by the Go version that introduced them.
 pub(crate) fn arch_defines(ctx: &BuildContext, go_minor: u32) -> Vec<String> {
-    let level = ctx
-        .arch_level
-        .as_ref()
-        .map(|(_, v)| v.as_str())
-        .unwrap_or("");
+    let level = ctx.arch_level.as_ref().map(|(_, v)| v.as_str()).unwrap_or("");
     let mut d = Vec::new();
     match ctx.goarch.as_str() {
         "386" => d.push(format!("GO386_{level}")),
@@ -245,8 +229,7 @@ pub(crate) fn arch_defines(ctx: &BuildContext, go_minor: u32) -> Vec<String> {
 /// Packages whose assembly may define ABIInternal functions and which got
 /// `-compiling-runtime` from Go 1.21's cmd/go (`objabi.IsRuntimePackagePath`).
 fn is_runtime_package_121(p: &str) -> bool {
-    matches!(p, "runtime" | "reflect" | "syscall" | "internal/bytealg")
-        || p.starts_with("runtime/internal/")
+    matches!(p, "runtime" | "reflect" | "syscall" | "internal/bytealg") || p.starts_with("runtime/internal/")
 }
 
 /// The common part of both assembler passes; the caller appends the mode.
@@ -292,6 +275,7 @@ pub(crate) struct LinkRequest<'a> {
     pub x: Vec<(String, String)>,
     pub trimpath: bool,
     pub extld: Option<String>,
+    pub extar: Option<String>,
     pub cwd: PathBuf,
 }
 
@@ -300,11 +284,7 @@ pub(crate) fn link(req: &LinkRequest<'_>) -> Invocation {
     let mut inv = Invocation::new(tc.tool(Tool::Link), &req.cwd);
     // With -trimpath, link runs with an empty GOROOT (1.23+) so the binary's
     // runtime.GOROOT() is empty, as with `go build -trimpath`.
-    let goroot = if req.trimpath && tc.minor >= 23 {
-        None
-    } else {
-        Some(tc.goroot.as_path())
-    };
+    let goroot = if req.trimpath && tc.minor >= 23 { None } else { Some(tc.goroot.as_path()) };
     inv.env = tool_env(tc, req.ctx, goroot);
     if req.trimpath && tc.minor < 23 {
         inv.env("GOROOT_FINAL", "go");
@@ -324,6 +304,9 @@ pub(crate) fn link(req: &LinkRequest<'_>) -> Invocation {
     }
     if let Some(extld) = &req.extld {
         inv.arg(format!("-extld={extld}"));
+    }
+    if let Some(extar) = &req.extar {
+        inv.arg(format!("-extar={extar}"));
     }
     inv.arg(&req.main_archive);
     inv
@@ -345,11 +328,7 @@ mod tests {
     }
 
     fn args(inv: &Invocation) -> String {
-        inv.args
-            .iter()
-            .map(|a| a.to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join(" ")
+        inv.args.iter().map(|a| a.to_string_lossy().into_owned()).collect::<Vec<_>>().join(" ")
     }
 
     #[test]
@@ -385,10 +364,7 @@ mod tests {
     fn complete_rule() {
         assert!(complete(true, "fmt", 0));
         assert!(!complete(true, "sync", 0));
-        assert!(
-            complete(false, "sync", 0),
-            "the exception list is for std only"
-        );
+        assert!(complete(false, "sync", 0), "the exception list is for std only");
         assert!(!complete(false, "example.com/x", 1));
     }
 
@@ -407,10 +383,7 @@ mod tests {
         assert_eq!(arch_defines(&ctx, 26), vec!["GOARM64_LSE"]);
         ctx.goarch = "ppc64le".into();
         ctx.arch_level = Some(("GOPPC64".into(), "power9".into()));
-        assert_eq!(
-            arch_defines(&ctx, 26),
-            vec!["GOPPC64_power9", "GOPPC64_power8"]
-        );
+        assert_eq!(arch_defines(&ctx, 26), vec!["GOPPC64_power9", "GOPPC64_power8"]);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! go-link-build build [--target TRIPLE] [-o OUT] [--tags a,b] [-X k=v]... [--strip] PKGDIR
+//! go-link-build build --buildmode c-archive [-o DIR/libNAME.a] [--print-link-flags] PKGDIR...
 //! ```
 //!
 //! It builds exactly what a build script would, through the same public API,
@@ -52,8 +53,18 @@ enum Command {
         /// Keep absolute source paths in the output (no -trimpath).
         #[arg(long)]
         no_trimpath: bool,
-        /// The Go main package directory.
-        pkgdir: PathBuf,
+        /// `exe` (a program) or `c-archive` (lib<name>.a plus <name>.h next to it).
+        #[arg(long, default_value = "exe", value_parser = ["exe", "c-archive"])]
+        buildmode: String,
+        /// Enable cgo for a program (always on for c-archive).
+        #[arg(long)]
+        cgo: bool,
+        /// With c-archive: print only the linker flags the archive needs, one line.
+        #[arg(long)]
+        print_link_flags: bool,
+        /// The Go package directories: one main package for exe; one or more for c-archive.
+        #[arg(required = true)]
+        pkgdirs: Vec<PathBuf>,
     },
 }
 
@@ -77,22 +88,41 @@ fn run(cli: Cli) -> Result<(), String> {
         goroot,
         cache,
         no_trimpath,
-        pkgdir,
+        buildmode,
+        cgo,
+        print_link_flags,
+        pkgdirs,
     } = cli.command;
-    let pkgdir =
-        std::fs::canonicalize(&pkgdir).map_err(|e| format!("{}: {e}", pkgdir.display()))?;
-    let name = pkgdir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "a.out".into());
+    let mut dirs = Vec::new();
+    for d in &pkgdirs {
+        dirs.push(std::fs::canonicalize(d).map_err(|e| format!("{}: {e}", d.display()))?);
+    }
+    let archive = buildmode == "c-archive";
+    if !archive && dirs.len() != 1 {
+        return Err("build of a program takes exactly one package directory".into());
+    }
+    if print_link_flags && !archive {
+        return Err("--print-link-flags goes with --buildmode c-archive".into());
+    }
+    // The output name: from -o (libNAME.a for archives), else the first package directory.
+    let dir_name = dirs[0].file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "a.out".into());
+    let name = match (&output, archive) {
+        (Some(o), true) => o
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .map(|n| n.strip_prefix("lib").unwrap_or(&n).strip_suffix(".a").unwrap_or(&n).to_string())
+            .unwrap_or(dir_name.clone()),
+        _ => dir_name.clone(),
+    };
     let work = std::env::temp_dir().join(format!("go-link-build-cli-{}", std::process::id()));
     let mut b = go_link_build::Build::new();
-    b.package(&pkgdir)
-        .out_dir(&work)
-        .cargo_metadata(false)
-        .strip(strip)
-        .tags(&tags)
-        .trimpath(!no_trimpath);
+    for d in &dirs {
+        b.package(d);
+    }
+    b.out_dir(&work).cargo_metadata(false).strip(strip).tags(&tags).trimpath(!no_trimpath);
+    if cgo {
+        b.cgo(true);
+    }
     if let Some(t) = &target {
         b.target(t);
     }
@@ -100,8 +130,7 @@ fn run(cli: Cli) -> Result<(), String> {
         b.goroot(g);
     }
     let cache = cache.or_else(|| {
-        #[allow(clippy::disallowed_methods)]
-        // The CLI reads its own defaults; the library never does.
+        #[allow(clippy::disallowed_methods)] // The CLI reads its own defaults; the library never does.
         let explicit = std::env::var_os("GO_LINK_BUILD_CACHE").map(PathBuf::from);
         explicit.or_else(user_cache_dir)
     });
@@ -109,39 +138,39 @@ fn run(cli: Cli) -> Result<(), String> {
         b.cache_dir(c);
     }
     for kv in &x {
-        let (k, v) = kv
-            .split_once('=')
-            .ok_or_else(|| format!("-X {kv}: expected importpath.name=value"))?;
+        let (k, v) = kv.split_once('=').ok_or_else(|| format!("-X {kv}: expected importpath.name=value"))?;
         b.ldflag_x(k, v);
     }
-    let res = b.try_binary(&name);
-    let out = res.map_err(|e| e.to_string());
-    let art = match out {
-        Ok(a) => a,
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&work);
-            return Err(e);
+    let res = if archive { b.try_c_archive(&name) } else { b.try_binary(&name) };
+    let result = res.map_err(|e| e.to_string()).and_then(|art| {
+        if archive {
+            let dest = output.clone().unwrap_or_else(|| PathBuf::from(format!("lib{name}.a")));
+            let header = dest.with_file_name(format!("{name}.h"));
+            std::fs::copy(art.path(), &dest).map_err(|e| format!("copy to {}: {e}", dest.display()))?;
+            if let Some(h) = art.header() {
+                std::fs::copy(h, &header).map_err(|e| format!("copy to {}: {e}", header.display()))?;
+            }
+            let flags = art.link_flags().join(" ");
+            if print_link_flags {
+                println!("{flags}");
+            } else {
+                eprintln!("wrote {} and {}; link with: {} {flags}", dest.display(), header.display(), dest.display());
+            }
+        } else {
+            let ext = art.path().extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default();
+            let dest = output.clone().unwrap_or_else(|| PathBuf::from(format!("{name}{ext}")));
+            std::fs::copy(art.path(), &dest).map_err(|e| format!("copy to {}: {e}", dest.display()))?;
         }
-    };
-    let ext = art
-        .path()
-        .extension()
-        .map(|e| format!(".{}", e.to_string_lossy()))
-        .unwrap_or_default();
-    let dest = output.unwrap_or_else(|| PathBuf::from(format!("{name}{ext}")));
-    std::fs::copy(art.path(), &dest).map_err(|e| format!("copy to {}: {e}", dest.display()))?;
+        Ok(())
+    });
     let _ = std::fs::remove_dir_all(&work);
-    Ok(())
+    result
 }
 
 /// `$XDG_CACHE_HOME/go-link-build`, `~/Library/Caches/go-link-build`, or `%LocalAppData%\go-link-build`.
 #[allow(clippy::disallowed_methods)]
 fn user_cache_dir() -> Option<PathBuf> {
-    let var = |k: &str| {
-        std::env::var_os(k)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
+    let var = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
     let base = if cfg!(windows) {
         var("LocalAppData")
     } else if cfg!(target_os = "macos") {

@@ -175,21 +175,11 @@ struct ExprParser<'a> {
 type PResult<T> = Result<T, ParseError>;
 
 fn syntax(offset: usize, message: impl Into<String>) -> ParseError {
-    ParseError::Syntax {
-        offset,
-        message: message.into(),
-    }
+    ParseError::Syntax { offset, message: message.into() }
 }
 
 fn parse_expr(text: &str) -> PResult<Expr> {
-    let mut p = ExprParser {
-        s: text,
-        i: 0,
-        tok: "",
-        is_tag: false,
-        pos: 0,
-        size: 0,
-    };
+    let mut p = ExprParser { s: text, i: 0, tok: "", is_tag: false, pos: 0, size: 0 };
     let x = p.or()?;
     if !p.tok.is_empty() {
         return Err(syntax(p.pos, format!("unexpected token {}", p.tok)));
@@ -241,9 +231,7 @@ impl<'a> ExprParser<'a> {
         if self.tok == "(" {
             let pos = self.pos;
             let x = self.or().map_err(|e| match e {
-                ParseError::Syntax { offset, message }
-                    if message == "unexpected end of expression" =>
-                {
+                ParseError::Syntax { offset, message } if message == "unexpected end of expression" => {
                     syntax(offset, "missing close paren")
                 }
                 e => e,
@@ -324,11 +312,7 @@ fn parse_plus_build_expr(text: &str) -> PResult<Expr> {
                     Some(w) => (true, w),
                     None => (false, lit),
                 };
-                let t = if is_valid_tag(word) {
-                    Expr::tag(word)
-                } else {
-                    Expr::tag("ignore")
-                };
+                let t = if is_valid_tag(word) { Expr::tag(word) } else { Expr::tag("ignore") };
                 if neg {
                     Expr::Not(Box::new(t))
                 } else {
@@ -498,12 +482,7 @@ pub(crate) fn parse_file_header(content: &[u8]) -> Result<FileHeader<'_>, Multip
             break 'lines;
         }
     }
-    Ok(FileHeader {
-        trimmed: &content[..end],
-        go_build,
-        binary_only,
-        reached_code,
-    })
+    Ok(FileHeader { trimmed: &content[..end], go_build, binary_only, reached_code })
 }
 
 pub(crate) fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -573,10 +552,7 @@ pub(crate) fn should_build(ctx: &BuildContext, content: &[u8]) -> Result<Verdict
             build
         }
     };
-    Ok(Verdict {
-        build,
-        binary_only: header.binary_only,
-    })
+    Ok(Verdict { build, binary_only: header.binary_only })
 }
 
 /// Reports whether a file name's `_GOOS`, `_GOARCH` or `_GOOS_GOARCH`
@@ -620,14 +596,8 @@ mod tests {
     #[test]
     fn go_build_expressions() {
         check_parse("//go:build linux", "linux");
-        check_parse(
-            "//go:build linux && amd64 || darwin",
-            "(linux && amd64) || darwin",
-        );
-        check_parse(
-            "//go:build linux && (amd64 || darwin)",
-            "linux && (amd64 || darwin)",
-        );
+        check_parse("//go:build linux && amd64 || darwin", "(linux && amd64) || darwin");
+        check_parse("//go:build linux && (amd64 || darwin)", "linux && (amd64 || darwin)");
         check_parse("//go:build !(a || b) && c", "!(a || b) && c");
         check_parse("//go:build a || b && c", "a || (b && c)");
         check_parse("//go:build (a || b) && c", "(a || b) && c");
@@ -670,11 +640,7 @@ mod tests {
     fn check_build(src: &str, expect: &str) {
         let ctx = linux_amd64();
         let got = match should_build(&ctx, src.as_bytes()) {
-            Ok(v) => format!(
-                "{}{}",
-                v.build,
-                if v.binary_only { " binary-only" } else { "" }
-            ),
+            Ok(v) => format!("{}{}", v.build, if v.binary_only { " binary-only" } else { "" }),
             Err(e) => format!("error: {e}"),
         };
         assert_eq!(got, expect, "{src:?}");
@@ -692,10 +658,7 @@ mod tests {
         // //go:build wins over +build.
         check_build("//go:build linux\n// +build windows\n\npackage x\n", "true");
         // +build lines are ANDed.
-        check_build(
-            "// +build linux\n// +build amd64,!cgo\n\npackage x\n",
-            "true",
-        );
+        check_build("// +build linux\n// +build amd64,!cgo\n\npackage x\n", "true");
         check_build("// +build linux\n// +build cgo\n\npackage x\n", "false");
         // A //go:build line inside /* */ does not count.
         check_build("/*\n//go:build windows\n*/\n\npackage x\n", "true");
@@ -706,24 +669,12 @@ mod tests {
         check_build("/* c */\n// +build windows\n\npackage x\n", "true");
         // Only the header counts.
         check_build("package x\n\n//go:build windows\n", "true");
-        check_build(
-            "//go:build a\n//go:build b\n\npackage x\n",
-            "error: multiple //go:build comments",
-        );
-        check_build(
-            "//go:build a &&\n\npackage x\n",
-            "error: parsing //go:build line: unexpected end of expression",
-        );
+        check_build("//go:build a\n//go:build b\n\npackage x\n", "error: multiple //go:build comments");
+        check_build("//go:build a &&\n\npackage x\n", "error: parsing //go:build line: unexpected end of expression");
         // Invalid +build lines are ignored.
         check_build("// +build !!linux\n\npackage x\n", "false");
-        check_build(
-            "//go:binary-only-package\n\npackage x\n",
-            "true binary-only",
-        );
-        check_build(
-            "//go:build go1.26 && amd64.v3 && goexperiment.greenteagc && mytag\n",
-            "true",
-        );
+        check_build("//go:binary-only-package\n\npackage x\n", "true binary-only");
+        check_build("//go:build go1.26 && amd64.v3 && goexperiment.greenteagc && mytag\n", "true");
         check_build("//go:build go1.27\n", "false");
         check_build("", "true");
         // Unicode space around a comment counts as space, as in bytes.TrimSpace.
@@ -787,18 +738,10 @@ mod tests {
         );
         let mut android = linux_amd64();
         android.goos = "android".into();
-        check_names(
-            &android,
-            &["x_linux.go", "x_android_amd64.go", "x_linux_amd64.go"],
-            &["x_darwin.go"],
-        );
+        check_names(&android, &["x_linux.go", "x_android_amd64.go", "x_linux_amd64.go"], &["x_darwin.go"]);
         let mut ios = linux_amd64();
         ios.goos = "ios".into();
         ios.goarch = "arm64".into();
-        check_names(
-            &ios,
-            &["x_darwin_arm64.go", "x_ios.go"],
-            &["x_darwin_amd64.go", "x_linux.go"],
-        );
+        check_names(&ios, &["x_darwin_arm64.go", "x_ios.go"], &["x_darwin_amd64.go", "x_linux.go"]);
     }
 }

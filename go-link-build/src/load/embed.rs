@@ -56,11 +56,7 @@ impl EmbedCfg {
                     }
                     s.push_str("\t\t]");
                 }
-                s.push_str(if i + 1 < self.patterns.len() {
-                    ",\n"
-                } else {
-                    "\n"
-                });
+                s.push_str(if i + 1 < self.patterns.len() { ",\n" } else { "\n" });
             }
             s.push_str("\t}");
         }
@@ -74,11 +70,7 @@ impl EmbedCfg {
                 json_string(&mut s, rel);
                 s.push_str(": ");
                 json_string(&mut s, &abs.to_string_lossy());
-                s.push_str(if i + 1 < self.files.len() {
-                    ",\n"
-                } else {
-                    "\n"
-                });
+                s.push_str(if i + 1 < self.files.len() { ",\n" } else { "\n" });
             }
             s.push_str("\t}");
         }
@@ -127,20 +119,14 @@ impl std::fmt::Display for EmbedError {
 /// Resolves a package's embed patterns (sorted, unique, as go list's
 /// `EmbedPatterns`). Returns the sorted list of all matched files (go list's
 /// `EmbedFiles`) and the embedcfg.
-pub(crate) fn resolve(
-    pkg_dir: &Path,
-    patterns: &[String],
-) -> Result<(Vec<String>, EmbedCfg), EmbedError> {
+pub(crate) fn resolve(pkg_dir: &Path, patterns: &[String]) -> Result<(Vec<String>, EmbedCfg), EmbedError> {
     let mut cfg = EmbedCfg::default();
     // have[rel] = the last pattern (1-based) that added rel.
     let mut have: HashMap<String, usize> = HashMap::new();
     let mut dir_ok: HashSet<PathBuf> = HashSet::new();
     for (i, pattern) in patterns.iter().enumerate() {
         let pid = i + 1;
-        let err = |msg: String| EmbedError {
-            pattern: pattern.clone(),
-            msg,
-        };
+        let err = |msg: String| EmbedError { pattern: pattern.clone(), msg };
         let (glob, all) = match pattern.strip_prefix("all:") {
             Some(g) => (g, true),
             None => (pattern.as_str(), false),
@@ -148,22 +134,18 @@ pub(crate) fn resolve(
         if path_match(glob.as_bytes(), b"").is_err() || !valid_embed_pattern(glob) {
             return Err(err("invalid pattern syntax".into()));
         }
-        let matches =
-            glob_files(pkg_dir, glob).map_err(|_| err("invalid pattern syntax".into()))?;
+        let matches = glob_files(pkg_dir, glob).map_err(|_| err("invalid pattern syntax".into()))?;
         let mut list: Vec<String> = Vec::new();
         for file in matches {
             let rel = rel_slash(pkg_dir, &file);
-            let info = std::fs::symlink_metadata(&file)
-                .map_err(|e| err(format!("lstat {}: {e}", file.display())))?;
+            let info = std::fs::symlink_metadata(&file).map_err(|e| err(format!("lstat {}: {e}", file.display())))?;
             let what = if info.is_dir() { "directory" } else { "file" };
             // The directories along the path must not start another module,
             // be something other than directories, or have invalid names.
             let mut dir = file.clone();
             while dir.starts_with(pkg_dir) && dir != pkg_dir && !dir_ok.contains(&dir) {
                 if std::fs::metadata(dir.join("go.mod")).is_ok() {
-                    return Err(err(format!(
-                        "cannot embed {what} {rel}: in different module"
-                    )));
+                    return Err(err(format!("cannot embed {what} {rel}: in different module")));
                 }
                 if dir != file {
                     if let Ok(m) = std::fs::symlink_metadata(&dir) {
@@ -176,10 +158,7 @@ pub(crate) fn resolve(
                     }
                 }
                 dir_ok.insert(dir.clone());
-                let elem = dir
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
+                let elem = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
                 if is_bad_embed_name(dir.file_name().and_then(|n| n.to_str())) {
                     return Err(err(if dir == file {
                         format!("cannot embed {what} {rel}: invalid name {elem}")
@@ -198,19 +177,10 @@ pub(crate) fn resolve(
                 }
             } else if info.is_dir() {
                 let mut count = 0;
-                let mut walk = Walk {
-                    pkg_dir,
-                    all,
-                    pid,
-                    have: &mut have,
-                    list: &mut list,
-                    count: &mut count,
-                };
+                let mut walk = Walk { pkg_dir, all, pid, have: &mut have, list: &mut list, count: &mut count };
                 walk.dir(&file).map_err(err)?;
                 if count == 0 {
-                    return Err(err(format!(
-                        "cannot embed directory {rel}: contains no embeddable files"
-                    )));
+                    return Err(err(format!("cannot embed directory {rel}: contains no embeddable files")));
                 }
             } else {
                 return Err(err(format!("cannot embed irregular file {rel}")));
@@ -250,15 +220,9 @@ impl Walk<'_> {
         let mut entries: Vec<(String, Option<String>, std::fs::FileType)> = Vec::new();
         for entry in rd {
             let entry = entry.map_err(|e| format!("readdir {}: {e}", dir.display()))?;
-            let ft = entry
-                .file_type()
-                .map_err(|e| format!("lstat {}: {e}", entry.path().display()))?;
+            let ft = entry.file_type().map_err(|e| format!("lstat {}: {e}", entry.path().display()))?;
             let os_name = entry.file_name();
-            entries.push((
-                os_name.to_string_lossy().into_owned(),
-                os_name.to_str().map(str::to_string),
-                ft,
-            ));
+            entries.push((os_name.to_string_lossy().into_owned(), os_name.to_str().map(str::to_string), ft));
         }
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         for (name, utf8_name, ft) in entries {
@@ -295,10 +259,7 @@ impl Walk<'_> {
 /// The slash-separated path of `file` relative to `base`.
 fn rel_slash(base: &Path, file: &Path) -> String {
     let rel = file.strip_prefix(base).unwrap_or(file);
-    let parts: Vec<String> = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
+    let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
     parts.join("/")
 }
 
@@ -330,8 +291,8 @@ fn check_file_name(elem: &str) -> bool {
         return false;
     }
     const BAD_WINDOWS: [&str; 22] = [
-        "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
-        "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+        "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9", "LPT1",
+        "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
     ];
     let short = elem.split('.').next().unwrap_or(elem);
     !BAD_WINDOWS.iter().any(|b| b.eq_ignore_ascii_case(short))
@@ -352,20 +313,10 @@ fn glob_elems(base: &Path, elems: &[&str]) -> Result<Vec<PathBuf>, BadPattern> {
     let join = |elems: &[&str]| elems.iter().fold(base.to_path_buf(), |p, e| p.join(e));
     if !elems.iter().any(|e| has_meta(e)) {
         let p = join(elems);
-        return Ok(if std::fs::symlink_metadata(&p).is_ok() {
-            vec![p]
-        } else {
-            vec![]
-        });
+        return Ok(if std::fs::symlink_metadata(&p).is_ok() { vec![p] } else { vec![] });
     }
-    let (file, dir_elems) = elems
-        .split_last()
-        .expect("a pattern with meta characters has an element");
-    let dirs = if dir_elems.iter().any(|e| has_meta(e)) {
-        glob_elems(base, dir_elems)?
-    } else {
-        vec![join(dir_elems)]
-    };
+    let (file, dir_elems) = elems.split_last().expect("a pattern with meta characters has an element");
+    let dirs = if dir_elems.iter().any(|e| has_meta(e)) { glob_elems(base, dir_elems)? } else { vec![join(dir_elems)] };
     let mut out = Vec::new();
     for dir in dirs {
         if !std::fs::metadata(&dir).is_ok_and(|m| m.is_dir()) {
@@ -374,10 +325,8 @@ fn glob_elems(base: &Path, elems: &[&str]) -> Result<Vec<PathBuf>, BadPattern> {
         let Ok(rd) = std::fs::read_dir(&dir) else {
             continue;
         };
-        let mut names: Vec<String> = rd
-            .filter_map(|e| e.ok())
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .collect();
+        let mut names: Vec<String> =
+            rd.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
         names.sort();
         for name in names {
             if path_match(file.as_bytes(), name.as_bytes())? {
@@ -597,11 +546,7 @@ mod tests {
             ("", "x", Ok(false)),
         ];
         for (pattern, name, want) in cases {
-            assert_eq!(
-                path_match(pattern.as_bytes(), name.as_bytes()),
-                *want,
-                "Match({pattern:?}, {name:?})"
-            );
+            assert_eq!(path_match(pattern.as_bytes(), name.as_bytes()), *want, "Match({pattern:?}, {name:?})");
         }
     }
 
@@ -610,9 +555,7 @@ mod tests {
         assert!(!is_bad_embed_name(Some("a.txt")));
         assert!(!is_bad_embed_name(Some(".hidden")));
         assert!(!is_bad_embed_name(Some("héllo.txt")));
-        for bad in [
-            ".git", ".svn", "aux.go", "Com1", "a.", "..", "a\"b", "a*b", "a:b",
-        ] {
+        for bad in [".git", ".svn", "aux.go", "Com1", "a.", "..", "a\"b", "a*b", "a:b"] {
             assert!(is_bad_embed_name(Some(bad)), "{bad}");
         }
         assert!(is_bad_embed_name(None));
@@ -627,8 +570,7 @@ mod tests {
 
     impl Scratch {
         fn new(name: &str) -> Scratch {
-            let dir = std::env::temp_dir()
-                .join(format!("go-link-build-embed-{name}-{}", std::process::id()));
+            let dir = std::env::temp_dir().join(format!("go-link-build-embed-{name}-{}", std::process::id()));
             let _ = std::fs::remove_dir_all(&dir);
             std::fs::create_dir_all(&dir).unwrap();
             Scratch(dir)
@@ -675,57 +617,22 @@ mod tests {
         let (files, cfg) = resolve_str(&s.0, &["static", "static/*", "version.txt"]).unwrap();
         assert_eq!(cfg.patterns["static"], ["static/a.txt", "static/sub/b.txt"]);
         // An explicit glob matches dot files; walks skip VCS directories and other modules.
-        assert_eq!(
-            cfg.patterns["static/*"],
-            [
-                "static/.hidden",
-                "static/_under",
-                "static/a.txt",
-                "static/sub/b.txt"
-            ]
-        );
+        assert_eq!(cfg.patterns["static/*"], ["static/.hidden", "static/_under", "static/a.txt", "static/sub/b.txt"]);
         assert_eq!(cfg.patterns["version.txt"], ["version.txt"]);
-        assert_eq!(
-            files,
-            [
-                "static/.hidden",
-                "static/_under",
-                "static/a.txt",
-                "static/sub/b.txt",
-                "version.txt"
-            ]
-        );
+        assert_eq!(files, ["static/.hidden", "static/_under", "static/a.txt", "static/sub/b.txt", "version.txt"]);
         assert_eq!(cfg.files["version.txt"], s.0.join("version.txt"));
 
         let (_, cfg) = resolve_str(&s.0, &["all:static"]).unwrap();
         assert_eq!(
             cfg.patterns["all:static"],
-            [
-                "static/.hidden",
-                "static/_under",
-                "static/a.txt",
-                "static/sub/.hidden2",
-                "static/sub/b.txt"
-            ]
+            ["static/.hidden", "static/_under", "static/a.txt", "static/sub/.hidden2", "static/sub/b.txt"]
         );
 
         let err = |p: &[&str]| resolve_str(&s.0, p).unwrap_err();
-        assert_eq!(
-            err(&["nothing*"]),
-            "pattern nothing*: no matching files found"
-        );
-        assert_eq!(
-            err(&["other/x.txt"]),
-            "pattern other/x.txt: cannot embed file other/x.txt: in different module"
-        );
-        assert_eq!(
-            err(&["other"]),
-            "pattern other: cannot embed directory other: in different module"
-        );
-        assert_eq!(
-            err(&["empty"]),
-            "pattern empty: cannot embed directory empty: contains no embeddable files"
-        );
+        assert_eq!(err(&["nothing*"]), "pattern nothing*: no matching files found");
+        assert_eq!(err(&["other/x.txt"]), "pattern other/x.txt: cannot embed file other/x.txt: in different module");
+        assert_eq!(err(&["other"]), "pattern other: cannot embed directory other: in different module");
+        assert_eq!(err(&["empty"]), "pattern empty: cannot embed directory empty: contains no embeddable files");
         assert_eq!(err(&["../x"]), "pattern ../x: invalid pattern syntax");
         assert_eq!(err(&["a["]), "pattern a[: invalid pattern syntax");
         assert_eq!(
@@ -740,34 +647,23 @@ mod tests {
             err(&["static/sub/*"]),
             "pattern static/sub/*: cannot embed directory static/sub/.git: invalid name .git"
         );
-        assert_eq!(
-            err(&["x*"]),
-            "pattern x*: cannot embed file x<y>.txt: invalid name x<y>.txt"
-        );
+        assert_eq!(err(&["x*"]), "pattern x*: cannot embed file x<y>.txt: invalid name x<y>.txt");
 
         #[cfg(unix)]
         {
             std::os::unix::fs::symlink(s.0.join("version.txt"), s.0.join("link.txt")).unwrap();
-            assert_eq!(
-                err(&["link.txt"]),
-                "pattern link.txt: cannot embed irregular file link.txt"
-            );
+            assert_eq!(err(&["link.txt"]), "pattern link.txt: cannot embed irregular file link.txt");
         }
     }
 
     #[test]
     fn json() {
         let mut cfg = EmbedCfg::default();
-        cfg.patterns
-            .insert("a*".into(), vec!["a<1>.txt".into(), "a\"2".into()]);
-        cfg.files
-            .insert("a<1>.txt".into(), PathBuf::from("/p/a<1>.txt"));
+        cfg.patterns.insert("a*".into(), vec!["a<1>.txt".into(), "a\"2".into()]);
+        cfg.files.insert("a<1>.txt".into(), PathBuf::from("/p/a<1>.txt"));
         cfg.files.insert("a\"2".into(), PathBuf::from("/p/a\"2"));
         expect_json(&cfg, "{\n\t\"Patterns\": {\n\t\t\"a*\": [\n\t\t\t\"a\\u003c1\\u003e.txt\",\n\t\t\t\"a\\\"2\"\n\t\t]\n\t},\n\t\"Files\": {\n\t\t\"a\\\"2\": \"/p/a\\\"2\",\n\t\t\"a\\u003c1\\u003e.txt\": \"/p/a\\u003c1\\u003e.txt\"\n\t}\n}");
-        expect_json(
-            &EmbedCfg::default(),
-            "{\n\t\"Patterns\": {},\n\t\"Files\": {}\n}",
-        );
+        expect_json(&EmbedCfg::default(), "{\n\t\"Patterns\": {},\n\t\"Files\": {}\n}");
     }
 
     #[track_caller]

@@ -102,6 +102,9 @@ pub(crate) struct Package {
     /// Indices into `Graph::packages` of the packages this one needs to
     /// compile: its imports (without `C` and `unsafe`) and the implicit ones.
     pub deps: Vec<usize>,
+    /// The cgo preambles of the cgo files: (file, first line, text), where
+    /// the `#cgo` directives live.
+    pub cgo_preambles: Vec<(String, u32, String)>,
 }
 
 /// The main module: the nearest go.mod above the package directories.
@@ -133,14 +136,9 @@ pub(crate) fn find_main_module(start_dir: &Path) -> Result<MainModule> {
     for dir in start_dir.ancestors() {
         let go_mod = dir.join("go.mod");
         if go_mod.is_file() {
-            let text =
-                std::fs::read_to_string(&go_mod).map_err(|e| Error::io("read", &go_mod, e))?;
+            let text = std::fs::read_to_string(&go_mod).map_err(|e| Error::io("read", &go_mod, e))?;
             let parsed = crate::gomod::parse_go_mod(&text, &go_mod.display().to_string())?;
-            return Ok(MainModule {
-                path: parsed.module.clone(),
-                dir: dir.to_path_buf(),
-                go_mod: parsed,
-            });
+            return Ok(MainModule { path: parsed.module.clone(), dir: dir.to_path_buf(), go_mod: parsed });
         }
     }
     Err(load_error(format!(
@@ -197,12 +195,7 @@ const FIRST_CHUNK: u64 = 4096;
 impl FilePrefix {
     fn open(path: PathBuf) -> Result<FilePrefix> {
         let file = std::fs::File::open(&path).map_err(|e| Error::io("open", &path, e))?;
-        let mut f = FilePrefix {
-            path,
-            file,
-            buf: Vec::new(),
-            complete: false,
-        };
+        let mut f = FilePrefix { path, file, buf: Vec::new(), complete: false };
         f.more()?;
         Ok(f)
     }
@@ -210,10 +203,7 @@ impl FilePrefix {
     /// Reads about as much again as has been read so far.
     fn more(&mut self) -> Result<()> {
         let want = (self.buf.len() as u64).max(FIRST_CHUNK);
-        let n = (&mut self.file)
-            .take(want)
-            .read_to_end(&mut self.buf)
-            .map_err(|e| Error::io("read", &self.path, e))?;
+        let n = (&mut self.file).take(want).read_to_end(&mut self.buf).map_err(|e| Error::io("read", &self.path, e))?;
         if (n as u64) < want {
             self.complete = true;
         }
@@ -222,9 +212,7 @@ impl FilePrefix {
 
     fn rest(&mut self) -> Result<()> {
         if !self.complete {
-            self.file
-                .read_to_end(&mut self.buf)
-                .map_err(|e| Error::io("read", &self.path, e))?;
+            self.file.read_to_end(&mut self.buf).map_err(|e| Error::io("read", &self.path, e))?;
             self.complete = true;
         }
         Ok(())
@@ -274,9 +262,7 @@ fn scan_dir(ctx: &BuildContext, dir: &Path, import_path: &str, standard: bool) -
     let mut entries: Vec<(String, std::fs::FileType)> = Vec::new();
     for entry in rd {
         let entry = entry.map_err(|e| Error::io("read directory", dir, e))?;
-        let ft = entry
-            .file_type()
-            .map_err(|e| Error::io("stat", &entry.path(), e))?;
+        let ft = entry.file_type().map_err(|e| Error::io("stat", &entry.path(), e))?;
         let name = match entry.file_name().into_string() {
             Ok(n) => n,
             Err(os) => {
@@ -296,12 +282,7 @@ fn scan_dir(ctx: &BuildContext, dir: &Path, import_path: &str, standard: bool) -
     entries.sort_by(|a, b| a.0.cmp(&b.0));
 
     let mut s = Scanned {
-        pkg: Package {
-            import_path: import_path.to_string(),
-            dir: dir.to_path_buf(),
-            standard,
-            ..Package::default()
-        },
+        pkg: Package { import_path: import_path.to_string(), dir: dir.to_path_buf(), standard, ..Package::default() },
         n_test_files: 0,
         first_file: String::new(),
         test_name: String::new(),
@@ -411,10 +392,7 @@ fn scan_go_file(
                 return Ok(());
             }
             Err(scan::ScanError::Syntax { line, col, msg }) => {
-                return Err(load_error(format!(
-                    "{}:{line}:{col}: {msg}",
-                    f.path.display()
-                )));
+                return Err(load_error(format!("{}:{line}:{col}: {msg}", f.path.display())));
             }
             Ok(h) => break h,
         }
@@ -429,11 +407,7 @@ fn scan_go_file(
     if is_test {
         s.n_test_files += 1;
         if s.test_name.is_empty() {
-            s.test_name = header
-                .package
-                .strip_suffix("_test")
-                .unwrap_or(&header.package)
-                .to_string();
+            s.test_name = header.package.strip_suffix("_test").unwrap_or(&header.package).to_string();
         }
         return Ok(());
     }
@@ -463,13 +437,14 @@ fn scan_go_file(
             return Ok(());
         }
         p.cgo_files.push(name.clone());
+        for pre in &header.cgo_preambles {
+            p.cgo_preambles.push((name.clone(), pre.line, pre.text()));
+        }
     } else {
         p.go_files.push(name.clone());
     }
     for imp in &header.imports {
-        p.import_pos
-            .entry(imp.path.clone())
-            .or_insert_with(|| format!("{name}:{}", imp.line));
+        p.import_pos.entry(imp.path.clone()).or_insert_with(|| format!("{name}:{}", imp.line));
     }
     for (line, text) in &header.directives {
         s.directives.push((name.clone(), *line, text.clone()));
@@ -478,9 +453,7 @@ fn scan_go_file(
         f.rest()?;
         if constraint::find(f.data(), b"//go:embed").is_some() {
             for e in scan::find_embeds(f.data()) {
-                s.embed_pos
-                    .entry(e.pattern.clone())
-                    .or_insert_with(|| format!("{name}:{}:{}", e.line, e.col));
+                s.embed_pos.entry(e.pattern.clone()).or_insert_with(|| format!("{name}:{}:{}", e.line, e.col));
                 embed_patterns.insert(e.pattern);
             }
         }
@@ -495,11 +468,7 @@ fn check_header_bytes(f: &FilePrefix, end: usize) -> Result<()> {
     let region = &data[..(end + 1).min(data.len())];
     let line_of = |at: usize| 1 + data[..at].iter().filter(|&&c| c == b'\n').count();
     if let Some(at) = region.iter().position(|&c| c == 0) {
-        return Err(load_error(format!(
-            "{}:{}: unexpected NUL in input",
-            f.path.display(),
-            line_of(at)
-        )));
+        return Err(load_error(format!("{}:{}: unexpected NUL in input", f.path.display(), line_of(at))));
     }
     if let Err(e) = std::str::from_utf8(&data[..end]) {
         return Err(load_error(format!(
@@ -544,31 +513,19 @@ fn has_path_prefix(s: &str, prefix: &str) -> bool {
     if prefix.is_empty() {
         return true;
     }
-    s.len() > prefix.len()
-        && (prefix.ends_with('/') || s.as_bytes()[prefix.len()] == b'/')
-        && s.starts_with(prefix)
+    s.len() > prefix.len() && (prefix.ends_with('/') || s.as_bytes()[prefix.len()] == b'/') && s.starts_with(prefix)
 }
 
 /// `load.SafeArg`: a file name that cannot be mistaken for a flag.
 fn safe_arg(name: &str) -> bool {
-    name.bytes().next().is_some_and(|c| {
-        c.is_ascii_alphanumeric() || c == b'.' || c == b'_' || c == b'/' || c >= 0x80
-    })
+    name.bytes().next().is_some_and(|c| c.is_ascii_alphanumeric() || c == b'.' || c == b'_' || c == b'/' || c >= 0x80)
 }
 
 /// Completes a scanned directory into a package: the "no Go files" and
 /// "C files without cgo" checks, import resolution within the standard
 /// library, embed patterns and `//go:debug` lines.
 fn finish(ctx: &BuildContext, s: Scanned) -> Result<Package> {
-    let Scanned {
-        mut pkg,
-        n_test_files,
-        directives,
-        embed_pos,
-        swig_files,
-        cap_s_files,
-        ..
-    } = s;
+    let Scanned { mut pkg, n_test_files, directives, embed_pos, swig_files, cap_s_files, .. } = s;
     let dir = pkg.dir.display().to_string();
     if pkg.go_files.is_empty() && pkg.cgo_files.is_empty() {
         let why = if n_test_files > 0 {
@@ -580,7 +537,11 @@ fn finish(ctx: &BuildContext, s: Scanned) -> Result<Package> {
                 ctx.goos,
                 ctx.goarch,
                 u8::from(ctx.cgo_enabled)
-            )
+            ) + if ctx.cgo_enabled {
+                ""
+            } else {
+                "; files that import \"C\" need cgo, which is off for this build (enable it with Build::cgo(true), or build a C archive)"
+            }
         } else {
             format!("no Go files in {dir}")
         };
@@ -605,12 +566,9 @@ fn finish(ctx: &BuildContext, s: Scanned) -> Result<Package> {
         pkg.cxx_files.clear();
         pkg.m_files.clear();
     }
-    for (files, what) in [
-        (&pkg.c_files, "C"),
-        (&pkg.cxx_files, "C++"),
-        (&pkg.m_files, "Objective-C"),
-        (&pkg.f_files, "Fortran"),
-    ] {
+    for (files, what) in
+        [(&pkg.c_files, "C"), (&pkg.cxx_files, "C++"), (&pkg.m_files, "Objective-C"), (&pkg.f_files, "Fortran")]
+    {
         if !files.is_empty() && !uses_cgo {
             return Err(load_error(format!(
                 "{dir}: {what} source files not allowed when not using cgo: {} (a package needs a Go file with import \"C\" to compile them)",
@@ -629,25 +587,15 @@ fn finish(ctx: &BuildContext, s: Scanned) -> Result<Package> {
         &pkg.f_files,
         &pkg.syso_files,
     ];
-    if let Some(bad) = all_inputs
-        .into_iter()
-        .flatten()
-        .find(|f| !safe_arg(f) || f.starts_with("_cgo_"))
-    {
-        return Err(load_error(format!(
-            "{dir}: invalid input file name {bad:?}; rename it"
-        )));
+    if let Some(bad) = all_inputs.into_iter().flatten().find(|f| !safe_arg(f) || f.starts_with("_cgo_")) {
+        return Err(load_error(format!("{dir}: invalid input file name {bad:?}; rename it")));
     }
 
     // Imports, resolved as far as a directory allows: standard packages see
     // GOROOT's vendored copies.
     let mut imports = BTreeSet::new();
     for src in pkg.import_pos.keys() {
-        let resolved = if pkg.standard {
-            std_vendor(&ctx.goroot, src)
-        } else {
-            src.clone()
-        };
+        let resolved = if pkg.standard { std_vendor(&ctx.goroot, src) } else { src.clone() };
         if &resolved != src {
             pkg.import_map.insert(src.clone(), resolved.clone());
         }
@@ -686,12 +634,7 @@ fn finish(ctx: &BuildContext, s: Scanned) -> Result<Package> {
 
 /// Loads the package in one directory, without loading its imports.
 /// Standard packages (`standard`) get their vendored imports resolved.
-pub(crate) fn load_package(
-    ctx: &BuildContext,
-    dir: &Path,
-    import_path: &str,
-    standard: bool,
-) -> Result<Package> {
+pub(crate) fn load_package(ctx: &BuildContext, dir: &Path, import_path: &str, standard: bool) -> Result<Package> {
     let scanned = scan_dir(ctx, dir, import_path, standard)?;
     finish(ctx, scanned)
 }
@@ -743,28 +686,20 @@ fn disallow_internal(importer: &Package, p: &Package) -> Option<String> {
     let i = find_internal(&p.import_path)?.saturating_sub(1);
     // FIPS 140 packages have their own rule: crypto/... may use
     // crypto/internal/fips140/..., which may use only crypto/internal/....
-    if has_path_prefix(&importer.import_path, "crypto")
-        && has_path_prefix(&p.import_path, "crypto/internal/fips140")
-    {
+    if has_path_prefix(&importer.import_path, "crypto") && has_path_prefix(&p.import_path, "crypto/internal/fips140") {
         return None;
     }
     if has_path_prefix(&importer.import_path, "crypto/internal/fips140") {
         if has_path_prefix(&p.import_path, "crypto/internal") {
             return None;
         }
-        return Some(format!(
-            "{} may only use crypto/internal packages, not {}",
-            importer.import_path, p.import_path
-        ));
+        return Some(format!("{} may only use crypto/internal packages, not {}", importer.import_path, p.import_path));
     }
     match &p.module {
         None => {
             // Standard library: by directory, the tree rooted at the parent
             // of "internal".
-            let n_up = p.import_path[i..]
-                .trim_start_matches('/')
-                .split('/')
-                .count();
+            let n_up = p.import_path[i..].trim_start_matches('/').split('/').count();
             let mut parent = p.dir.clone();
             for _ in 0..n_up {
                 parent.pop();
@@ -784,10 +719,7 @@ fn disallow_internal(importer: &Package, p: &Package) -> Option<String> {
             } else {
                 format!("{} (in {})", &p.import_path[..i], parent.display())
             };
-            Some(format!(
-                "only packages of {root} may import it, and {} is not one",
-                importer.import_path
-            ))
+            Some(format!("only packages of {root} may import it, and {} is not one", importer.import_path))
         }
         Some(_) => {
             // Modules: by import path (go.dev/issue/23970).
@@ -795,10 +727,7 @@ fn disallow_internal(importer: &Package, p: &Package) -> Option<String> {
             if has_path_prefix(&importer.import_path, parent) {
                 return None;
             }
-            Some(format!(
-                "only packages under {parent} may import it, and {} is not one",
-                importer.import_path
-            ))
+            Some(format!("only packages under {parent} may import it, and {} is not one", importer.import_path))
         }
     }
 }
@@ -819,19 +748,12 @@ impl<'a> Loader<'a> {
     /// Locates a (resolved) import path `path` imported by `importer`.
     fn locate(&self, importer: &Package, path: &str) -> std::result::Result<Located, String> {
         if path == "builtin" {
-            return Err(
-                "\"builtin\" is a pseudo-package for documentation, not an importable package"
-                    .into(),
-            );
+            return Err("\"builtin\" is a pseudo-package for documentation, not an importable package".into());
         }
         let goroot_src = self.ctx.goroot.join("src");
         let std_pkg_dir = std_dir(&self.ctx.goroot, path);
         if is_standard_import_path(path) && has_go_files(&std_pkg_dir) {
-            return Ok(Located {
-                path: path.to_string(),
-                dir: std_pkg_dir,
-                standard: true,
-            });
+            return Ok(Located { path: path.to_string(), dir: std_pkg_dir, standard: true });
         }
         if importer.standard {
             return Err(format!(
@@ -841,17 +763,11 @@ impl<'a> Loader<'a> {
             ));
         }
         let Some(main) = self.main else {
-            return Err(format!(
-                "not in the standard library (no Go files in {})",
-                std_pkg_dir.display()
-            ));
+            return Err(format!("not in the standard library (no Go files in {})", std_pkg_dir.display()));
         };
         if has_path_prefix(path, &main.path) {
             let rel = path[main.path.len()..].trim_start_matches('/');
-            let dir = rel
-                .split('/')
-                .filter(|e| !e.is_empty())
-                .fold(main.dir.clone(), |d, e| d.join(e));
+            let dir = rel.split('/').filter(|e| !e.is_empty()).fold(main.dir.clone(), |d, e| d.join(e));
             // A directory with its own go.mod is another module.
             let mut d = dir.clone();
             while d.starts_with(&main.dir) && d != main.dir {
@@ -865,24 +781,12 @@ impl<'a> Loader<'a> {
                 d.pop();
             }
             if !dir.is_dir() {
-                return Err(format!(
-                    "in the main module {}, but {} does not exist",
-                    main.path,
-                    dir.display()
-                ));
+                return Err(format!("in the main module {}, but {} does not exist", main.path, dir.display()));
             }
             if !has_go_files(&dir) {
-                return Err(format!(
-                    "in the main module {}, but {} has no Go files",
-                    main.path,
-                    dir.display()
-                ));
+                return Err(format!("in the main module {}, but {} has no Go files", main.path, dir.display()));
             }
-            return Ok(Located {
-                path: path.to_string(),
-                dir,
-                standard: false,
-            });
+            return Ok(Located { path: path.to_string(), dir, standard: false });
         }
         if is_standard_import_path(path) {
             return Err(format!(
@@ -891,19 +795,12 @@ impl<'a> Loader<'a> {
                 main.path
             ));
         }
-        let required = main
-            .go_mod
-            .require
-            .iter()
-            .find(|(m, _)| has_path_prefix(path, m));
+        let required = main.go_mod.require.iter().find(|(m, _)| has_path_prefix(path, m));
         let hint = match required {
             Some((m, v)) => format!("it belongs to module {m} {v} (required in go.mod), but third-party modules are not supported yet"),
             None => "no module provides it (it is not in the main module's go.mod either), and third-party modules are not supported yet".to_string(),
         };
-        Err(format!(
-            "not in the standard library or the main module {}: {hint}",
-            main.path
-        ))
+        Err(format!("not in the standard library or the main module {}: {hint}", main.path))
     }
 
     /// Adds a loaded package and returns its index.
@@ -919,11 +816,7 @@ impl<'a> Loader<'a> {
     /// records the edge; returns the index of a newly loaded package.
     fn import(&mut self, from: usize, src: &str, at: &str) -> Option<usize> {
         let importer = &self.packages[from];
-        let resolved = importer
-            .import_map
-            .get(src)
-            .cloned()
-            .unwrap_or_else(|| src.to_string());
+        let resolved = importer.import_map.get(src).cloned().unwrap_or_else(|| src.to_string());
         if resolved == "C" || resolved == "unsafe" {
             return None;
         }
@@ -942,10 +835,8 @@ impl<'a> Loader<'a> {
             return None;
         }
         if src == "." || src == ".." || src.starts_with("./") || src.starts_with("../") {
-            let u = unresolved(
-                "relative import paths are not supported in module mode; use the full import path"
-                    .into(),
-            );
+            let u =
+                unresolved("relative import paths are not supported in module mode; use the full import path".into());
             self.unresolved.push(u);
             return None;
         }
@@ -961,11 +852,7 @@ impl<'a> Loader<'a> {
                         return None;
                     }
                 };
-                let module = if loc.standard {
-                    None
-                } else {
-                    self.main.map(|m| m.path.clone())
-                };
+                let module = if loc.standard { None } else { self.main.map(|m| m.path.clone()) };
                 match load_package(self.ctx, &loc.dir, &loc.path, loc.standard) {
                     Ok(mut pkg) => {
                         pkg.module = module;
@@ -982,14 +869,9 @@ impl<'a> Loader<'a> {
         };
         let (importer, p) = (&self.packages[from], &self.packages[idx]);
         if let Some(why) = disallow_internal(importer, p) {
-            self.errors.push(format!(
-                "{at}: use of internal package {} not allowed: {why}",
-                p.import_path
-            ));
+            self.errors.push(format!("{at}: use of internal package {} not allowed: {why}", p.import_path));
         } else if p.name == "main" {
-            self.errors.push(format!(
-                "{at}: import \"{src}\" is a program (package main), not an importable package"
-            ));
+            self.errors.push(format!("{at}: import \"{src}\" is a program (package main), not an importable package"));
         }
         self.edges[from].push((src.to_string(), idx));
         new
@@ -1015,11 +897,7 @@ fn has_go_files(dir: &Path) -> bool {
 
 /// Loads the packages in `roots` (absolute directories inside the main
 /// module, or inside `$GOROOT/src`) and everything they import.
-pub(crate) fn load_graph(
-    ctx: &BuildContext,
-    main: Option<&MainModule>,
-    roots: &[PathBuf],
-) -> Result<Graph> {
+pub(crate) fn load_graph(ctx: &BuildContext, main: Option<&MainModule>, roots: &[PathBuf]) -> Result<Graph> {
     let mut ld = Loader {
         ctx,
         main,
@@ -1038,11 +916,7 @@ pub(crate) fn load_graph(
             None => {
                 let mut pkg = load_package(ctx, root, &path, standard)
                     .map_err(|e| e.context(format!("loading package {path}")))?;
-                pkg.module = if standard {
-                    None
-                } else {
-                    main.map(|m| m.path.clone())
-                };
+                pkg.module = if standard { None } else { main.map(|m| m.path.clone()) };
                 ld.add(pkg)
             }
         };
@@ -1055,11 +929,8 @@ pub(crate) fn load_graph(
         let i = next;
         next += 1;
         let pkg = &ld.packages[i];
-        let sources: Vec<(String, String)> = pkg
-            .import_pos
-            .iter()
-            .map(|(src, pos)| (src.clone(), format!("{}", pkg.dir.join(pos).display())))
-            .collect();
+        let sources: Vec<(String, String)> =
+            pkg.import_pos.iter().map(|(src, pos)| (src.clone(), format!("{}", pkg.dir.join(pos).display()))).collect();
         let uses_cgo = !pkg.cgo_files.is_empty();
         let (std, path, is_main) = (pkg.standard, pkg.import_path.clone(), pkg.name == "main");
         for (src, at) in sources {
@@ -1070,12 +941,7 @@ pub(crate) fn load_graph(
             if !(std && path == "runtime/cgo") {
                 ld.implicit(i, "runtime/cgo", "imported by cgo-generated code");
             }
-            if !(std
-                && matches!(
-                    path.as_str(),
-                    "runtime/cgo" | "runtime/race" | "runtime/msan" | "runtime/asan"
-                ))
-            {
+            if !(std && matches!(path.as_str(), "runtime/cgo" | "runtime/race" | "runtime/msan" | "runtime/asan")) {
                 ld.implicit(i, "syscall", "imported by cgo-generated code");
             }
         }
@@ -1098,9 +964,7 @@ pub(crate) fn load_graph(
     let mut slots: Vec<Option<Package>> = ld.packages.into_iter().map(Some).collect();
     let mut packages = Vec::with_capacity(order.len());
     for &old in &order {
-        let mut pkg = slots[old]
-            .take()
-            .expect("each package appears once in the order");
+        let mut pkg = slots[old].take().expect("each package appears once in the order");
         let mut deps: Vec<usize> = ld.edges[old].iter().map(|&(_, d)| new_index[d]).collect();
         deps.sort_unstable();
         deps.dedup();
@@ -1112,25 +976,16 @@ pub(crate) fn load_graph(
 }
 
 /// The import path of a root directory: under the main module, or in std.
-fn root_import_path(
-    root: &Path,
-    main: Option<&MainModule>,
-    goroot_src: &Path,
-) -> Result<(String, bool)> {
+fn root_import_path(root: &Path, main: Option<&MainModule>, goroot_src: &Path) -> Result<(String, bool)> {
     let rel_path = |rel: &Path| -> Option<String> {
         let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
         parts.map(|p| p.join("/"))
     };
     if let Some(m) = main {
         if let Ok(rel) = root.strip_prefix(&m.dir) {
-            let rel = rel_path(rel).ok_or_else(|| {
-                load_error(format!("{} is not a valid UTF-8 path", root.display()))
-            })?;
-            let path = if rel.is_empty() {
-                m.path.clone()
-            } else {
-                format!("{}/{rel}", m.path)
-            };
+            let rel =
+                rel_path(rel).ok_or_else(|| load_error(format!("{} is not a valid UTF-8 path", root.display())))?;
+            let path = if rel.is_empty() { m.path.clone() } else { format!("{}/{rel}", m.path) };
             return Ok((path, false));
         }
     }
@@ -1146,10 +1001,7 @@ fn root_import_path(
             m.path,
             m.dir.display()
         ),
-        None => format!(
-            "{} is not inside a Go module (no go.mod found)",
-            root.display()
-        ),
+        None => format!("{} is not inside a Go module (no go.mod found)", root.display()),
     }))
 }
 
@@ -1161,15 +1013,9 @@ fn report(ld: &Loader<'_>) -> Result<()> {
     let mut msg = String::new();
     if !ld.unresolved.is_empty() {
         let n = ld.unresolved.len();
-        msg.push_str(&format!(
-            "cannot resolve {n} import{}:\n",
-            if n == 1 { "" } else { "s" }
-        ));
+        msg.push_str(&format!("cannot resolve {n} import{}:\n", if n == 1 { "" } else { "s" }));
         for u in &ld.unresolved {
-            msg.push_str(&format!(
-                "\t{}: import \"{}\" (in package {}): {}\n",
-                u.at, u.path, u.importer, u.why
-            ));
+            msg.push_str(&format!("\t{}: import \"{}\" (in package {}): {}\n", u.at, u.path, u.importer, u.why));
         }
         let main = match ld.main {
             Some(m) => format!(" and the main module {} ({})", m.path, m.dir.display()),
@@ -1213,15 +1059,8 @@ fn topological_order(ld: &Loader<'_>, roots: &[usize]) -> Result<Vec<usize>> {
                     let pkgs = &self.ld.packages;
                     let mut msg = format!("import cycle not allowed: {}", pkgs[i].import_path);
                     for (p, src) in &self.stack[start..] {
-                        let pos = pkgs[*p]
-                            .import_pos
-                            .get(src)
-                            .map(String::as_str)
-                            .unwrap_or("implicit");
-                        msg.push_str(&format!(
-                            "\n\timports {src} ({})",
-                            pkgs[*p].dir.join(pos).display()
-                        ));
+                        let pos = pkgs[*p].import_pos.get(src).map(String::as_str).unwrap_or("implicit");
+                        msg.push_str(&format!("\n\timports {src} ({})", pkgs[*p].dir.join(pos).display()));
                     }
                     return Err(msg);
                 }
@@ -1229,11 +1068,7 @@ fn topological_order(ld: &Loader<'_>, roots: &[usize]) -> Result<Vec<usize>> {
             }
             self.mark[i] = Mark::Active;
             let mut edges = self.ld.edges[i].clone();
-            edges.sort_by(|a, b| {
-                self.ld.packages[a.1]
-                    .import_path
-                    .cmp(&self.ld.packages[b.1].import_path)
-            });
+            edges.sort_by(|a, b| self.ld.packages[a.1].import_path.cmp(&self.ld.packages[b.1].import_path));
             for (src, d) in edges {
                 self.stack.push((i, src));
                 self.visit(d)?;
@@ -1244,12 +1079,7 @@ fn topological_order(ld: &Loader<'_>, roots: &[usize]) -> Result<Vec<usize>> {
             Ok(())
         }
     }
-    let mut dfs = Dfs {
-        ld,
-        mark: vec![Mark::New; ld.packages.len()],
-        order: Vec::new(),
-        stack: Vec::new(),
-    };
+    let mut dfs = Dfs { ld, mark: vec![Mark::New; ld.packages.len()], order: Vec::new(), stack: Vec::new() };
     for &r in roots {
         dfs.visit(r).map_err(load_error)?;
     }
@@ -1373,12 +1203,7 @@ pub mod __private {
                 out.push((path, Ok(l)));
                 continue;
             }
-            out.push((
-                path,
-                super::finish(&ctx, scanned)
-                    .map(|p| listed(&p))
-                    .map_err(|e| e.to_string()),
-            ));
+            out.push((path, super::finish(&ctx, scanned).map(|p| listed(&p)).map_err(|e| e.to_string())));
         }
         out
     }
@@ -1392,10 +1217,7 @@ pub mod __private {
             let name = e.file_name().to_string_lossy().into_owned();
             let Ok(ft) = e.file_type() else { continue };
             if ft.is_dir() {
-                if name.starts_with(['.', '_'])
-                    || name == "testdata"
-                    || (dir == root && name == "cmd")
-                {
+                if name.starts_with(['.', '_']) || name == "testdata" || (dir == root && name == "cmd") {
                     continue;
                 }
                 if e.path().join("go.mod").is_file() {
@@ -1419,24 +1241,16 @@ pub mod __private {
 
     /// Loads the graph of the package in `dir` (inside a module) and returns
     /// its packages in order, with deps as import paths, and the root's index.
-    pub fn load_graph_for_test(
-        t: &TestTarget,
-        dir: &Path,
-    ) -> Result<(Vec<ListedPackage>, usize), String> {
+    pub fn load_graph_for_test(t: &TestTarget, dir: &Path) -> Result<(Vec<ListedPackage>, usize), String> {
         let ctx = t.context();
         let main = super::find_main_module(dir).map_err(|e| e.to_string())?;
-        let g = super::load_graph(&ctx, Some(&main), &[dir.to_path_buf()])
-            .map_err(|e| e.to_string())?;
+        let g = super::load_graph(&ctx, Some(&main), &[dir.to_path_buf()]).map_err(|e| e.to_string())?;
         let pkgs = g
             .packages
             .iter()
             .map(|p| {
                 let mut l = listed(p);
-                l.deps = p
-                    .deps
-                    .iter()
-                    .map(|&d| g.packages[d].import_path.clone())
-                    .collect();
+                l.deps = p.deps.iter().map(|&d| g.packages[d].import_path.clone()).collect();
                 l
             })
             .collect();
@@ -1454,8 +1268,7 @@ mod tests {
 
     impl Scratch {
         fn new(name: &str) -> Scratch {
-            let dir = std::env::temp_dir()
-                .join(format!("go-link-build-load-{name}-{}", std::process::id()));
+            let dir = std::env::temp_dir().join(format!("go-link-build-load-{name}-{}", std::process::id()));
             let _ = std::fs::remove_dir_all(&dir);
             std::fs::create_dir_all(&dir).unwrap();
             Scratch(dir)
@@ -1480,7 +1293,10 @@ mod tests {
         s.write("goroot/src/runtime/runtime.go", "package runtime\n")
             .write("goroot/src/internal/cpu/cpu.go", "package cpu\n")
             .write("goroot/src/errors/errors.go", "package errors\nimport \"internal/cpu\"\n")
-            .write("goroot/src/fmt/print.go", "// Package fmt.\npackage fmt\n\nimport (\n\t\"errors\"\n\t\"golang.org/x/text/width\"\n)\n")
+            .write(
+                "goroot/src/fmt/print.go",
+                "// Package fmt.\npackage fmt\n\nimport (\n\t\"errors\"\n\t\"golang.org/x/text/width\"\n)\n",
+            )
             .write("goroot/src/fmt/print_windows.go", "package fmt\nimport \"syscall\"\n")
             .write("goroot/src/fmt/print_test.go", "package fmt_test\nimport \"testing\"\n")
             .write("goroot/src/vendor/golang.org/x/text/width/width.go", "package width\nimport \"unsafe\"\n")
@@ -1529,11 +1345,7 @@ mod tests {
             ]
         );
         for (i, p) in g.packages.iter().enumerate() {
-            assert!(
-                p.deps.iter().all(|&d| d < i),
-                "{} comes after its deps",
-                p.import_path
-            );
+            assert!(p.deps.iter().all(|&d| d < i), "{} comes after its deps", p.import_path);
         }
         let app = &g.packages[g.roots[0]];
         assert_eq!(app.name, "main");
@@ -1542,29 +1354,17 @@ mod tests {
         assert_eq!(app.go_debug, [("panicnil".to_string(), "1".to_string())]);
         assert_eq!(app.import_pos["fmt"], "main.go:7");
         assert_eq!(app.module.as_deref(), Some("example.com/m"));
-        let dep_paths: Vec<&str> = app
-            .deps
-            .iter()
-            .map(|&d| g.packages[d].import_path.as_str())
-            .collect();
+        let dep_paths: Vec<&str> = app.deps.iter().map(|&d| g.packages[d].import_path.as_str()).collect();
         assert_eq!(dep_paths, ["example.com/m/internal/util", "fmt", "runtime"]);
         let fmt = &g.packages[5];
         assert!(fmt.standard && fmt.module.is_none());
         assert_eq!(fmt.imports, ["errors", "vendor/golang.org/x/text/width"]);
-        assert_eq!(
-            fmt.import_map["golang.org/x/text/width"],
-            "vendor/golang.org/x/text/width"
-        );
+        assert_eq!(fmt.import_map["golang.org/x/text/width"], "vendor/golang.org/x/text/width");
         assert_eq!(fmt.ignored_go_files, ["print_windows.go"]);
         let util = &g.packages[1];
         assert_eq!(util.embed_patterns, ["data.txt"]);
         assert_eq!(util.embed_files, ["data.txt"]);
-        assert!(util
-            .embed
-            .as_ref()
-            .unwrap()
-            .to_json()
-            .contains("\"data.txt\": ["));
+        assert!(util.embed.as_ref().unwrap().to_json().contains("\"data.txt\": ["));
         assert_eq!(util.s_files, Vec::<String>::new());
         assert_eq!(util.h_files, ["util.h"]);
         assert_eq!(util.syso_files, ["x.syso"]);
@@ -1585,9 +1385,7 @@ mod tests {
             )
             .write("m/other.go", "package main\n\nimport \"vendor/golang.org/x/text/width\"\n");
         let main = find_main_module(&s.0.join("m")).unwrap();
-        let err = load_graph(&ctx, Some(&main), &[s.0.join("m")])
-            .unwrap_err()
-            .to_string();
+        let err = load_graph(&ctx, Some(&main), &[s.0.join("m")]).unwrap_err().to_string();
         let main_go = s.0.join("m/main.go").display().to_string();
         assert!(err.starts_with("cannot resolve 5 imports:\n"), "{err}");
         for needle in [
@@ -1612,23 +1410,14 @@ mod tests {
             .write("m/c1/c1.go", "package c1\nimport _ \"example.com/m/c2\"\n")
             .write("m/c2/c2.go", "package c2\nimport _ \"example.com/m/c1\"\n");
         let main = find_main_module(&s.0.join("m")).unwrap();
-        let err = load_graph(&ctx, Some(&main), &[s.0.join("m/b")])
-            .unwrap_err()
-            .to_string();
+        let err = load_graph(&ctx, Some(&main), &[s.0.join("m/b")]).unwrap_err().to_string();
         let b_go = s.0.join("m/b/b.go").display().to_string();
         assert!(err.contains(&format!("{b_go}:3: use of internal package example.com/m/a/internal/x not allowed: only packages under example.com/m/a may import it, and example.com/m/b is not one")), "{err}");
         assert!(err.contains(&format!("{b_go}:4: use of internal package internal/cpu not allowed: only packages of the standard library may import it")), "{err}");
         assert_eq!(err.matches("not allowed").count(), 2, "{err}");
 
-        let err = load_graph(&ctx, Some(&main), &[s.0.join("m/c1")])
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.starts_with(
-                "import cycle not allowed: example.com/m/c1\n\timports example.com/m/c2 ("
-            ),
-            "{err}"
-        );
+        let err = load_graph(&ctx, Some(&main), &[s.0.join("m/c1")]).unwrap_err().to_string();
+        assert!(err.starts_with("import cycle not allowed: example.com/m/c1\n\timports example.com/m/c2 ("), "{err}");
         assert!(err.contains("c2.go:2)"), "{err}");
     }
 
@@ -1639,84 +1428,42 @@ mod tests {
         s.write("mixed/a.go", "package a\n")
             .write("mixed/b.go", "package b\n")
             .write("mixed/c_test.go", "package zzz\n");
-        let err = load_package(&ctx, &s.0.join("mixed"), "x/mixed", false)
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.starts_with("found packages a (a.go) and b (b.go) in "),
-            "{err}"
-        );
+        let err = load_package(&ctx, &s.0.join("mixed"), "x/mixed", false).unwrap_err().to_string();
+        assert!(err.starts_with("found packages a (a.go) and b (b.go) in "), "{err}");
 
-        s.write("excluded/a_windows.go", "package a\n")
-            .write("excluded/b.go", "//go:build ignore\n\npackage a\n");
-        let err = load_package(&ctx, &s.0.join("excluded"), "x/excluded", false)
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.starts_with("build constraints exclude all Go files in "),
-            "{err}"
-        );
+        s.write("excluded/a_windows.go", "package a\n").write("excluded/b.go", "//go:build ignore\n\npackage a\n");
+        let err = load_package(&ctx, &s.0.join("excluded"), "x/excluded", false).unwrap_err().to_string();
+        assert!(err.starts_with("build constraints exclude all Go files in "), "{err}");
         assert!(err.contains("(ignored: a_windows.go, b.go)"), "{err}");
 
         s.write("tests/a_test.go", "package a\n");
-        let err = load_package(&ctx, &s.0.join("tests"), "x/tests", false)
-            .unwrap_err()
-            .to_string();
+        let err = load_package(&ctx, &s.0.join("tests"), "x/tests", false).unwrap_err().to_string();
         assert!(err.starts_with("no non-test Go files in "), "{err}");
 
         s.write("syntax/a.go", "package a\n\nimport \"fmt\n");
-        let err = load_package(&ctx, &s.0.join("syntax"), "x/syntax", false)
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.ends_with("a.go:3:8: string literal not terminated"),
-            "{err}"
-        );
+        let err = load_package(&ctx, &s.0.join("syntax"), "x/syntax", false).unwrap_err().to_string();
+        assert!(err.ends_with("a.go:3:8: string literal not terminated"), "{err}");
 
         s.write("badutf8/a.go", "// caf\u{e9}\npackage a\n");
         std::fs::write(s.0.join("badutf8/a.go"), b"// caf\xe9\npackage a\n").unwrap();
-        let err = load_package(&ctx, &s.0.join("badutf8"), "x/badutf8", false)
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.ends_with("a.go:1: illegal UTF-8 encoding: Go source files must be UTF-8"),
-            "{err}"
-        );
+        let err = load_package(&ctx, &s.0.join("badutf8"), "x/badutf8", false).unwrap_err().to_string();
+        assert!(err.ends_with("a.go:1: illegal UTF-8 encoding: Go source files must be UTF-8"), "{err}");
 
-        s.write("cfiles/a.go", "package a\n")
-            .write("cfiles/a.c", "int x;\n");
+        s.write("cfiles/a.go", "package a\n").write("cfiles/a.c", "int x;\n");
         let mut cgo = ctx.clone();
         cgo.cgo_enabled = true;
-        let err = load_package(&cgo, &s.0.join("cfiles"), "x/cfiles", false)
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.contains("C source files not allowed when not using cgo: a.c"),
-            "{err}"
-        );
+        let err = load_package(&cgo, &s.0.join("cfiles"), "x/cfiles", false).unwrap_err().to_string();
+        assert!(err.contains("C source files not allowed when not using cgo: a.c"), "{err}");
         // Without cgo, C files are ignored.
-        assert!(load_package(&ctx, &s.0.join("cfiles"), "x/cfiles", false)
-            .unwrap()
-            .c_files
-            .is_empty());
+        assert!(load_package(&ctx, &s.0.join("cfiles"), "x/cfiles", false).unwrap().c_files.is_empty());
 
         s.write("debug/a.go", "//go:debug a=1\n//go:debug a=2\npackage a\n");
-        let err = load_package(&ctx, &s.0.join("debug"), "x/debug", false)
-            .unwrap_err()
-            .to_string();
+        let err = load_package(&ctx, &s.0.join("debug"), "x/debug", false).unwrap_err().to_string();
         assert!(err.contains("a.go:2: repeated //go:debug for a"), "{err}");
 
-        s.write(
-            "embederr/a.go",
-            "package a\n\nimport \"embed\"\n\n//go:embed missing.txt\nvar f embed.FS\n",
-        );
-        let err = load_package(&ctx, &s.0.join("embederr"), "x/embederr", false)
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.ends_with("a.go:5:12: pattern missing.txt: no matching files found"),
-            "{err}"
-        );
+        s.write("embederr/a.go", "package a\n\nimport \"embed\"\n\n//go:embed missing.txt\nvar f embed.FS\n");
+        let err = load_package(&ctx, &s.0.join("embederr"), "x/embederr", false).unwrap_err().to_string();
+        assert!(err.ends_with("a.go:5:12: pattern missing.txt: no matching files found"), "{err}");
     }
 
     #[test]

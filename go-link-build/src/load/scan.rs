@@ -46,19 +46,11 @@ pub(crate) enum CommentsError {
 /// (`go/build.readComments`): the part of a non-Go file searched for build
 /// constraints. `src` must not start with a BOM.
 pub(crate) fn leading_comments(src: &[u8], complete: bool) -> Result<usize, CommentsError> {
-    let need = if complete {
-        CommentsError::Invalid
-    } else {
-        CommentsError::NeedMore
-    };
+    let need = if complete { CommentsError::Invalid } else { CommentsError::NeedMore };
     let mut i = 0;
     loop {
         let Some(&c) = src.get(i) else {
-            return if complete {
-                Ok(i)
-            } else {
-                Err(CommentsError::NeedMore)
-            };
+            return if complete { Ok(i) } else { Err(CommentsError::NeedMore) };
         };
         match c {
             0 => return Err(CommentsError::Invalid),
@@ -73,11 +65,7 @@ pub(crate) fn leading_comments(src: &[u8], complete: bool) -> Result<usize, Comm
                         i += n + 1;
                     }
                     None if complete => {
-                        return if src[i..].contains(&0) {
-                            Err(CommentsError::Invalid)
-                        } else {
-                            Ok(src.len())
-                        };
+                        return if src[i..].contains(&0) { Err(CommentsError::Invalid) } else { Ok(src.len()) };
                     }
                     None => return Err(CommentsError::NeedMore),
                 },
@@ -137,7 +125,6 @@ impl CgoPreamble {
     /// The text of the preamble without comment markers, as
     /// `go/ast.CommentGroup.Text` returns it (what go/build parses `#cgo`
     /// lines from).
-    #[allow(dead_code)] // For the cgo steps; tested here.
     pub(crate) fn text(&self) -> String {
         let mut lines: Vec<String> = Vec::new();
         for c in &self.comments {
@@ -152,16 +139,10 @@ impl CgoPreamble {
                     rest
                 }
             } else {
-                c.text
-                    .strip_prefix("/*")
-                    .and_then(|t| t.strip_suffix("*/"))
-                    .unwrap_or("")
+                c.text.strip_prefix("/*").and_then(|t| t.strip_suffix("*/")).unwrap_or("")
             };
             for l in body.split('\n') {
-                lines.push(
-                    l.trim_end_matches([' ', '\t', '\n', '\x0c', '\r'])
-                        .to_string(),
-                );
+                lines.push(l.trim_end_matches([' ', '\t', '\n', '\x0c', '\r']).to_string());
             }
         }
         // Drop leading blank lines and collapse runs of blank lines.
@@ -245,14 +226,7 @@ struct Lexer<'a> {
 
 impl<'a> Lexer<'a> {
     fn new(src: &'a [u8], complete: bool) -> Lexer<'a> {
-        Lexer {
-            src,
-            complete,
-            pos: 0,
-            line: 1,
-            line_start: 0,
-            comments: Vec::new(),
-        }
+        Lexer { src, complete, pos: 0, line: 1, line_start: 0, comments: Vec::new() }
     }
 
     fn col(&self, at: usize) -> u32 {
@@ -260,16 +234,8 @@ impl<'a> Lexer<'a> {
     }
 
     fn error<T>(&self, at: usize, line: u32, msg: impl Into<String>) -> SResult<T> {
-        let line_start = if line == self.line {
-            self.line_start
-        } else {
-            0
-        };
-        Err(ScanError::Syntax {
-            line,
-            col: (at.saturating_sub(line_start) + 1) as u32,
-            msg: msg.into(),
-        })
+        let line_start = if line == self.line { self.line_start } else { 0 };
+        Err(ScanError::Syntax { line, col: (at.saturating_sub(line_start) + 1) as u32, msg: msg.into() })
     }
 
     /// Reports the end of input: EOF when complete, else "need more".
@@ -349,13 +315,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn single(&mut self, kind: Kind) -> Token {
-        let t = Token {
-            kind,
-            start: self.pos,
-            end: self.pos + 1,
-            line: self.line,
-            col: self.col(self.pos),
-        };
+        let t = Token { kind, start: self.pos, end: self.pos + 1, line: self.line, col: self.col(self.pos) };
         self.pos += 1;
         t
     }
@@ -374,8 +334,7 @@ impl<'a> Lexer<'a> {
     fn ident(&mut self) -> SResult<Token> {
         let start = self.pos;
         let mut i = start;
-        while i < self.src.len()
-            && (self.src[i] == b'_' || self.src[i].is_ascii_alphanumeric() || self.src[i] >= 0x80)
+        while i < self.src.len() && (self.src[i] == b'_' || self.src[i].is_ascii_alphanumeric() || self.src[i] >= 0x80)
         {
             i += 1;
         }
@@ -383,13 +342,7 @@ impl<'a> Lexer<'a> {
             self.at_end()?;
         }
         self.pos = i;
-        Ok(Token {
-            kind: Kind::Ident,
-            start,
-            end: i,
-            line: self.line,
-            col: self.col(start),
-        })
+        Ok(Token { kind: Kind::Ident, start, end: i, line: self.line, col: self.col(start) })
     }
 
     fn string(&mut self) -> SResult<Token> {
@@ -401,9 +354,7 @@ impl<'a> Lexer<'a> {
                     self.at_end()?;
                     return self.error(start, self.line, "string literal not terminated");
                 }
-                Some(b'\n') => {
-                    return self.error(start, self.line, "string literal not terminated")
-                }
+                Some(b'\n') => return self.error(start, self.line, "string literal not terminated"),
                 Some(b'"') => break,
                 Some(b'\\') => {
                     // An escaped quote or backslash does not end the string.
@@ -420,13 +371,7 @@ impl<'a> Lexer<'a> {
             }
         }
         self.pos = i + 1;
-        Ok(Token {
-            kind: Kind::Str,
-            start,
-            end: self.pos,
-            line: self.line,
-            col: self.col(start),
-        })
+        Ok(Token { kind: Kind::Str, start, end: self.pos, line: self.line, col: self.col(start) })
     }
 
     fn raw_string(&mut self) -> SResult<Token> {
@@ -443,13 +388,7 @@ impl<'a> Lexer<'a> {
             }
         }
         self.pos = end;
-        Ok(Token {
-            kind: Kind::Str,
-            start,
-            end,
-            line,
-            col,
-        })
+        Ok(Token { kind: Kind::Str, start, end, line, col })
     }
 }
 
@@ -469,12 +408,7 @@ impl<'a> Parser<'a> {
         let mut lx = Lexer::new(src, complete);
         let tok = lx.next()?;
         let first_comments = lx.comments.clone();
-        let mut p = Parser {
-            lx,
-            tok,
-            lead: None,
-            first_comments,
-        };
+        let mut p = Parser { lx, tok, lead: None, first_comments };
         // At the start of the file there is no previous token: line 0.
         p.lead = p.take_lead(0, false);
         Ok(p)
@@ -545,11 +479,7 @@ impl<'a> Parser<'a> {
     }
 
     fn error<T>(&self, t: Token, msg: impl Into<String>) -> SResult<T> {
-        Err(ScanError::Syntax {
-            line: t.line,
-            col: t.col,
-            msg: msg.into(),
-        })
+        Err(ScanError::Syntax { line: t.line, col: t.col, msg: msg.into() })
     }
 
     fn skip_semis(&mut self) -> SResult<()> {
@@ -573,12 +503,7 @@ impl<'a> Parser<'a> {
             Kind::Other if matches!(self.text(t).first(), Some(b'0'..=b'9' | b'\'')) => {
                 return self.error(t, "import path must be a string")
             }
-            _ => {
-                return self.error(
-                    t,
-                    format!("missing import path; found {}", self.describe(t)),
-                )
-            }
+            _ => return self.error(t, format!("missing import path; found {}", self.describe(t))),
         }
         let lit = self.text(t);
         let path = unquote(lit).and_then(|b| String::from_utf8(b).ok());
@@ -590,14 +515,7 @@ impl<'a> Parser<'a> {
             }
         };
         self.advance()?;
-        Ok((
-            ImportSpec {
-                path,
-                line: first.line,
-                col: first.col,
-            },
-            doc,
-        ))
+        Ok((ImportSpec { path, line: first.line, col: first.col }, doc))
     }
 }
 
@@ -606,24 +524,14 @@ pub(crate) fn scan_header(src: &[u8], complete: bool) -> SResult<GoHeader> {
     let mut p = Parser::new(src, complete)?;
     let mut h = GoHeader::default();
     if !p.is_ident("package") {
-        return p.error(
-            p.tok,
-            format!("expected 'package', found {}", p.describe(p.tok)),
-        );
+        return p.error(p.tok, format!("expected 'package', found {}", p.describe(p.tok)));
     }
     // Directives are the //go: comments before the package clause.
-    h.directives = p
-        .first_comments
-        .iter()
-        .filter(|c| c.text.starts_with("//go:"))
-        .map(|c| (c.line, c.text.clone()))
-        .collect();
+    h.directives =
+        p.first_comments.iter().filter(|c| c.text.starts_with("//go:")).map(|c| (c.line, c.text.clone())).collect();
     p.advance()?;
     if p.tok.kind != Kind::Ident {
-        return p.error(
-            p.tok,
-            format!("expected package name, found {}", p.describe(p.tok)),
-        );
+        return p.error(p.tok, format!("expected package name, found {}", p.describe(p.tok)));
     }
     let name = p.text(p.tok);
     let Ok(name) = std::str::from_utf8(name) else {
@@ -656,17 +564,10 @@ pub(crate) fn scan_header(src: &[u8], complete: bool) -> SResult<GoHeader> {
         let n_specs = specs.len();
         for (spec, doc) in specs {
             // A lone spec without its own doc takes the declaration's.
-            let doc = if doc.is_none() && n_specs == 1 {
-                decl_doc.clone()
-            } else {
-                doc
-            };
+            let doc = if doc.is_none() && n_specs == 1 { decl_doc.clone() } else { doc };
             if spec.path == "C" {
                 if let Some(comments) = doc {
-                    h.cgo_preambles.push(CgoPreamble {
-                        line: comments[0].line,
-                        comments,
-                    });
+                    h.cgo_preambles.push(CgoPreamble { line: comments[0].line, comments });
                 }
             }
             h.imports.push(spec);
@@ -703,10 +604,7 @@ pub(crate) fn find_embeds(src: &[u8]) -> Vec<EmbedPattern> {
                 i += 1;
             }
             b'/' if src.get(i + 1) == Some(&b'/') => {
-                let end = src[i..]
-                    .iter()
-                    .position(|&c| c == b'\n')
-                    .map_or(n, |k| i + k);
+                let end = src[i..].iter().position(|&c| c == b'\n').map_or(n, |k| i + k);
                 let text = &src[i..end];
                 if text.starts_with(b"//go:embed") {
                     let stripped: Vec<u8> = text.iter().copied().filter(|&c| c != b'\r').collect();
@@ -747,10 +645,7 @@ pub(crate) fn find_embeds(src: &[u8]) -> Vec<EmbedPattern> {
                 }
             }
             b'`' => {
-                let end = src[i + 1..]
-                    .iter()
-                    .position(|&c| c == b'`')
-                    .map_or(n, |k| i + 1 + k + 1);
+                let end = src[i + 1..].iter().position(|&c| c == b'`').map_or(n, |k| i + 1 + k + 1);
                 for (k, &c) in src[i..end].iter().enumerate() {
                     if c == b'\n' {
                         line += 1;
@@ -902,9 +797,7 @@ fn unquote_char(s: &[u8], quote: u8) -> Option<(Vec<u8>, usize)> {
             if !d.iter().all(|c| (b'0'..=b'7').contains(c)) {
                 return None;
             }
-            let v = (u32::from(d[0] - b'0') << 6)
-                | (u32::from(d[1] - b'0') << 3)
-                | u32::from(d[2] - b'0');
+            let v = (u32::from(d[0] - b'0') << 6) | (u32::from(d[1] - b'0') << 3) | u32::from(d[2] - b'0');
             (v <= 255).then(|| (vec![v as u8], 4))
         }
         _ => None,
@@ -1010,10 +903,7 @@ mod tests {
     }
 
     fn paths(h: &GoHeader) -> Vec<String> {
-        h.imports
-            .iter()
-            .map(|i| format!("{}@{}:{}", i.path, i.line, i.col))
-            .collect()
+        h.imports.iter().map(|i| format!("{}@{}:{}", i.path, i.line, i.col)).collect()
     }
 
     #[test]
@@ -1021,17 +911,7 @@ mod tests {
         let src = "// Copyright\n\n//go:build linux\n\n// Package p does things.\npackage p // trailing\n\nimport \"fmt\"\nimport (\n\t\"os\"; _ \"embed\"\n\tstr \"strings\"\n\t. `math`\n)\nimport x \"a/b\"\n\nfunc main() { import_ = 1 }\n";
         let h = header(src);
         assert_eq!(h.package, "p");
-        assert_eq!(
-            paths(&h),
-            [
-                "fmt@8:8",
-                "os@10:2",
-                "embed@10:8",
-                "strings@11:2",
-                "math@12:2",
-                "a/b@14:8"
-            ]
-        );
+        assert_eq!(paths(&h), ["fmt@8:8", "os@10:2", "embed@10:8", "strings@11:2", "math@12:2", "a/b@14:8"]);
         assert_eq!(h.directives, vec![(3, "//go:build linux".to_string())]);
         assert_eq!(&src[h.end..h.end + 4], "func");
         // Escapes in import paths.
@@ -1039,62 +919,31 @@ mod tests {
         assert_eq!(paths(&h), ["a/b@1:19"]);
         // No imports at all, and EOF right after the clause.
         assert_eq!(header("package main").imports, vec![]);
-        assert_eq!(
-            header("/* a */ package /* b */ main /* c */\n").package,
-            "main"
-        );
+        assert_eq!(header("/* a */ package /* b */ main /* c */\n").package, "main");
     }
 
     #[test]
     fn comments_and_strings_do_not_confuse_it() {
-        let h = header("package p\n/* import \"no\" */\nimport (\n// \"no\"\n\"yes\" /* ) */\n)\nvar s = `\nimport \"no\"\n`\n");
+        let h = header(
+            "package p\n/* import \"no\" */\nimport (\n// \"no\"\n\"yes\" /* ) */\n)\nvar s = `\nimport \"no\"\n`\n",
+        );
         assert_eq!(paths(&h), ["yes@5:1"]);
     }
 
     #[test]
     fn header_errors() {
-        assert_eq!(
-            header_err("packag p\n"),
-            "1:1: expected 'package', found 'packag'"
-        );
+        assert_eq!(header_err("packag p\n"), "1:1: expected 'package', found 'packag'");
         assert_eq!(header_err(""), "1:1: expected 'package', found EOF");
         assert_eq!(header_err("package _\n"), "1:9: invalid package name _");
-        assert_eq!(
-            header_err("package p\nimport \"a\nb\"\n"),
-            "2:8: string literal not terminated"
-        );
-        assert_eq!(
-            header_err("package p\nimport 42\n"),
-            "2:8: import path must be a string"
-        );
-        assert_eq!(
-            header_err("package p\nimport (\n\"a\"\n"),
-            "4:1: expected ')', found EOF"
-        );
-        assert_eq!(
-            header_err("package p\nimport \"a b\"\n"),
-            "2:8: invalid import path: \"a b\""
-        );
-        assert_eq!(
-            header_err("package p\nimport \"\"\n"),
-            "2:8: invalid import path: \"\""
-        );
-        assert_eq!(
-            header_err("package p\nimport \"\\q\"\n"),
-            "2:8: invalid import path: \"\\q\""
-        );
-        assert_eq!(
-            header_err("/* never closed\npackage p\n"),
-            "1:1: comment not terminated"
-        );
-        assert_eq!(
-            header_err("package p\nimport `a\n"),
-            "2:8: raw string literal not terminated"
-        );
-        assert_eq!(
-            header_err("package p\nimport x\n"),
-            "3:1: missing import path; found EOF"
-        );
+        assert_eq!(header_err("package p\nimport \"a\nb\"\n"), "2:8: string literal not terminated");
+        assert_eq!(header_err("package p\nimport 42\n"), "2:8: import path must be a string");
+        assert_eq!(header_err("package p\nimport (\n\"a\"\n"), "4:1: expected ')', found EOF");
+        assert_eq!(header_err("package p\nimport \"a b\"\n"), "2:8: invalid import path: \"a b\"");
+        assert_eq!(header_err("package p\nimport \"\"\n"), "2:8: invalid import path: \"\"");
+        assert_eq!(header_err("package p\nimport \"\\q\"\n"), "2:8: invalid import path: \"\\q\"");
+        assert_eq!(header_err("/* never closed\npackage p\n"), "1:1: comment not terminated");
+        assert_eq!(header_err("package p\nimport `a\n"), "2:8: raw string literal not terminated");
+        assert_eq!(header_err("package p\nimport x\n"), "3:1: missing import path; found EOF");
         // Invalid UTF-8 never panics.
         assert!(scan_header(b"package \xff\xfe\nimport \"\xff\"\n", true).is_err());
     }
@@ -1113,21 +962,12 @@ mod tests {
                 Err(e) => panic!("prefix {n}: {e:?}"),
             }
         }
-        assert_eq!(
-            leading_comments(b"// a\n/* b", false),
-            Err(CommentsError::NeedMore)
-        );
+        assert_eq!(leading_comments(b"// a\n/* b", false), Err(CommentsError::NeedMore));
         assert_eq!(leading_comments(b"// a\n/* b */\n#include", false), Ok(13));
         assert_eq!(leading_comments(b"// a\n/* b */\n", true), Ok(13));
-        assert_eq!(
-            leading_comments(b"// a\n/ b", true),
-            Err(CommentsError::Invalid)
-        );
+        assert_eq!(leading_comments(b"// a\n/ b", true), Err(CommentsError::Invalid));
         assert_eq!(leading_comments(b"/* a", true), Err(CommentsError::Invalid));
-        assert_eq!(
-            leading_comments(b"// \0\n", true),
-            Err(CommentsError::Invalid)
-        );
+        assert_eq!(leading_comments(b"// \0\n", true), Err(CommentsError::Invalid));
     }
 
     #[test]
@@ -1137,10 +977,7 @@ mod tests {
         assert!(h.imports_c());
         assert_eq!(h.cgo_preambles.len(), 2);
         assert_eq!(h.cgo_preambles[0].line, 3);
-        assert_eq!(
-            h.cgo_preambles[0].text(),
-            "#include <stdio.h>\n#cgo LDFLAGS: -lm\n int x;\n"
-        );
+        assert_eq!(h.cgo_preambles[0].text(), "#include <stdio.h>\n#cgo LDFLAGS: -lm\n int x;\n");
         assert_eq!(h.cgo_preambles[1].text(), "#define Y 1\n");
         // A blank line between the comment and the import: no preamble.
         let h = header("package p\n// #include <x.h>\n\nimport \"C\"\n");
@@ -1157,30 +994,16 @@ mod tests {
     fn embeds() {
         let src = "package p\n\nimport _ \"embed\"\n\n//go:embed a.txt  b/*.json\n//go:embed \"with space.txt\" `raw\\name`\r\nvar x string\n\
             var s = \"//go:embed no\"\nvar r = '\"' // go:embed no\n/* //go:embed no */\n//go:embedded no\n//go:embed \"bad\"x\nvar t = `\n//go:embed no\n`\n  //go:embed all:static\n";
-        let got: Vec<String> = find_embeds(src.as_bytes())
-            .iter()
-            .map(|e| format!("{}@{}:{}", e.pattern, e.line, e.col))
-            .collect();
-        assert_eq!(
-            got,
-            [
-                "a.txt@5:12",
-                "b/*.json@5:19",
-                "with space.txt@6:12",
-                "raw\\name@6:29",
-                "all:static@16:14"
-            ]
-        );
+        let got: Vec<String> =
+            find_embeds(src.as_bytes()).iter().map(|e| format!("{}@{}:{}", e.pattern, e.line, e.col)).collect();
+        assert_eq!(got, ["a.txt@5:12", "b/*.json@5:19", "with space.txt@6:12", "raw\\name@6:29", "all:static@16:14"]);
         assert!(find_embeds(b"//go:embed \"unterminated\n\"\xff").is_empty());
         assert!(find_embeds(b"'\\''//go:embed x\n").len() == 1);
     }
 
     #[test]
     fn unquoting() {
-        assert_eq!(
-            unquote(b"\"a\\tb\\\"\\101\\x41\\u00e9\""),
-            Some(b"a\tb\"AA\xc3\xa9".to_vec())
-        );
+        assert_eq!(unquote(b"\"a\\tb\\\"\\101\\x41\\u00e9\""), Some(b"a\tb\"AA\xc3\xa9".to_vec()));
         assert_eq!(unquote(b"`a\r\\n`"), Some(b"a\\n".to_vec()));
         assert_eq!(unquote(b"\"\\'\""), None);
         assert_eq!(unquote(b"\"\\400\""), None);
@@ -1195,18 +1018,15 @@ mod tests {
     #[test]
     fn garbage_never_panics() {
         // A fixed pseudo-random stream over an alphabet of Go's special bytes.
-        const ALPHABET: &[u8] = b"package import C \"`'/*\\\n\r\t ;().x_go:embed//go:build +\xff\xe2\x80\xa8\0\xef\xbb\xbf";
+        const ALPHABET: &[u8] =
+            b"package import C \"`'/*\\\n\r\t ;().x_go:embed//go:build +\xff\xe2\x80\xa8\0\xef\xbb\xbf";
         let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
         for _ in 0..3000 {
             let mut src = Vec::new();
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             let len = (seed >> 58) as usize;
             for _ in 0..len {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
                 src.push(ALPHABET[(seed >> 33) as usize % ALPHABET.len()]);
             }
             for n in 0..=src.len() {
@@ -1225,31 +1045,13 @@ mod tests {
 
     #[test]
     fn go_debug_lines() {
-        assert_eq!(
-            parse_go_debug("//go:debug panicnil=1"),
-            Ok(Some(("panicnil".into(), "1".into())))
-        );
-        assert_eq!(
-            parse_go_debug("//go:debug\tk=v "),
-            Ok(Some(("k".into(), "v".into())))
-        );
+        assert_eq!(parse_go_debug("//go:debug panicnil=1"), Ok(Some(("panicnil".into(), "1".into()))));
+        assert_eq!(parse_go_debug("//go:debug\tk=v "), Ok(Some(("k".into(), "v".into()))));
         assert_eq!(parse_go_debug("//go:build x"), Ok(None));
         assert_eq!(parse_go_debug("//go:debugx"), Ok(None));
-        assert_eq!(
-            parse_go_debug("//go:debug"),
-            Err("missing key=value".into())
-        );
-        assert_eq!(
-            parse_go_debug("//go:debug k"),
-            Err("missing key=value".into())
-        );
-        assert_eq!(
-            parse_go_debug("//go:debug k=a,b"),
-            Err("value contains comma".into())
-        );
-        assert_eq!(
-            parse_go_debug("//go:debug k v=1"),
-            Err("key contains space".into())
-        );
+        assert_eq!(parse_go_debug("//go:debug"), Err("missing key=value".into()));
+        assert_eq!(parse_go_debug("//go:debug k"), Err("missing key=value".into()));
+        assert_eq!(parse_go_debug("//go:debug k=a,b"), Err("value contains comma".into()));
+        assert_eq!(parse_go_debug("//go:debug k v=1"), Err("key contains space".into()));
     }
 }

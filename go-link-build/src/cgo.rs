@@ -1,0 +1,362 @@
+//! The cgo steps of one package, as cmd/go runs them (`runCgo`, the C
+//! compile actions, `processCgoOutputs` and `dynimport`):
+//!
+//! 1. `cgo -objdir $O/ -importpath P … -- $CPPFLAGS -I $O/ $CFLAGS files`
+//!    writes `_cgo_gotypes.go`, `x.cgo1.go`, `_cgo_export.c`, `x.cgo2.c`,
+//!    `_cgo_main.c` (and `_cgo_install.h` for C archives);
+//! 2. the C compiler turns `_cgo_export.c`, each `x.cgo2.c` and the package's
+//!    own C/assembly/Objective-C/C++ files into `$O/_x001.o`, `_x002.o`, …,
+//!    in parallel;
+//! 3. `_cgo_main.c` and those objects are linked into `_cgo_.o` and
+//!    `cgo -dynimport` writes `_cgo_import.go`; when that link fails the
+//!    package gets a `dynimportfail` marker instead, which makes the Go
+//!    linker link externally (golang/go#52863), exactly like cmd/go.
+//!
+//! The Go compile of the package then takes its Go files plus the generated
+//! ones, and the objects are appended to its archive.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+use crate::cgoflags::CgoFlags;
+use crate::context::BuildContext;
+use crate::ctool::{self, CTool};
+use crate::error::{Error, ErrorKind, Result};
+use crate::exec::Invocation;
+use crate::load::Package;
+use crate::toolchain::Toolchain;
+
+/// What the cgo steps produced for the Go compile and the archive.
+pub(crate) struct CgoOutputs {
+    /// Generated Go files to compile with the package.
+    pub go_files: Vec<PathBuf>,
+    /// Objects (and marker files) to append after the Go assembly objects.
+    pub objects: Vec<PathBuf>,
+}
+
+/// One package's cgo request.
+pub(crate) struct CgoRequest<'a> {
+    pub tc: &'a Toolchain,
+    pub ctx: &'a BuildContext,
+    pub ctool: &'a CTool,
+    pub pkg: &'a Package,
+    pub flags: &'a CgoFlags,
+    pub objdir: &'a Path,
+    /// Write `_cgo_install.h` (C archives).
+    pub export_header: bool,
+    pub trimpath: bool,
+    /// `-frandom-seed` value: stable per action.
+    pub seed: String,
+    /// `.syso` files of this package and its dependencies, for the dynimport link.
+    pub syso: Vec<PathBuf>,
+    pub header: String,
+    /// Runs independent C compiles; returns results in order.
+    pub parallel: &'a (dyn Fn(Vec<Invocation>) -> Vec<Result<()>> + Sync),
+}
+
+/// Whether an assembly file of a cgo package goes to the C compiler: all of
+/// them, except in runtime/cgo where only `gcc_*` files do.
+pub(crate) fn asm_to_gcc(pkg: &Package, file: &str) -> bool {
+    !(pkg.standard && pkg.import_path == "runtime/cgo") || file.starts_with("gcc_")
+}
+
+fn objdir_slash(o: &Path) -> OsString {
+    let mut s = o.as_os_str().to_owned();
+    s.push(std::path::MAIN_SEPARATOR_STR);
+    s
+}
+
+/// The quoted `CC` value cgo reads from its environment.
+fn cc_env_value(cmd: &[OsString]) -> OsString {
+    let parts: Vec<String> = cmd
+        .iter()
+        .map(|a| {
+            let s = a.to_string_lossy().into_owned();
+            if s.contains([' ', '\t', '\'', '"']) {
+                format!("'{}'", s.replace('\'', "'\\''"))
+            } else {
+                s
+            }
+        })
+        .collect();
+    parts.join(" ").into()
+}
+
+pub(crate) fn run(req: &CgoRequest<'_>) -> Result<CgoOutputs> {
+    let (pkg, o, ctx, tc) = (req.pkg, req.objdir, req.ctx, req.tc);
+    let mut tool_env = crate::tools::tool_env(tc, ctx, Some(&tc.goroot));
+    tool_env.push(("TERM".into(), "dumb".into()));
+    tool_env.push(("CC".into(), cc_env_value(&req.ctool.cc)));
+    tool_env.extend(req.ctool.env.iter().cloned());
+
+    // 1. The cgo tool.
+    let cgo_bin = tc.tool_dir.join(format!("cgo{}", std::env::consts::EXE_SUFFIX));
+    let mut inv = Invocation::new(&cgo_bin, &pkg.dir);
+    inv.env = tool_env.clone();
+    inv.arg("-objdir").arg(objdir_slash(o));
+    inv.arg("-importpath").arg(&pkg.import_path);
+    if pkg.standard && pkg.import_path == "runtime/cgo" {
+        inv.arg("-import_runtime_cgo=false");
+    }
+    if pkg.standard
+        && matches!(pkg.import_path.as_str(), "runtime/cgo" | "runtime/race" | "runtime/msan" | "runtime/asan")
+    {
+        inv.arg("-import_syscall=false");
+    }
+    if req.export_header {
+        let mut f = OsString::from("-exportheader=");
+        f.push(o.join("_cgo_install.h"));
+        inv.arg(f);
+    }
+    if !req.flags.ldflags.is_empty() {
+        if tc.minor >= 23 {
+            // 1.23+: LDFLAGS as a flag, with CGO_LDFLAGS blanked so cgo does
+            // not copy them a second time (golang/go#66456).
+            let quoted: Vec<String> =
+                req.flags.ldflags.iter().map(|f| crate::buildinfo::go_quote(f.as_bytes())).collect();
+            inv.arg(format!("-ldflags={}", quoted.join(" ")));
+            inv.env("CGO_LDFLAGS", "");
+        } else {
+            inv.env("CGO_LDFLAGS", req.flags.ldflags.join(" "));
+        }
+    }
+    inv.arg("--");
+    for f in &req.flags.cppflags {
+        inv.arg(f);
+    }
+    inv.arg("-I").arg(objdir_slash(o));
+    for f in &req.flags.cflags {
+        inv.arg(f);
+    }
+    for f in &pkg.cgo_files {
+        inv.arg(pkg.dir.join(f));
+    }
+    inv.run(&req.header)?;
+
+    let mut go_files = vec![o.join("_cgo_gotypes.go")];
+    let mut c_sources: Vec<(PathBuf, bool)> = vec![(o.join("_cgo_export.c"), false)];
+    for f in &pkg.cgo_files {
+        let stem = f.strip_suffix(".go").unwrap_or(f);
+        go_files.push(o.join(format!("{stem}.cgo1.go")));
+        c_sources.push((o.join(format!("{stem}.cgo2.c")), false));
+    }
+    for f in pkg.s_files.iter().filter(|f| asm_to_gcc(pkg, f)) {
+        c_sources.push((pkg.dir.join(f), false));
+    }
+    for f in pkg.c_files.iter().chain(&pkg.m_files) {
+        c_sources.push((pkg.dir.join(f), false));
+    }
+    for f in &pkg.cxx_files {
+        c_sources.push((pkg.dir.join(f), true));
+    }
+    if !pkg.f_files.is_empty() {
+        return Err(Error::new(
+            ErrorKind::Unsupported,
+            format!("{}\nFortran files ({}) are not supported by go-link-build", req.header, pkg.f_files.join(", ")),
+        ));
+    }
+
+    // 2. C compiles, in parallel.
+    let mut cflags: Vec<OsString> = req.flags.cppflags.iter().map(OsString::from).collect();
+    cflags.push("-I".into());
+    cflags.push(objdir_slash(o));
+    let cxxflags: Vec<OsString> = cflags.iter().cloned().chain(req.flags.cxxflags.iter().map(OsString::from)).collect();
+    cflags.extend(req.flags.cflags.iter().map(OsString::from));
+    let mut prefix: Vec<OsString> = Vec::new();
+    if req.trimpath || pkg.standard {
+        let (from, to) = if pkg.standard {
+            (tc.goroot.clone(), "GOROOT".to_string())
+        } else {
+            (pkg.dir.clone(), pkg.import_path.clone())
+        };
+        prefix.extend(req.ctool.prefix_map(&from, &to));
+    }
+    if req.ctool.supports("-frandom-seed=1") {
+        prefix.push(format!("-frandom-seed={}", req.seed).into());
+    }
+    let c_env = ctool::base_env(&req.ctool.env);
+    let compile = |src: &Path, out: &Path, cxx: bool, extra: &[OsString]| -> Invocation {
+        let compiler = if cxx { &req.ctool.cxx } else { &req.ctool.cc };
+        let argv = req.ctool.base_cmd(compiler, ctx, &pkg.dir, o);
+        let mut inv = Invocation::new(&argv[0], src.parent().unwrap_or(o));
+        inv.env = c_env.clone();
+        for a in &argv[1..] {
+            inv.arg(a);
+        }
+        for a in if cxx { &cxxflags } else { &cflags } {
+            inv.arg(a);
+        }
+        for a in extra {
+            inv.arg(a);
+        }
+        inv.arg("-o").arg(out).arg("-c").arg(src);
+        inv
+    };
+    let mut objects = Vec::new();
+    let mut invs = Vec::new();
+    for (i, (src, cxx)) in c_sources.iter().enumerate() {
+        let out = o.join(format!("_x{:03}.o", i + 1));
+        invs.push(compile(src, &out, *cxx, &prefix));
+        objects.push(out);
+    }
+    let results = (req.parallel)(invs);
+    let errors: Vec<String> = results.into_iter().filter_map(|r| r.err().map(|e| e.to_string())).collect();
+    if !errors.is_empty() {
+        return Err(Error::new(ErrorKind::Tool, errors.join("\n")));
+    }
+
+    // 3. dynimport: link a test executable, read its dynamic imports.
+    let main_o = o.join("_cgo_main.o");
+    compile(&o.join("_cgo_main.c"), &main_o, false, &prefix).run(&req.header)?;
+    let argv = req.ctool.base_cmd(&req.ctool.cc, ctx, &pkg.dir, o);
+    let dynobj = o.join("_cgo_.o");
+    let mut link = Invocation::new(&argv[0], o);
+    link.env = c_env.clone();
+    for a in &argv[1..] {
+        link.arg(a);
+    }
+    link.arg("-o").arg(&dynobj).arg(&main_o);
+    for obj in &objects {
+        link.arg(obj);
+    }
+    for s in &req.syso {
+        link.arg(s);
+    }
+    let mut ldflags = req.flags.ldflags.clone();
+    if (ctx.goarch == "arm" && ctx.goos == "linux") || ctx.goos == "android" {
+        if !ldflags.iter().any(|f| f == "-no-pie") {
+            ldflags.push("-pie".into());
+        }
+        if ldflags.iter().any(|f| f == "-pie") && ldflags.iter().any(|f| f == "-static") {
+            ldflags.retain(|f| f != "-static");
+        }
+    }
+    for f in &ldflags {
+        link.arg(f);
+    }
+    let (linked, _) = link.probe()?;
+    if linked {
+        let mut dyn_inv = Invocation::new(&cgo_bin, o);
+        dyn_inv.env = tool_env;
+        dyn_inv
+            .arg("-dynpackage")
+            .arg(&pkg.name)
+            .arg("-dynimport")
+            .arg(&dynobj)
+            .arg("-dynout")
+            .arg(o.join("_cgo_import.go"));
+        if pkg.standard && pkg.import_path == "runtime/cgo" {
+            dyn_inv.arg("-dynlinker");
+        }
+        dyn_inv.run(&req.header)?;
+        go_files.push(o.join("_cgo_import.go"));
+    } else {
+        // Only internal linking needs this information; cmd/link reads the
+        // marker's name and links externally.
+        let fail = o.join("dynimportfail");
+        std::fs::write(&fail, b"").map_err(|e| Error::io("write", &fail, e))?;
+        objects.push(fail);
+    }
+    let _ = std::fs::remove_file(&dynobj);
+    let _ = std::fs::remove_file(&main_o);
+    Ok(CgoOutputs { go_files, objects })
+}
+
+/// Runs `pkg-config --cflags` and `--libs` for a package's `#cgo pkg-config:`
+/// names (`getPkgConfigFlags`) and adds the output to its CPPFLAGS and
+/// LDFLAGS, where the allowlist checks them like the package's own flags.
+pub(crate) fn add_pkg_config(
+    d: &mut crate::cgoflags::CgoDirectives,
+    import_path: &str,
+    env: &crate::env::Env,
+    dir: &Path,
+) -> Result<()> {
+    if d.pkg_config.is_empty() {
+        return Ok(());
+    }
+    for name in &d.pkg_config {
+        if name.starts_with('-') && !name.starts_with("--") || name.is_empty() {
+            return Err(Error::new(
+                ErrorKind::Load,
+                format!("# {import_path}\ninvalid pkg-config package name: {name}"),
+            ));
+        }
+    }
+    let program = env.var("PKG_CONFIG").unwrap_or_else(|| "pkg-config".to_string());
+    let run = |what: &str| -> Result<Vec<String>> {
+        let mut inv = Invocation::new(&program, dir);
+        inv.env = ctool::base_env(&[]);
+        for var in ["PKG_CONFIG_PATH", "PKG_CONFIG_LIBDIR", "PKG_CONFIG_SYSROOT_DIR", "PKG_CONFIG_ALLOW_CROSS"] {
+            if let Some(v) = env.var(var) {
+                inv.env(var, v);
+            }
+        }
+        inv.arg(what).arg("--");
+        for name in &d.pkg_config {
+            inv.arg(name);
+        }
+        let out = inv
+            .run(&format!("# {import_path}\npkg-config {what} {}", d.pkg_config.join(" ")))
+            .map_err(|e| e.context("(is pkg-config installed, and PKG_CONFIG_PATH set for the target?)"))?;
+        Ok(split_shell_words(&String::from_utf8_lossy(&out.stdout)))
+    };
+    let cflags = run("--cflags")?;
+    let libs = run("--libs")?;
+    d.cppflags.extend(cflags);
+    d.ldflags.extend(libs);
+    Ok(())
+}
+
+/// Splits pkg-config output like cmd/go's `splitPkgConfigOutput`: spaces
+/// separate words, quotes group, backslash escapes.
+fn split_shell_words(s: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    let mut have = false;
+    for c in s.chars() {
+        if escaped {
+            cur.push(c);
+            escaped = false;
+            have = true;
+            continue;
+        }
+        match (c, quote) {
+            ('\\', _) => escaped = true,
+            (q @ ('"' | '\''), None) => {
+                quote = Some(q);
+                have = true;
+            }
+            (q, Some(open)) if q == open => quote = None,
+            (' ' | '\t' | '\n' | '\r', None) => {
+                if have {
+                    words.push(std::mem::take(&mut cur));
+                    have = false;
+                }
+            }
+            (c, _) => {
+                cur.push(c);
+                have = true;
+            }
+        }
+    }
+    if have {
+        words.push(cur);
+    }
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_pkg_config_output() {
+        assert_eq!(
+            split_shell_words("-I/usr/include/x  -DA=\"b c\" -lfoo\n"),
+            vec!["-I/usr/include/x", "-DA=b c", "-lfoo"]
+        );
+        assert_eq!(split_shell_words("'a b'\\ c"), vec!["a b c"]);
+    }
+}

@@ -1,0 +1,14 @@
+//! Builds the C-archive fixture the tests call over FFI: two Go packages
+//! (`fixtures/cffi/lib` with C code, `fixtures/cffi/calc`) linked into one
+//! archive `libfx.a`, one Go runtime.
+
+fn main() {
+    go_link_build::Build::new()
+        .package("fixtures/cffi/lib")
+        .package("fixtures/cffi/calc")
+        // demo-crate declares `links = "go-runtime"`, and cargo allows one
+        // `links` value per workspace; this crate is the only Go archive in
+        // the test binaries, so the check is off here.
+        .runtime_links_check(false)
+        .c_archive("fx");
+}

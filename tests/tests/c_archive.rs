@@ -1,0 +1,163 @@
+//! C archives: Go functions called from Rust through the archive the build
+//! script made, and archives compared with `go build -buildmode=c-archive`.
+
+use std::ffi::{c_char, CStr, CString};
+use std::process::Command;
+
+use go_link_build_tests::*;
+
+extern "C" {
+    fn FxScale(x: i32) -> i32;
+    fn FxUpper(s: *const c_char) -> *mut c_char;
+    fn FxFree(p: *mut c_char);
+    fn FxFib(n: i32) -> i64;
+}
+
+#[test]
+fn rust_calls_go_in_the_archive() {
+    // SAFETY: plain values; the string is valid for the call and freed once.
+    unsafe {
+        assert_eq!(FxScale(14), 42, "C helper compiled with #cgo CFLAGS -DSCALE=3");
+        assert_eq!(FxFib(50), 12586269025, "from the second package of the same archive");
+        let s = CString::new("go from rust").unwrap();
+        let up = FxUpper(s.as_ptr());
+        assert_eq!(CStr::from_ptr(up).to_str().unwrap(), "GO FROM RUST");
+        FxFree(up);
+    }
+}
+
+#[test]
+fn many_rust_threads_call_go() {
+    let handles: Vec<_> =
+        (0..8).map(|t| std::thread::spawn(move || (0..500).map(|i| unsafe { FxScale(i + t) }).sum::<i32>())).collect();
+    for (t, h) in handles.into_iter().enumerate() {
+        let expect: i32 = (0..500).map(|i| (i + t as i32) * 3).sum();
+        assert_eq!(h.join().unwrap(), expect);
+    }
+}
+
+/// The same C program linked against our archive and against `go build
+/// -buildmode=c-archive`'s prints the same thing.
+#[test]
+fn c_program_matches_go_build_archive() {
+    let Some(goroot) = host_goroot() else { return };
+    let (scratch, dir) = copy_fixture("cffi");
+    let mut b = builder(&goroot, &dir.join("cmd/single"), &scratch.join("out"), &scratch.join("cache"));
+    b.runtime_links_check(false);
+    let ours = b.try_c_archive("single").unwrap_or_else(|e| panic!("{e}"));
+    let header = ours.header().expect("a header");
+    assert!(std::fs::read_to_string(header).unwrap().contains("FxDescribe"));
+
+    let go_dir = scratch.join("go");
+    std::fs::create_dir_all(&go_dir).unwrap();
+    let cache = Scratch::new("gocache-carchive");
+    let res = Command::new(goroot.join("bin/go"))
+        .args(["build", "-trimpath", "-buildmode=c-archive", "-o"])
+        .arg(go_dir.join("libsingle.a"))
+        .arg("./cmd/single")
+        .current_dir(&dir)
+        .env("GOCACHE", &cache.0)
+        .env("GOTOOLCHAIN", "local")
+        .env("GOFLAGS", "")
+        .output()
+        .unwrap();
+    assert!(res.status.success(), "{}", String::from_utf8_lossy(&res.stderr));
+
+    let prog = "#include <stdio.h>\n#include <stdlib.h>\n#include \"libsingle.h\"\nint main(void) { char *s = FxDescribe(7); printf(\"%s\\n\", s); free(s); return 0; }\n";
+    let mut outputs = Vec::new();
+    for (name, lib, inc) in [
+        ("ours", ours.path().to_path_buf(), header.parent().unwrap().to_path_buf()),
+        ("go", go_dir.join("libsingle.a"), go_dir.clone()),
+    ] {
+        let src = scratch.join(format!("{name}.c"));
+        std::fs::write(&src, prog).unwrap();
+        // Our header is named after the archive (single.h); go's is libsingle.h.
+        let hdr = inc.join("libsingle.h");
+        if !hdr.exists() {
+            std::fs::copy(inc.join("single.h"), &hdr).unwrap();
+        }
+        let exe = scratch.join(name);
+        let mut cc = Command::new("cc");
+        cc.arg("-o").arg(&exe).arg(&src).arg("-I").arg(&inc).arg(&lib);
+        cc.args(ours.link_flags());
+        let out = cc.output().unwrap();
+        assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+        outputs.push(run(&exe, &[]));
+    }
+    assert_eq!(outputs[0], "n=7 sq=49\n");
+    assert_eq!(outputs[0], outputs[1]);
+}
+
+/// Position-independent code: the archive links into a Rust cdylib.
+#[test]
+fn archive_links_into_a_rust_cdylib() {
+    let Some(goroot) = host_goroot() else { return };
+    let (scratch, dir) = copy_fixture("cffi");
+    let mut b = builder(&goroot, &dir.join("calc"), &scratch.join("out"), &scratch.join("cache"));
+    b.runtime_links_check(false);
+    let art = b.try_c_archive("calc").unwrap_or_else(|e| panic!("{e}"));
+    let src = scratch.join("lib.rs");
+    std::fs::write(&src, "extern \"C\" { fn FxFib(n: i32) -> i64; }\n#[no_mangle] pub extern \"C\" fn fib(n: i32) -> i64 { unsafe { FxFib(n) } }\n").unwrap();
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    let mut cmd = Command::new(rustc);
+    cmd.args(["--crate-type", "cdylib", "--edition", "2021", "-o"]).arg(scratch.join("libfib.so")).arg(&src);
+    cmd.arg("-L").arg(art.path().parent().unwrap()).args(["-l", "static=calc"]);
+    for f in art.link_flags() {
+        if let Some(l) = f.strip_prefix("-l") {
+            cmd.args(["-l", l]);
+        }
+    }
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "rustc cdylib: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+fn c_error(pkg: &str, cgo: Option<bool>) -> String {
+    let goroot = host_goroot().unwrap();
+    let (scratch, dir) = copy_fixture("cerrors");
+    let mut b = builder(&goroot, &dir.join(pkg), &scratch.join("out"), &scratch.join("cache"));
+    b.runtime_links_check(false);
+    match cgo {
+        Some(on) => b.cgo(on).try_binary("x").expect_err("should fail").to_string(),
+        None => b.try_c_archive("x").expect_err("should fail").to_string(),
+    }
+}
+
+#[test]
+fn disallowed_cgo_flag_is_a_clear_error() {
+    if host_goroot().is_none() {
+        return;
+    }
+    let msg = c_error("badflag", None);
+    assert!(msg.contains("-fplugin=evil.so"), "{msg}");
+    assert!(msg.contains("CGO_CFLAGS_ALLOW"), "{msg}");
+}
+
+#[test]
+fn c_compile_error_shows_the_compiler_message() {
+    if host_goroot().is_none() {
+        return;
+    }
+    let msg = c_error("ccerror", None);
+    assert!(msg.contains("# example.com/cerrors/ccerror"), "{msg}");
+    assert!(msg.contains("not_declared"), "{msg}");
+}
+
+#[test]
+fn import_c_with_cgo_disabled_says_so() {
+    if host_goroot().is_none() {
+        return;
+    }
+    let msg = c_error("nocgo", Some(false));
+    assert!(msg.contains("cgo"), "{msg}");
+}
+
+#[test]
+fn missing_c_compiler() {
+    let Some(goroot) = host_goroot() else { return };
+    let (scratch, dir) = copy_fixture("cffi");
+    let mut b = builder(&goroot, &dir.join("calc"), &scratch.join("out"), &scratch.join("cache"));
+    b.runtime_links_check(false).env("CC", "/nonexistent/bin/gcc");
+    let msg = b.try_c_archive("calc").expect_err("no compiler").to_string();
+    assert!(msg.contains("/nonexistent/bin/gcc"), "{msg}");
+    assert!(msg.contains("C compiler"), "{msg}");
+}
