@@ -108,13 +108,11 @@ pub(crate) fn run(req: &CgoRequest<'_>) -> Result<CgoOutputs> {
         f.push(o.join("_cgo_install.h"));
         inv.arg(f);
     }
-    if !req.flags.ldflags.is_empty() {
+    if let Some(option) = crate::cgoflags::ldflags_option(&req.flags.ldflags) {
         if tc.minor >= 23 {
             // 1.23+: LDFLAGS as a flag, with CGO_LDFLAGS blanked so cgo does
             // not copy them a second time (golang/go#66456).
-            let quoted: Vec<String> =
-                req.flags.ldflags.iter().map(|f| crate::buildinfo::go_quote(f.as_bytes())).collect();
-            inv.arg(format!("-ldflags={}", quoted.join(" ")));
+            inv.arg(option);
             inv.env("CGO_LDFLAGS", "");
         } else {
             inv.env("CGO_LDFLAGS", req.flags.ldflags.join(" "));
@@ -193,6 +191,14 @@ pub(crate) fn run(req: &CgoRequest<'_>) -> Result<CgoOutputs> {
         inv
     };
     let mut objects = Vec::new();
+    // Flags the internal linker cannot honour (-flto, …) make cmd/link prefer
+    // external linking, through this marker member.
+    let f = req.flags;
+    if crate::cgoflags::not_compatible_with_internal_linking(&[&f.cflags, &f.cxxflags, &f.fflags]) {
+        let marker = o.join("preferlinkext");
+        std::fs::write(&marker, b"").map_err(|e| Error::io("write", &marker, e))?;
+        objects.push(marker);
+    }
     let mut invs = Vec::new();
     for (i, (src, cxx)) in c_sources.iter().enumerate() {
         let out = o.join(format!("_x{:03}.o", i + 1));
@@ -262,101 +268,54 @@ pub(crate) fn run(req: &CgoRequest<'_>) -> Result<CgoOutputs> {
     Ok(CgoOutputs { go_files, objects })
 }
 
-/// Runs `pkg-config --cflags` and `--libs` for a package's `#cgo pkg-config:`
-/// names (`getPkgConfigFlags`) and adds the output to its CPPFLAGS and
-/// LDFLAGS, where the allowlist checks them like the package's own flags.
+/// Runs `pkg-config --cflags` and `--libs` for a package's `#cgo
+/// pkg-config:` names, as cmd/go's `getPkgConfigFlags` does: options on
+/// cmd/go's allowlist go before `--`, package names after it, and the output
+/// is checked against the flag allowlist like `#cgo` flags before it is
+/// appended to the final CPPFLAGS and LDFLAGS.
 pub(crate) fn add_pkg_config(
-    d: &mut crate::cgoflags::CgoDirectives,
+    flags: &mut CgoFlags,
+    d: &crate::cgoflags::CgoDirectives,
     import_path: &str,
-    env: &crate::env::Env,
+    env: &dyn Fn(&str) -> Option<String>,
     dir: &Path,
 ) -> Result<()> {
+    use crate::cgoflags::{check_flags, env_list, pkg_config_args, split_pkg_config_output};
     if d.pkg_config.is_empty() {
         return Ok(());
     }
-    for name in &d.pkg_config {
-        if name.starts_with('-') && !name.starts_with("--") || name.is_empty() {
-            return Err(Error::new(
-                ErrorKind::Load,
-                format!("# {import_path}\ninvalid pkg-config package name: {name}"),
-            ));
-        }
-    }
-    let program = env.var("PKG_CONFIG").unwrap_or_else(|| "pkg-config".to_string());
+    let ctx = |e: Error| e.context(format!("# {import_path}"));
+    let (opts, pkgs) = pkg_config_args(&d.pkg_config).map_err(ctx)?;
+    let program = env_list("PKG_CONFIG", "pkg-config", env).map_err(ctx)?;
     let run = |what: &str| -> Result<Vec<String>> {
-        let mut inv = Invocation::new(&program, dir);
+        let mut inv = Invocation::new(&program[0], dir);
         inv.env = ctool::base_env(&[]);
         for var in ["PKG_CONFIG_PATH", "PKG_CONFIG_LIBDIR", "PKG_CONFIG_SYSROOT_DIR", "PKG_CONFIG_ALLOW_CROSS"] {
-            if let Some(v) = env.var(var) {
+            if let Some(v) = env(var) {
                 inv.env(var, v);
             }
         }
-        inv.arg(what).arg("--");
-        for name in &d.pkg_config {
-            inv.arg(name);
+        for a in &program[1..] {
+            inv.arg(a);
+        }
+        inv.arg(what);
+        for o in &opts {
+            inv.arg(o);
+        }
+        inv.arg("--");
+        for p in &pkgs {
+            inv.arg(p);
         }
         let out = inv
-            .run(&format!("# {import_path}\npkg-config {what} {}", d.pkg_config.join(" ")))
+            .run(&format!("# {import_path}\npkg-config {what} {}", pkgs.join(" ")))
             .map_err(|e| e.context("(is pkg-config installed, and PKG_CONFIG_PATH set for the target?)"))?;
-        Ok(split_shell_words(&String::from_utf8_lossy(&out.stdout)))
+        split_pkg_config_output(&out.stdout).map_err(ctx)
     };
     let cflags = run("--cflags")?;
+    check_flags("CFLAGS", "pkg-config --cflags", &cflags, env).map_err(ctx)?;
     let libs = run("--libs")?;
-    d.cppflags.extend(cflags);
-    d.ldflags.extend(libs);
+    check_flags("LDFLAGS", "pkg-config --libs", &libs, env).map_err(ctx)?;
+    flags.cppflags.extend(cflags);
+    flags.ldflags.extend(libs);
     Ok(())
-}
-
-/// Splits pkg-config output like cmd/go's `splitPkgConfigOutput`: spaces
-/// separate words, quotes group, backslash escapes.
-fn split_shell_words(s: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut cur = String::new();
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
-    let mut have = false;
-    for c in s.chars() {
-        if escaped {
-            cur.push(c);
-            escaped = false;
-            have = true;
-            continue;
-        }
-        match (c, quote) {
-            ('\\', _) => escaped = true,
-            (q @ ('"' | '\''), None) => {
-                quote = Some(q);
-                have = true;
-            }
-            (q, Some(open)) if q == open => quote = None,
-            (' ' | '\t' | '\n' | '\r', None) => {
-                if have {
-                    words.push(std::mem::take(&mut cur));
-                    have = false;
-                }
-            }
-            (c, _) => {
-                cur.push(c);
-                have = true;
-            }
-        }
-    }
-    if have {
-        words.push(cur);
-    }
-    words
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn splits_pkg_config_output() {
-        assert_eq!(
-            split_shell_words("-I/usr/include/x  -DA=\"b c\" -lfoo\n"),
-            vec!["-I/usr/include/x", "-DA=b c", "-lfoo"]
-        );
-        assert_eq!(split_shell_words("'a b'\\ c"), vec!["a b c"]);
-    }
 }

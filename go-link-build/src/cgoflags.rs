@@ -97,6 +97,7 @@ impl CgoDirectives {
 /// leading blank lines (the one after a `/*` included), runs of blank lines
 /// and directive comments. Callers that know the source line of every text
 /// line should use [`parse_cgo_text_lines`].
+#[cfg_attr(not(test), allow(dead_code))] // Tests state expectations as whole texts.
 pub(crate) fn parse_cgo_lines(
     ctx: &BuildContext,
     pkg_dir: &Path,

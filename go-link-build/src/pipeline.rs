@@ -385,14 +385,15 @@ impl Pipeline<'_> {
             return Ok(None);
         }
         let mut directives = crate::cgoflags::CgoDirectives::default();
-        for (file, line, text) in &pkg.cgo_preambles {
-            crate::cgoflags::parse_cgo_lines(self.ctx, &pkg.dir, file, text, *line as usize, &mut directives)
+        for (file, lines) in &pkg.cgo_preambles {
+            let lines = lines.iter().map(|(n, l)| (*n as usize, l.as_str()));
+            crate::cgoflags::parse_cgo_text_lines(self.ctx, &pkg.dir, file, lines, &mut directives)
                 .map_err(|e| e.context(format!("# {}", pkg.import_path)))?;
         }
-        crate::cgo::add_pkg_config(&mut directives, &pkg.import_path, self.env, &pkg.dir)?;
         let env = |k: &str| self.env.var(k);
-        let flags =
+        let mut flags =
             crate::cgoflags::cgo_flags(&directives, &env).map_err(|e| e.context(format!("# {}", pkg.import_path)))?;
+        crate::cgo::add_pkg_config(&mut flags, &directives, &pkg.import_path, &env, &pkg.dir)?;
         Ok(Some(flags))
     }
 

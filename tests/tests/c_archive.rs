@@ -76,7 +76,7 @@ fn c_program_matches_go_build_archive() {
         if !hdr.exists() {
             std::fs::copy(inc.join("single.h"), &hdr).unwrap();
         }
-        let exe = scratch.join(name);
+        let exe = scratch.join(format!("{name}-prog"));
         let mut cc = Command::new("cc");
         cc.arg("-o").arg(&exe).arg(&src).arg("-I").arg(&inc).arg(&lib);
         cc.args(ours.link_flags());

@@ -102,9 +102,9 @@ pub(crate) struct Package {
     /// Indices into `Graph::packages` of the packages this one needs to
     /// compile: its imports (without `C` and `unsafe`) and the implicit ones.
     pub deps: Vec<usize>,
-    /// The cgo preambles of the cgo files: (file, first line, text), where
-    /// the `#cgo` directives live.
-    pub cgo_preambles: Vec<(String, u32, String)>,
+    /// The cgo preambles of the cgo files, where the `#cgo` directives
+    /// live: (file, lines of the preamble text with their line numbers).
+    pub cgo_preambles: Vec<(String, Vec<(u32, String)>)>,
 }
 
 /// The main module: the nearest go.mod above the package directories.
@@ -438,7 +438,7 @@ fn scan_go_file(
         }
         p.cgo_files.push(name.clone());
         for pre in &header.cgo_preambles {
-            p.cgo_preambles.push((name.clone(), pre.line, pre.text()));
+            p.cgo_preambles.push((name.clone(), pre.text_lines()));
         }
     } else {
         p.go_files.push(name.clone());

@@ -125,8 +125,20 @@ impl CgoPreamble {
     /// The text of the preamble without comment markers, as
     /// `go/ast.CommentGroup.Text` returns it (what go/build parses `#cgo`
     /// lines from).
+    #[cfg_attr(not(test), allow(dead_code))] // Tests state expectations as whole texts.
     pub(crate) fn text(&self) -> String {
-        let mut lines: Vec<String> = Vec::new();
+        let lines = self.text_lines();
+        let mut out: Vec<&str> = lines.iter().map(|(_, l)| l.as_str()).collect();
+        if out.last().is_some_and(|l| !l.is_empty()) {
+            out.push("");
+        }
+        out.join("\n")
+    }
+
+    /// The lines of [`CgoPreamble::text`] paired with their source line
+    /// numbers, so `#cgo` errors point at the right line.
+    pub(crate) fn text_lines(&self) -> Vec<(u32, String)> {
+        let mut lines: Vec<(u32, String)> = Vec::new();
         for c in &self.comments {
             let body: &str = if let Some(rest) = c.text.strip_prefix("//") {
                 if rest.is_empty() {
@@ -141,21 +153,21 @@ impl CgoPreamble {
             } else {
                 c.text.strip_prefix("/*").and_then(|t| t.strip_suffix("*/")).unwrap_or("")
             };
-            for l in body.split('\n') {
-                lines.push(l.trim_end_matches([' ', '\t', '\n', '\x0c', '\r']).to_string());
+            for (k, l) in body.split('\n').enumerate() {
+                lines.push((c.line + k as u32, l.trim_end_matches([' ', '\t', '\n', '\x0c', '\r']).to_string()));
             }
         }
         // Drop leading blank lines and collapse runs of blank lines.
-        let mut out: Vec<String> = Vec::new();
-        for l in lines {
-            if !l.is_empty() || out.last().is_some_and(|p: &String| !p.is_empty()) {
-                out.push(l);
+        let mut out: Vec<(u32, String)> = Vec::new();
+        for (n, l) in lines {
+            if !l.is_empty() || out.last().is_some_and(|(_, p)| !p.is_empty()) {
+                out.push((n, l));
             }
         }
-        if out.last().is_some_and(|l| !l.is_empty()) {
-            out.push(String::new());
+        while out.last().is_some_and(|(_, l)| l.is_empty()) {
+            out.pop();
         }
-        out.join("\n")
+        out
     }
 }
 
