@@ -161,3 +161,44 @@ fn missing_c_compiler() {
     assert!(msg.contains("/nonexistent/bin/gcc"), "{msg}");
     assert!(msg.contains("C compiler"), "{msg}");
 }
+
+/// The one-runtime rule, part 1: a crate that builds a C archive must
+/// declare `links = "go-runtime"`; go-link-build says so before building.
+#[test]
+fn c_archive_requires_the_links_key() {
+    let Some(goroot) = host_goroot() else { return };
+    let (scratch, dir) = copy_fixture("cffi");
+    let mut b = builder(&goroot, &dir.join("calc"), &scratch.join("out"), &scratch.join("cache"));
+    // As in a build script whose Cargo.toml lacks the key (this test process
+    // has no CARGO_MANIFEST_LINKS).
+    b.cargo_metadata(true);
+    let msg = b.try_c_archive("calc").expect_err("the links key is required").to_string();
+    assert!(msg.contains("links = \"go-runtime\""), "{msg}");
+    assert!(msg.contains("golang/go#49256"), "{msg}");
+}
+
+/// The one-runtime rule, part 2: with the key, a program that would contain
+/// two Go archives is refused by cargo when it resolves the graph, before
+/// anything is built or linked.
+#[test]
+fn two_go_archives_in_one_program_fail_at_resolve_time() {
+    let s = Scratch::new("two-runtimes");
+    std::fs::write(s.join("Cargo.toml"), "[workspace]\nmembers = [\"a\", \"b\", \"app\"]\nresolver = \"2\"\n").unwrap();
+    for (name, extra) in [("a", ""), ("b", ""), ("app", "a = { path = \"../a\" }\nb = { path = \"../b\" }\n")] {
+        let dir = s.join(name);
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        let links = if name == "app" { "" } else { "links = \"go-runtime\"\n" };
+        std::fs::write(
+            dir.join("Cargo.toml"),
+            format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n{links}\n[dependencies]\n{extra}"),
+        )
+        .unwrap();
+        std::fs::write(dir.join("src/lib.rs"), "").unwrap();
+        std::fs::write(dir.join("build.rs"), "fn main() {}\n").unwrap();
+    }
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let out = Command::new(cargo).args(["metadata", "--offline", "--format-version", "1"]).current_dir(&s.0).output().unwrap();
+    assert!(!out.status.success(), "cargo accepted two go-runtime crates");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("links=go-runtime") || err.contains("links = \"go-runtime\""), "{err}");
+}
