@@ -246,12 +246,6 @@ pub(crate) fn lang_version(go_line: &str) -> String {
     format!("go{major}.{minor}")
 }
 
-/// The minor number of a go line (`1.22.3` → 22). `None` if unparsable.
-pub(crate) fn go_minor(go_line: &str) -> Option<u32> {
-    let mut parts = go_line.split('.');
-    if parts.next()? != "1" {
-        return None;
-    }
     parts.next()?.chars().take_while(|c| c.is_ascii_digit()).collect::<String>().parse().ok()
 }
 
@@ -310,8 +304,6 @@ replace (
         assert_eq!(lang_version("1.22.3"), "go1.22");
         assert_eq!(lang_version("1.21"), "go1.21");
         assert_eq!(lang_version("1.21rc1"), "go1.21");
-        assert_eq!(go_minor("1.23.0"), Some(23));
-        assert_eq!(go_minor("2.0"), None);
     }
 
     #[test]

@@ -404,6 +404,20 @@ impl<'a> Session<'a> {
             .unwrap_or_else(|| target::host_triple().to_string())
     }
 
+    /// The Rust target: cargo's `CARGO_CFG_TARGET_*` when building for cargo's
+    /// own `TARGET` (they describe only that one, `-C target-cpu` included),
+    /// else what the triple implies.
+    fn rust_target(&self) -> target::RustTarget {
+        let triple = self.triple();
+        let cargos_own = self.cfg.target.is_none() && self.env.cargo_var("TARGET").is_some();
+        cargos_own
+            .then(|| {
+                target::RustTarget::from_cargo_cfg(&triple, |k| self.env.cargo_var(&format!("CARGO_CFG_TARGET_{k}")))
+            })
+            .flatten()
+            .unwrap_or_else(|| target::RustTarget::from_triple(&triple))
+    }
+
     /// The cache root: setter, `GO_LINK_BUILD_CACHE`, else cargo's target dir.
     fn cache_root(&self, out_dir: &Path) -> PathBuf {
         if let Some(d) = &self.cfg.cache_dir {
@@ -433,7 +447,7 @@ impl<'a> Session<'a> {
         k.line("version", env!("CARGO_PKG_VERSION"));
         k.line("config", format!("{:?}", self.cfg));
         k.line("name", name);
-        k.line("triple", self.triple());
+        k.line("target", format!("{:?}", self.rust_target()));
         k.line("out", out_path.display());
         k.line("manifest", self.manifest_dir().display());
         k.line("path", self.env.path().unwrap_or_default().to_string_lossy());
@@ -449,7 +463,7 @@ impl<'a> Session<'a> {
         }
         let out_dir = self.out_dir()?;
         let triple = self.triple();
-        let gotarget = target::from_triple(&triple)?;
+        let gotarget = target::go_target(&self.rust_target())?;
         let base = out_dir.join("go-link-build");
         let env_name: String =
             name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' }).collect();
@@ -596,7 +610,17 @@ impl<'a> Session<'a> {
             .map(|k| (k.to_string(), if cgo_enabled { self.env.var(k).unwrap_or_default() } else { String::new() }));
         let settings = buildinfo::settings(&buildinfo::SettingsInput {
             buildmode: kind.build_mode().info_name().to_string(),
-            ldflags: None,
+            // What `go build -ldflags` would have been given (recorded only
+            // without -trimpath, as cmd/go does).
+            ldflags: Some(
+                self.cfg
+                    .strip
+                    .then(|| "-s -w".to_string())
+                    .into_iter()
+                    .chain(self.cfg.x.iter().map(|(k, v)| format!("-X={k}={v}")))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
             tags: self.cfg.tags.clone(),
             trimpath: self.cfg.trimpath,
             default_godebug: godebug_default.clone(),
@@ -797,7 +821,8 @@ impl<'a> Session<'a> {
         cgo_enabled: bool,
     ) -> Result<BuildContext> {
         let level_var = context::arch_level_var(&t.goarch);
-        // An explicit GO$ARCH wins over what the Rust target implies.
+        // An explicit GO$ARCH wins over what the Rust target implies, which
+        // wins over the toolchain's default (the probe reports that one).
         let level =
             level_var.and_then(|v| self.env.var(v).map(|val| (v.to_string(), val))).or_else(|| t.arch_level.clone());
         let goexperiment = self.env.var("GOEXPERIMENT");
@@ -815,7 +840,9 @@ impl<'a> Session<'a> {
             goos: t.goos.clone(),
             goarch: t.goarch.clone(),
             cgo_enabled,
-            arch_level: probe.arch_level.or(level),
+            // As requested (what cmd/go records: `GOARM=7`, not the
+            // compiler's `7,hardfloat`), else the toolchain's default.
+            arch_level: level.or(probe.arch_level),
             experiments: probe.experiments,
             goexperiment_env: goexperiment,
             go_minor: tc.minor,
