@@ -246,9 +246,6 @@ pub(crate) fn lang_version(go_line: &str) -> String {
     format!("go{major}.{minor}")
 }
 
-    parts.next()?.chars().take_while(|c| c.is_ascii_digit()).collect::<String>().parse().ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
