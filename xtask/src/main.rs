@@ -1,1 +1,130 @@
-fn main(){}
+//! Repository tasks for go-link-build, run as `cargo xtask <command>`.
+//!
+//! ```text
+//! cargo xtask go-bin [--release] [--target TRIPLE]... [--package CRATE]
+//!     Builds the Go sidecars declared in workspace crates' Cargo.toml
+//!     (see `go_bin` for the `[package.metadata.go-link-build]` schema).
+//! cargo xtask bench [--rounds N] [--quick] [--keep]
+//!     Times go-link-build against `go build` on the same programs.
+//! cargo test -p xtask
+//!     Runs the tidy checks on go-link-build's sources (see `tidy`).
+//! ```
+//!
+//! xtask is a developer tool, not part of the library: it spawns processes
+//! and reads the environment directly, which the library leaves to `exec.rs`
+//! and `env.rs` only.
+// The workspace's clippy configuration forbids `Command::new` and
+// `std::env::var` so that the library has one spawner and one environment
+// reader; xtask is outside that invariant, like rust-analyzer's xtask.
+#![allow(clippy::disallowed_methods)]
+
+mod bench;
+mod go_bin;
+mod status;
+#[cfg(test)]
+mod tidy;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+Usage: cargo xtask <command> [options]
+
+Commands:
+  go-bin    Build the Go sidecars declared in [package.metadata.go-link-build]
+            --release          strip every sidecar (-s -w)
+            --target TRIPLE    build for TRIPLE instead of the host (repeatable)
+            --package CRATE    only the sidecars of workspace crate CRATE
+  bench     Time go-link-build against `go build` (cold, no-op, one-file edit)
+            --rounds N         rounds per scenario (default 3)
+            --quick            one round
+            --keep             keep the temporary directory and print its path
+  help      Print this message
+
+Tidy checks on the library's sources run with `cargo test -p xtask`.
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            status::error(&format!("{e:#}"));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: &[String]) -> anyhow::Result<()> {
+    let Some((cmd, rest)) = args.split_first() else {
+        eprint!("{USAGE}");
+        return Ok(());
+    };
+    match cmd.as_str() {
+        "go-bin" => go_bin::run(go_bin::Options::parse(rest)?),
+        "bench" => bench::run(bench::Options::parse(rest)?),
+        "help" | "-h" | "--help" => {
+            eprint!("{USAGE}");
+            Ok(())
+        }
+        other => anyhow::bail!("unknown command `{other}`; run `cargo xtask help` for the list"),
+    }
+}
+
+/// A tiny flag parser: `--flag`, `--flag VALUE` and `--flag=VALUE`.
+pub(crate) struct Args<'a> {
+    rest: std::slice::Iter<'a, String>,
+    command: &'static str,
+}
+
+/// One parsed argument.
+pub(crate) enum Arg<'a> {
+    /// `--name` or `--name=value` (the value is fetched with [`Args::value`]).
+    Flag(&'a str, Option<&'a str>),
+    /// Anything that does not start with `--`.
+    Positional(&'a str),
+}
+
+impl<'a> Args<'a> {
+    pub(crate) fn new(command: &'static str, args: &'a [String]) -> Args<'a> {
+        Args { rest: args.iter(), command }
+    }
+
+    pub(crate) fn next_arg(&mut self) -> Option<Arg<'a>> {
+        let a = self.rest.next()?;
+        Some(match a.strip_prefix("--") {
+            Some(body) => match body.split_once('=') {
+                Some((name, value)) => Arg::Flag(name, Some(value)),
+                None => Arg::Flag(body, None),
+            },
+            None => Arg::Positional(a),
+        })
+    }
+
+    /// The value of `--name`: the inline `=value`, else the next argument.
+    pub(crate) fn value(&mut self, name: &str, inline: Option<&'a str>) -> anyhow::Result<&'a str> {
+        if let Some(v) = inline {
+            return Ok(v);
+        }
+        match self.rest.next() {
+            Some(v) if !v.starts_with("--") => Ok(v),
+            _ => anyhow::bail!("`cargo xtask {}`: --{name} needs a value", self.command),
+        }
+    }
+
+    /// The error for an argument the command does not know.
+    pub(crate) fn unknown(&self, arg: &Arg<'_>) -> anyhow::Error {
+        let shown = match arg {
+            Arg::Flag(name, _) => format!("--{name}"),
+            Arg::Positional(p) => (*p).to_string(),
+        };
+        anyhow::anyhow!("`cargo xtask {}`: unexpected argument `{shown}`; run `cargo xtask help`", self.command)
+    }
+
+    /// Rejects `--flag=value` for a flag that takes no value.
+    pub(crate) fn no_value(&self, name: &str, inline: Option<&str>) -> anyhow::Result<()> {
+        match inline {
+            Some(_) => anyhow::bail!("`cargo xtask {}`: --{name} takes no value", self.command),
+            None => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,413 @@
+//! `cargo xtask bench`: go-link-build against `go build`, side by side.
+//!
+//! Two programs, each its own module (`go 1.21`), written to a temporary
+//! directory at run time:
+//!
+//! - `hello`: `fmt.Println` of a string constant;
+//! - `server`: a `net/http` + `encoding/json` server that only listens when
+//!   given an address, and otherwise prints its status as JSON and exits.
+//!
+//! Both programs keep the string constant in their own `msg.go`, which is
+//! what the edit scenario rewrites. For every round and program, three
+//! scenarios run one after the other, each timed for both builders
+//! (interleaved, and alternating which one goes first):
+//!
+//! 1. **cold**: go-link-build with an empty cache and out dir; `go build
+//!    -trimpath` with an empty `GOCACHE`. Both compile the standard library.
+//! 2. **no-op**: the same build again. go-link-build should answer from its
+//!    no-op stamp; `go build` from its cache and the output's build ID.
+//! 3. **one-file edit**: `msg.go` gets a new constant, so the main package is
+//!    recompiled and the program relinked.
+//!
+//! go-link-build runs in process through its public API with `jobs` = the
+//! number of cores (what `go build -p` defaults to); `go build` runs as a
+//! child process with `CGO_ENABLED=0 GOFLAGS= GOTOOLCHAIN=local GOWORK=off
+//! GOPROXY=off`. Both use the same GOROOT. Wall time comes from
+//! `std::time::Instant`. After the cold and edit builds both programs are run
+//! and must print the same, expected line, so a broken build cannot pass for
+//! a fast one.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::Context as _;
+
+use crate::status::status;
+use crate::{Arg, Args};
+
+/// The command line of `cargo xtask bench`.
+#[derive(Debug)]
+pub(crate) struct Options {
+    rounds: usize,
+    keep: bool,
+}
+
+impl Options {
+    pub(crate) fn parse(args: &[String]) -> anyhow::Result<Options> {
+        let mut opts = Options { rounds: 3, keep: false };
+        let mut it = Args::new("bench", args);
+        while let Some(arg) = it.next_arg() {
+            match arg {
+                Arg::Flag("rounds", inline) => {
+                    let v = it.value("rounds", inline)?;
+                    opts.rounds = v.parse().ok().filter(|n| *n > 0).with_context(|| format!("--rounds wants a positive number, not `{v}`"))?;
+                }
+                Arg::Flag("quick", inline) => {
+                    it.no_value("quick", inline)?;
+                    opts.rounds = 1;
+                }
+                Arg::Flag("keep", inline) => {
+                    it.no_value("keep", inline)?;
+                    opts.keep = true;
+                }
+                other => return Err(it.unknown(&other)),
+            }
+        }
+        Ok(opts)
+    }
+}
+
+/// A benchmark program: fixed files plus the edited `msg.go`.
+struct Program {
+    name: &'static str,
+    main_go: &'static str,
+    /// The line the program prints, given the current greeting.
+    expected: fn(&str) -> String,
+}
+
+const HELLO_MAIN: &str = r#"package main
+
+import "fmt"
+
+func main() {
+	fmt.Println(greeting)
+}
+"#;
+
+const SERVER_MAIN: &str = r#"package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"log"
+	"net/http"
+	"os"
+	"time"
+)
+
+type status struct {
+	Greeting string `json:"greeting"`
+	Routes   int    `json:"routes"`
+	Time     string `json:"time,omitempty"`
+}
+
+func newMux() (*http.ServeMux, int) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintln(w, greeting)
+	})
+	mux.HandleFunc("/status", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(status{Greeting: greeting, Routes: 2, Time: time.Now().UTC().Format(time.RFC3339)})
+	})
+	return mux, 2
+}
+
+func main() {
+	mux, routes := newMux()
+	if len(os.Args) < 2 {
+		// Benchmark mode: prove the program works, then exit without listening.
+		_ = json.NewEncoder(os.Stdout).Encode(status{Greeting: greeting, Routes: routes})
+		return
+	}
+	srv := &http.Server{Addr: os.Args[1], Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	log.Fatal(srv.ListenAndServe())
+}
+"#;
+
+const PROGRAMS: [Program; 2] = [
+    Program { name: "hello", main_go: HELLO_MAIN, expected: |g| g.to_string() },
+    Program { name: "server", main_go: SERVER_MAIN, expected: |g| format!(r#"{{"greeting":"{g}","routes":2}}"#) },
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Scenario {
+    Cold,
+    NoOp,
+    Edit,
+}
+
+impl Scenario {
+    fn label(self) -> &'static str {
+        match self {
+            Scenario::Cold => "cold",
+            Scenario::NoOp => "no-op",
+            Scenario::Edit => "one-file edit",
+        }
+    }
+}
+
+/// One timed pair, with what go-link-build said it did.
+#[derive(Clone, Debug)]
+struct Sample {
+    ours_ms: f64,
+    go_ms: f64,
+    note: String,
+}
+
+/// Everything one program's builds share within a round.
+struct Workdir {
+    src: PathBuf,
+    ours_out: PathBuf,
+    ours_cache: PathBuf,
+    go_cache: PathBuf,
+    go_exe: PathBuf,
+}
+
+/// The tools and settings shared by every build.
+struct Bench {
+    go: PathBuf,
+    goroot: PathBuf,
+    jobs: usize,
+    /// Bumped on every edit so that no cache has seen the new source.
+    edits: usize,
+}
+
+fn msg_go(greeting: &str) -> String {
+    format!("package main\n\n// greeting is what the benchmark edits between builds.\nconst greeting = \"{greeting}\"\n")
+}
+
+fn write(path: &Path, text: &str) -> anyhow::Result<()> {
+    std::fs::write(path, text).with_context(|| format!("failed to write {}", path.display()))
+}
+
+fn ms(since: Instant) -> f64 {
+    since.elapsed().as_secs_f64() * 1000.0
+}
+
+impl Bench {
+    fn ours(&self, w: &Workdir, name: &str) -> anyhow::Result<(f64, go_link_build::Artifact)> {
+        let start = Instant::now();
+        let art = go_link_build::Build::new()
+            .package(&w.src)
+            .out_dir(&w.ours_out)
+            .cache_dir(&w.ours_cache)
+            .goroot(&self.goroot)
+            .cargo_metadata(false)
+            .cargo_warnings(false)
+            .env("CGO_ENABLED", "0")
+            .jobs(self.jobs)
+            .try_binary(name)
+            .map_err(|e| anyhow::anyhow!("go-link-build failed on the `{name}` benchmark program:\n{e}"))?;
+        Ok((ms(start), art))
+    }
+
+    fn go_build(&self, w: &Workdir) -> anyhow::Result<f64> {
+        let mut cmd = Command::new(&self.go);
+        cmd.current_dir(&w.src)
+            .args(["build", "-trimpath", "-o"])
+            .arg(&w.go_exe)
+            .arg(".")
+            .env("GOCACHE", &w.go_cache)
+            .env("CGO_ENABLED", "0")
+            .env("GOFLAGS", "")
+            .env("GOTOOLCHAIN", "local")
+            .env("GOWORK", "off")
+            .env("GOPROXY", "off");
+        let start = Instant::now();
+        let out = cmd.output().with_context(|| format!("failed to run {}", self.go.display()))?;
+        let elapsed = ms(start);
+        anyhow::ensure!(out.status.success(), "`go build` failed in {}:\n{}", w.src.display(), String::from_utf8_lossy(&out.stderr));
+        Ok(elapsed)
+    }
+
+    /// Times both builders, alternating which goes first.
+    fn pair(&self, w: &Workdir, prog: &Program, ours_first: bool) -> anyhow::Result<(f64, f64, go_link_build::Artifact)> {
+        if ours_first {
+            let (ours, art) = self.ours(w, prog.name)?;
+            let go = self.go_build(w)?;
+            Ok((ours, go, art))
+        } else {
+            let go = self.go_build(w)?;
+            let (ours, art) = self.ours(w, prog.name)?;
+            Ok((ours, go, art))
+        }
+    }
+}
+
+/// Runs both outputs and checks they print the expected line.
+fn verify(prog: &Program, ours: &Path, go: &Path, greeting: &str) -> anyhow::Result<()> {
+    let run = |exe: &Path| -> anyhow::Result<String> {
+        let out = Command::new(exe).output().with_context(|| format!("failed to run {}", exe.display()))?;
+        anyhow::ensure!(out.status.success(), "{} exited with {}: {}", exe.display(), out.status, String::from_utf8_lossy(&out.stderr));
+        Ok(String::from_utf8_lossy(&out.stdout).trim_end().to_string())
+    };
+    let want = (prog.expected)(greeting);
+    let (a, b) = (run(ours)?, run(go)?);
+    anyhow::ensure!(
+        a == want && b == want,
+        "the `{}` programs disagree: want {want:?}\n  go-link-build ({}) printed {a:?}\n  go build ({}) printed {b:?}",
+        prog.name,
+        ours.display(),
+        go.display()
+    );
+    Ok(())
+}
+
+fn note(art: &go_link_build::Artifact) -> String {
+    if art.was_up_to_date() {
+        return "stamp hit".to_string();
+    }
+    let st = art.stats();
+    format!("{} compiled, {} cached{}", st.compiled, st.cached, if st.linked { ", linked" } else { "" })
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    let n = xs.len();
+    if n % 2 == 1 {
+        xs[n / 2]
+    } else {
+        (xs[n / 2 - 1] + xs[n / 2]) / 2.0
+    }
+}
+
+fn go_env(go: &Path, var: &str) -> anyhow::Result<String> {
+    let out = Command::new(go)
+        .args(["env", var])
+        .env("GOTOOLCHAIN", "local")
+        .output()
+        .with_context(|| format!("failed to run `{} env {var}`; is Go installed? Set GO to the go command", go.display()))?;
+    anyhow::ensure!(out.status.success(), "`go env {var}` failed: {}", String::from_utf8_lossy(&out.stderr).trim());
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+pub(crate) fn run(opts: Options) -> anyhow::Result<()> {
+    let go = PathBuf::from(std::env::var_os("GO").unwrap_or_else(|| "go".into()));
+    let goroot = PathBuf::from(go_env(&go, "GOROOT")?);
+    let version = go_env(&go, "GOVERSION")?;
+    let jobs = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    let root = std::env::temp_dir().join(format!("go-link-build-bench-{}-{nanos}", std::process::id()));
+    std::fs::create_dir_all(&root).with_context(|| format!("failed to create {}", root.display()))?;
+    eprintln!(
+        "bench: {version} ({}), {jobs} cores, {} round(s), work dir {}",
+        goroot.display(),
+        opts.rounds,
+        root.display()
+    );
+
+    let mut bench = Bench { go, goroot, jobs, edits: 0 };
+    let res = run_rounds(&mut bench, &opts, &root);
+    if opts.keep {
+        eprintln!("bench: kept {}", root.display());
+    } else {
+        let _ = std::fs::remove_dir_all(&root);
+    }
+    let samples = res?;
+
+    println!();
+    println!("{:<8} {:<14} {:>14} {:>11} {:>7}   go-link-build did (last round)", "program", "scenario", "go-link-build", "go build", "ratio");
+    for ((prog, scenario), runs) in &samples {
+        let ours = median(runs.iter().map(|s| s.ours_ms).collect());
+        let go = median(runs.iter().map(|s| s.go_ms).collect());
+        println!(
+            "{:<8} {:<14} {:>11.1} ms {:>8.1} ms {:>6.2}x   {}",
+            prog,
+            scenario.label(),
+            ours,
+            go,
+            ours / go,
+            runs.last().map(|s| s.note.as_str()).unwrap_or("")
+        );
+    }
+    println!();
+    println!("medians of {} round(s); ratio = go-link-build / go build (below 1 means go-link-build is faster)", opts.rounds);
+    Ok(())
+}
+
+type Samples = BTreeMap<(&'static str, Scenario), Vec<Sample>>;
+
+fn run_rounds(bench: &mut Bench, opts: &Options, root: &Path) -> anyhow::Result<Samples> {
+    let mut samples: Samples = BTreeMap::new();
+    for round in 0..opts.rounds {
+        for (i, prog) in PROGRAMS.iter().enumerate() {
+            let dir = root.join(format!("round{}", round + 1)).join(prog.name);
+            let w = Workdir {
+                src: dir.join("src"),
+                ours_out: dir.join("ours-out"),
+                ours_cache: dir.join("ours-cache"),
+                go_cache: dir.join("gocache"),
+                go_exe: dir.join("go-out").join(prog.name),
+            };
+            for d in [&w.src, &w.ours_out, &w.ours_cache, &w.go_cache] {
+                std::fs::create_dir_all(d).with_context(|| format!("failed to create {}", d.display()))?;
+            }
+            write(&w.src.join("go.mod"), &format!("module example.com/bench/{}\n\ngo 1.21\n", prog.name))?;
+            write(&w.src.join("main.go"), prog.main_go)?;
+            let mut greeting = "hello, world".to_string();
+            write(&w.src.join("msg.go"), &msg_go(&greeting))?;
+
+            // Alternate the order by round and program, so neither builder
+            // always runs on a warmer page cache.
+            let ours_first = (round + i) % 2 == 0;
+            for scenario in [Scenario::Cold, Scenario::NoOp, Scenario::Edit] {
+                if scenario == Scenario::Edit {
+                    bench.edits += 1;
+                    greeting = format!("hello, world #{}", bench.edits);
+                    write(&w.src.join("msg.go"), &msg_go(&greeting))?;
+                }
+                let (ours, go, art) = bench.pair(&w, prog, ours_first)?;
+                if scenario != Scenario::NoOp {
+                    verify(prog, art.path(), &w.go_exe, &greeting)?;
+                }
+                let sample = Sample { ours_ms: ours, go_ms: go, note: note(&art) };
+                status(
+                    "Measured",
+                    &format!(
+                        "{} {} (round {}/{}): go-link-build {:.1} ms, go build {:.1} ms ({})",
+                        prog.name,
+                        scenario.label(),
+                        round + 1,
+                        opts.rounds,
+                        ours,
+                        go,
+                        sample.note
+                    ),
+                );
+                samples.entry((prog.name, scenario)).or_default().push(sample);
+            }
+            // A round's caches are a few hundred MB; drop them as we go.
+            if !opts.keep {
+                let _ = std::fs::remove_dir_all(&dir);
+            }
+        }
+    }
+    Ok(samples)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn medians() {
+        assert_eq!(median(vec![3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(vec![4.0, 1.0, 2.0, 3.0]), 2.5);
+        assert_eq!(median(vec![7.0]), 7.0);
+    }
+
+    #[test]
+    fn options() {
+        let parse = |a: &[&str]| Options::parse(&a.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(parse(&[]).unwrap().rounds, 3);
+        assert_eq!(parse(&["--quick"]).unwrap().rounds, 1);
+        assert_eq!(parse(&["--rounds", "5"]).unwrap().rounds, 5);
+        assert_eq!(parse(&["--rounds=2"]).unwrap().rounds, 2);
+        assert!(parse(&["--rounds", "0"]).is_err());
+        assert!(parse(&["--rounds"]).is_err());
+        assert!(parse(&["--fast"]).is_err());
+    }
+}
