@@ -62,10 +62,7 @@ struct Go {
 #[allow(clippy::disallowed_methods)] // Tests spawn the oracle directly.
 fn go_command(args: &[&str]) -> Command {
     let mut cmd = Command::new("go");
-    cmd.args(args)
-        .env("GOFLAGS", "")
-        .env("GOTOOLCHAIN", "local")
-        .env("GOWORK", "off");
+    cmd.args(args).env("GOFLAGS", "").env("GOTOOLCHAIN", "local").env("GOWORK", "off");
     cmd
 }
 
@@ -87,11 +84,7 @@ fn find_go() -> Option<Go> {
                     .and_then(|v| v.split(['.', 'r', 'b']).next())
                     .and_then(|m| m.parse().ok());
                 if let Some(minor) = minor {
-                    return Some(Go {
-                        goroot: goroot.into(),
-                        tool_dir: tool_dir.into(),
-                        minor,
-                    });
+                    return Some(Go { goroot: goroot.into(), tool_dir: tool_dir.into(), minor });
                 }
             }
             format!("unexpected `go env` output {text:?}")
@@ -99,10 +92,7 @@ fn find_go() -> Option<Go> {
         Ok(o) => format!("`go env` failed: {}", String::from_utf8_lossy(&o.stderr)),
         Err(e) => format!("no `go` command on PATH ({e})"),
     };
-    assert!(
-        !in_ci(),
-        "CI is set, so the conformance test must run, but: {why}"
-    );
+    assert!(!in_ci(), "CI is set, so the conformance test must run, but: {why}");
     eprintln!("skipping the go list conformance test: {why}");
     None
 }
@@ -112,10 +102,7 @@ struct Scratch(PathBuf);
 
 impl Scratch {
     fn new(name: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!(
-            "go-link-build-conformance-{name}-{}",
-            std::process::id()
-        ));
+        let dir = std::env::temp_dir().join(format!("go-link-build-conformance-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         Scratch(dir)
@@ -142,36 +129,17 @@ fn probe(go: &Go, goos: &str, goarch: &str, cgo: bool) -> TestTarget {
     let dir = Scratch::new(&format!("probe-{goos}-{goarch}-{}", u8::from(cgo)));
     dir.write("p.go", "package p\n");
     dir.write("importcfg", "");
-    let out = Command::new(
-        go.tool_dir
-            .join(format!("compile{}", std::env::consts::EXE_SUFFIX)),
-    )
-    .args([
-        "-p",
-        "p",
-        "-importcfg",
-        "importcfg",
-        "-pack",
-        "-o",
-        "p.a",
-        "p.go",
-    ])
-    .current_dir(&dir.0)
-    .env("GOOS", goos)
-    .env("GOARCH", goarch)
-    .env("GOROOT", &go.goroot)
-    .output()
-    .expect("run compile");
-    assert!(
-        out.status.success(),
-        "compile for {goos}/{goarch}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = Command::new(go.tool_dir.join(format!("compile{}", std::env::consts::EXE_SUFFIX)))
+        .args(["-p", "p", "-importcfg", "importcfg", "-pack", "-o", "p.a", "p.go"])
+        .current_dir(&dir.0)
+        .env("GOOS", goos)
+        .env("GOARCH", goarch)
+        .env("GOROOT", &go.goroot)
+        .output()
+        .expect("run compile");
+    assert!(out.status.success(), "compile for {goos}/{goarch}: {}", String::from_utf8_lossy(&out.stderr));
     let archive = std::fs::read(dir.0.join("p.a")).unwrap();
-    let start = archive
-        .windows(10)
-        .position(|w| w == b"go object ")
-        .expect("an object header in the archive");
+    let start = archive.windows(10).position(|w| w == b"go object ").expect("an object header in the archive");
     let line = archive[start..].split(|&c| c == b'\n').next().unwrap();
     let line = String::from_utf8_lossy(line).into_owned();
     let mut target = TestTarget {
@@ -185,11 +153,7 @@ fn probe(go: &Go, goos: &str, goarch: &str, cgo: bool) -> TestTarget {
     };
     for field in line.split(' ').skip(5) {
         if let Some(x) = field.strip_prefix("X:") {
-            target.experiments = x
-                .split(',')
-                .filter(|e| !e.is_empty())
-                .map(String::from)
-                .collect();
+            target.experiments = x.split(',').filter(|e| !e.is_empty()).map(String::from).collect();
         } else if let Some((k, v)) = field.split_once('=') {
             target.arch_level = Some((k.into(), v.into()));
         }
@@ -205,11 +169,7 @@ fn go_list(target: &TestTarget, cwd: &Path, args: &[&str]) -> Vec<GoPackage> {
         .env("CGO_ENABLED", if target.cgo_enabled { "1" } else { "0" })
         .output()
         .expect("run go list");
-    assert!(
-        out.status.success(),
-        "go {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "go {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     serde_json::Deserializer::from_slice(&out.stdout)
         .into_iter::<GoPackage>()
         .collect::<Result<_, _>>()
@@ -228,75 +188,27 @@ fn compare(cfg: &str, ours: &ListedPackage, theirs: &GoPackage, out: &mut Vec<St
     imports.dedup();
     let fields: [(&str, &dyn std::fmt::Debug, &dyn std::fmt::Debug, bool); 13] = [
         ("Name", &ours.name, &theirs.name, ours.name == theirs.name),
-        (
-            "GoFiles",
-            &ours.go_files,
-            &theirs.go_files,
-            ours.go_files == theirs.go_files,
-        ),
-        (
-            "CgoFiles",
-            &ours.cgo_files,
-            &theirs.cgo_files,
-            ours.cgo_files == theirs.cgo_files,
-        ),
+        ("GoFiles", &ours.go_files, &theirs.go_files, ours.go_files == theirs.go_files),
+        ("CgoFiles", &ours.cgo_files, &theirs.cgo_files, ours.cgo_files == theirs.cgo_files),
         (
             "IgnoredGoFiles",
             &ours.ignored_go_files,
             &theirs.ignored_go_files,
             ours.ignored_go_files == theirs.ignored_go_files,
         ),
-        (
-            "SFiles",
-            &ours.s_files,
-            &theirs.s_files,
-            ours.s_files == theirs.s_files,
-        ),
-        (
-            "CFiles",
-            &ours.c_files,
-            &theirs.c_files,
-            ours.c_files == theirs.c_files,
-        ),
-        (
-            "HFiles",
-            &ours.h_files,
-            &theirs.h_files,
-            ours.h_files == theirs.h_files,
-        ),
-        (
-            "SysoFiles",
-            &ours.syso_files,
-            &theirs.syso_files,
-            ours.syso_files == theirs.syso_files,
-        ),
-        (
-            "EmbedPatterns",
-            &ours.embed_patterns,
-            &theirs.embed_patterns,
-            ours.embed_patterns == theirs.embed_patterns,
-        ),
-        (
-            "EmbedFiles",
-            &ours.embed_files,
-            &theirs.embed_files,
-            ours.embed_files == theirs.embed_files,
-        ),
+        ("SFiles", &ours.s_files, &theirs.s_files, ours.s_files == theirs.s_files),
+        ("CFiles", &ours.c_files, &theirs.c_files, ours.c_files == theirs.c_files),
+        ("HFiles", &ours.h_files, &theirs.h_files, ours.h_files == theirs.h_files),
+        ("SysoFiles", &ours.syso_files, &theirs.syso_files, ours.syso_files == theirs.syso_files),
+        ("EmbedPatterns", &ours.embed_patterns, &theirs.embed_patterns, ours.embed_patterns == theirs.embed_patterns),
+        ("EmbedFiles", &ours.embed_files, &theirs.embed_files, ours.embed_files == theirs.embed_files),
         ("Imports", &ours.imports, &imports, ours.imports == imports),
-        (
-            "ImportMap",
-            &ours.import_map,
-            &theirs.import_map,
-            ours.import_map == theirs.import_map,
-        ),
+        ("ImportMap", &ours.import_map, &theirs.import_map, ours.import_map == theirs.import_map),
         ("Dir", &ours.dir, &theirs.dir, ours.dir == theirs.dir),
     ];
     for (field, a, b, same) in fields {
         if !same {
-            out.push(format!(
-                "{cfg} {}: {field}: ours {a:?} vs go list {b:?}",
-                theirs.import_path
-            ));
+            out.push(format!("{cfg} {}: {field}: ours {a:?} vs go list {b:?}", theirs.import_path));
         }
     }
 }
@@ -318,26 +230,16 @@ fn check_std(go: &Go, goos: &str, goarch: &str, cgo: bool, cwd: &Path) -> (Vec<S
     for p in &theirs {
         seen.insert(p.import_path.clone());
         match (ours.get(&p.import_path), &p.error) {
-            (None, _) => out.push(format!(
-                "{cfg} {}: listed by go list, not by us",
-                p.import_path
-            )),
+            (None, _) => out.push(format!("{cfg} {}: listed by go list, not by us", p.import_path)),
             (Some(Err(_)), Some(_)) => {}
-            (Some(Err(e)), None) => out.push(format!(
-                "{cfg} {}: we fail ({e}), go list does not",
-                p.import_path
-            )),
-            (Some(Ok(_)), Some(e)) => out.push(format!(
-                "{cfg} {}: go list fails ({}), we do not",
-                p.import_path, e.err
-            )),
+            (Some(Err(e)), None) => out.push(format!("{cfg} {}: we fail ({e}), go list does not", p.import_path)),
+            (Some(Ok(_)), Some(e)) => {
+                out.push(format!("{cfg} {}: go list fails ({}), we do not", p.import_path, e.err))
+            }
             (Some(Ok(o)), None) => compare(&cfg, o, p, &mut out),
         }
         if !p.standard {
-            out.push(format!(
-                "{cfg} {}: go list says it is not standard",
-                p.import_path
-            ));
+            out.push(format!("{cfg} {}: go list says it is not standard", p.import_path));
         }
     }
     for path in ours.keys().filter(|k| !seen.contains(*k)) {
@@ -366,18 +268,14 @@ fn std_matches_go_list_on_every_target() {
         ("freebsd", "amd64", &[false, true]),
         ("wasip1", "wasm", &[false]),
     ];
-    let jobs: Vec<(&str, &str, bool)> = targets
-        .iter()
-        .flat_map(|&(os, arch, cgos)| cgos.iter().map(move |&c| (os, arch, c)))
-        .collect();
+    let jobs: Vec<(&str, &str, bool)> =
+        targets.iter().flat_map(|&(os, arch, cgos)| cgos.iter().map(move |&c| (os, arch, c))).collect();
     // An empty directory outside any module, for go list.
     let cwd = Scratch::new("std");
     let started = Instant::now();
     let queue = Mutex::new(jobs);
     let results = Mutex::new(Vec::new());
-    let workers = std::thread::available_parallelism()
-        .map_or(2, |n| n.get())
-        .clamp(2, 8);
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(2, 8);
     std::thread::scope(|s| {
         for _ in 0..workers {
             s.spawn(|| loop {
@@ -396,10 +294,7 @@ fn std_matches_go_list_on_every_target() {
         eprintln!("{timing}");
         mismatches.extend(m);
     }
-    eprintln!(
-        "all targets: {:.1?} with {workers} workers",
-        started.elapsed()
-    );
+    eprintln!("all targets: {:.1?} with {workers} workers", started.elapsed());
     assert!(
         mismatches.is_empty(),
         "the loader disagrees with go list in {} places:\n{}",
@@ -416,14 +311,8 @@ fn write_fixture(s: &Scratch) {
         "cmd/app/main.go",
         "//go:debug panicnil=1\n\n// Command app.\npackage main\n\nimport (\n\t\"fmt\"\n\t\"net/http\"\n\n\t\"example.com/fixture/internal/greet\"\n)\n\nfunc main() {\n\tfmt.Println(greet.Hello(), http.StatusOK)\n}\n",
     );
-    s.write(
-        "cmd/app/main_windows.go",
-        "package main\n\nimport _ \"syscall\"\n",
-    );
-    s.write(
-        "cmd/app/main_test.go",
-        "package main\n\nimport \"testing\"\n\nfunc TestX(t *testing.T) {}\n",
-    );
+    s.write("cmd/app/main_windows.go", "package main\n\nimport _ \"syscall\"\n");
+    s.write("cmd/app/main_test.go", "package main\n\nimport \"testing\"\n\nfunc TestX(t *testing.T) {}\n");
     s.write(
         "internal/greet/greet.go",
         "package greet\n\nimport (\n\t\"embed\"\n\t\"strings\"\n)\n\n//go:embed hello.txt data\nvar files embed.FS\n\nfunc Hello() string {\n\tb, _ := files.ReadFile(\"hello.txt\")\n\treturn strings.TrimSpace(string(b))\n}\n",
@@ -441,43 +330,25 @@ fn module_graph_matches_go_list_deps() {
     write_fixture(&s);
     let app = s.0.join("cmd/app");
     let mut mismatches = Vec::new();
-    for (goos, goarch, cgo) in [
-        ("linux", "amd64", false),
-        ("linux", "amd64", true),
-        ("windows", "amd64", false),
-    ] {
+    for (goos, goarch, cgo) in [("linux", "amd64", false), ("linux", "amd64", true), ("windows", "amd64", false)] {
         let target = probe(&go, goos, goarch, cgo);
         let cfg = label(&target);
         let theirs = go_list(&target, &app, &["list", "-deps", "-json", "."]);
-        let (ours, root) =
-            __private::load_graph_for_test(&target, &app).unwrap_or_else(|e| panic!("{cfg}: {e}"));
+        let (ours, root) = __private::load_graph_for_test(&target, &app).unwrap_or_else(|e| panic!("{cfg}: {e}"));
         assert_eq!(ours[root].import_path, "example.com/fixture/cmd/app");
-        assert_eq!(
-            ours[root].go_debug,
-            [("panicnil".to_string(), "1".to_string())]
-        );
+        assert_eq!(ours[root].go_debug, [("panicnil".to_string(), "1".to_string())]);
         // Every package comes after its dependencies.
-        let pos: BTreeMap<&str, usize> = ours
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.import_path.as_str(), i))
-            .collect();
+        let pos: BTreeMap<&str, usize> = ours.iter().enumerate().map(|(i, p)| (p.import_path.as_str(), i)).collect();
         for (i, p) in ours.iter().enumerate() {
             for d in &p.deps {
                 if pos[d.as_str()] >= i {
-                    mismatches.push(format!(
-                        "{cfg} {}: dependency {d} comes later",
-                        p.import_path
-                    ));
+                    mismatches.push(format!("{cfg} {}: dependency {d} comes later", p.import_path));
                 }
             }
         }
         // The same packages as go list -deps ("unsafe" is no package to build).
-        let their_set: BTreeSet<&str> = theirs
-            .iter()
-            .map(|p| p.import_path.as_str())
-            .filter(|p| *p != "unsafe")
-            .collect();
+        let their_set: BTreeSet<&str> =
+            theirs.iter().map(|p| p.import_path.as_str()).filter(|p| *p != "unsafe").collect();
         let our_set: BTreeSet<&str> = ours.iter().map(|p| p.import_path.as_str()).collect();
         for p in their_set.difference(&our_set) {
             mismatches.push(format!("{cfg} {p}: in go list -deps, not in our graph"));
@@ -485,23 +356,14 @@ fn module_graph_matches_go_list_deps() {
         for p in our_set.difference(&their_set) {
             mismatches.push(format!("{cfg} {p}: in our graph, not in go list -deps"));
         }
-        let by_path: BTreeMap<&str, &ListedPackage> =
-            ours.iter().map(|p| (p.import_path.as_str(), p)).collect();
+        let by_path: BTreeMap<&str, &ListedPackage> = ours.iter().map(|p| (p.import_path.as_str(), p)).collect();
         for p in &theirs {
             if let Some(o) = by_path.get(p.import_path.as_str()) {
                 compare(&cfg, o, p, &mut mismatches);
             }
         }
         let greet = by_path["example.com/fixture/internal/greet"];
-        assert_eq!(
-            greet.embed_files,
-            ["data/a.txt", "data/sub/b.txt", "hello.txt"],
-            "{cfg}"
-        );
+        assert_eq!(greet.embed_files, ["data/a.txt", "data/sub/b.txt", "hello.txt"], "{cfg}");
     }
-    assert!(
-        mismatches.is_empty(),
-        "the graph disagrees with go list -deps:\n{}",
-        mismatches.join("\n")
-    );
+    assert!(mismatches.is_empty(), "the graph disagrees with go list -deps:\n{}", mismatches.join("\n"));
 }

@@ -58,14 +58,9 @@ pub fn copy_fixture(name: &str) -> (Scratch, PathBuf) {
 /// The GOROOT of the `go` on PATH, or `None` (with a message) when there is
 /// no `go`. Panics under CI, where a missing Go is a broken machine.
 pub fn host_goroot() -> Option<PathBuf> {
-    let out = Command::new("go")
-        .args(["env", "GOROOT"])
-        .env("GOTOOLCHAIN", "local")
-        .output();
+    let out = Command::new("go").args(["env", "GOROOT"]).env("GOTOOLCHAIN", "local").output();
     match out {
-        Ok(o) if o.status.success() => {
-            Some(PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()))
-        }
+        Ok(o) if o.status.success() => Some(PathBuf::from(String::from_utf8_lossy(&o.stdout).trim())),
         _ => {
             if std::env::var_os("CI").is_some() {
                 panic!("no working `go` command on PATH, and CI is set: the oracle is required");
@@ -78,21 +73,10 @@ pub fn host_goroot() -> Option<PathBuf> {
 
 /// Runs `<goroot>/bin/go build -trimpath -o out ./pkg` in `module_dir` with a
 /// private GOCACHE, CGO off, and returns the output path.
-pub fn go_build(
-    goroot: &Path,
-    module_dir: &Path,
-    pkg: &str,
-    out: &Path,
-    extra: &[&str],
-) -> PathBuf {
+pub fn go_build(goroot: &Path, module_dir: &Path, pkg: &str, out: &Path, extra: &[&str]) -> PathBuf {
     let cache = Scratch::new("gocache");
     let mut cmd = Command::new(goroot.join("bin").join("go"));
-    cmd.arg("build")
-        .arg("-trimpath")
-        .arg("-o")
-        .arg(out)
-        .args(extra)
-        .arg(pkg);
+    cmd.arg("build").arg("-trimpath").arg("-o").arg(out).args(extra).arg(pkg);
     cmd.current_dir(module_dir)
         .env("GOCACHE", &cache.0)
         .env("GOROOT", goroot)
@@ -102,50 +86,24 @@ pub fn go_build(
         .env_remove("GOAMD64")
         .env_remove("GOEXPERIMENT");
     let res = cmd.output().unwrap();
-    assert!(
-        res.status.success(),
-        "go build failed: {}",
-        String::from_utf8_lossy(&res.stderr)
-    );
+    assert!(res.status.success(), "go build failed: {}", String::from_utf8_lossy(&res.stderr));
     // The cache is read-only module-cache style in some versions; make it removable.
-    let _ = Command::new("chmod")
-        .arg("-R")
-        .arg("u+w")
-        .arg(&cache.0)
-        .status();
+    let _ = Command::new("chmod").arg("-R").arg("u+w").arg(&cache.0).status();
     out.to_path_buf()
 }
 
 /// A go-link-build builder set up for tests: explicit out dir, cache and
 /// GOROOT, no cargo directives.
-pub fn builder(
-    goroot: &Path,
-    pkg_dir: &Path,
-    out_dir: &Path,
-    cache: &Path,
-) -> go_link_build::Build {
+pub fn builder(goroot: &Path, pkg_dir: &Path, out_dir: &Path, cache: &Path) -> go_link_build::Build {
     let mut b = go_link_build::Build::new();
-    b.package(pkg_dir)
-        .out_dir(out_dir)
-        .cache_dir(cache)
-        .goroot(goroot)
-        .cargo_metadata(false)
-        .cargo_warnings(false);
+    b.package(pkg_dir).out_dir(out_dir).cache_dir(cache).goroot(goroot).cargo_metadata(false).cargo_warnings(false);
     b
 }
 
 /// Runs a program and returns its stdout; panics with stderr on failure.
 pub fn run(program: &Path, args: &[&str]) -> String {
-    let out = Command::new(program)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("run {}: {e}", program.display()));
-    assert!(
-        out.status.success(),
-        "{} failed: {}",
-        program.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = Command::new(program).args(args).output().unwrap_or_else(|e| panic!("run {}: {e}", program.display()));
+    assert!(out.status.success(), "{} failed: {}", program.display(), String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -159,11 +117,7 @@ pub fn version_m(goroot: &Path, binary: &Path) -> String {
         .env("GOTOOLCHAIN", "local")
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "go version -m: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "go version -m: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .skip(1)
@@ -176,11 +130,7 @@ pub fn version_m(goroot: &Path, binary: &Path) -> String {
 /// modules in the module cache (`.ci/run` fetches go1.21, go1.23 and the
 /// newest release with `GOTOOLCHAIN=goX go version`).
 pub fn extra_goroots() -> Vec<(String, PathBuf)> {
-    let Ok(out) = Command::new("go")
-        .args(["env", "GOMODCACHE"])
-        .env("GOTOOLCHAIN", "local")
-        .output()
-    else {
+    let Ok(out) = Command::new("go").args(["env", "GOMODCACHE"]).env("GOTOOLCHAIN", "local").output() else {
         return Vec::new();
     };
     let modcache = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
@@ -190,9 +140,7 @@ pub fn extra_goroots() -> Vec<(String, PathBuf)> {
             let name = e.file_name().to_string_lossy().into_owned();
             if let Some(rest) = name.strip_prefix("toolchain@v0.0.1-") {
                 let version = rest.split('.').take(3).collect::<Vec<_>>().join(".");
-                if rest.ends_with(&format!("{}-{}", std::env::consts::OS, go_arch()))
-                    && e.path().join("src").is_dir()
-                {
+                if rest.ends_with(&format!("{}-{}", std::env::consts::OS, go_arch())) && e.path().join("src").is_dir() {
                     found.push((version, e.path()));
                 }
             }

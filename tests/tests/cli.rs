@@ -54,16 +54,9 @@ fn builds_with_only_a_goroot_and_no_go_on_path() {
         .env("GO_LINK_BUILD_CACHE", scratch.join("cache"))
         .output()
         .unwrap();
-    assert!(
-        res.status.success(),
-        "{}",
-        String::from_utf8_lossy(&res.stderr)
-    );
+    assert!(res.status.success(), "{}", String::from_utf8_lossy(&res.stderr));
     let text = run(&out, &[]);
-    assert!(
-        text.contains("version: cli") && text.contains("flavour: fancy"),
-        "{text}"
-    );
+    assert!(text.contains("version: cli") && text.contains("flavour: fancy"), "{text}");
 }
 
 #[test]

@@ -4,12 +4,7 @@ use go_link_build_tests::*;
 
 fn build_err(goroot: &std::path::Path, fixture: &str, pkg: &str) -> String {
     let (scratch, dir) = copy_fixture(fixture);
-    let b = builder(
-        goroot,
-        &dir.join(pkg),
-        &scratch.join("out"),
-        &scratch.join("cache"),
-    );
+    let b = builder(goroot, &dir.join(pkg), &scratch.join("out"), &scratch.join("cache"));
     let err = b.try_binary("x").expect_err("the build should fail");
     err.to_string()
 }
@@ -28,10 +23,7 @@ fn missing_imports_are_all_listed_with_their_files() {
     let msg = build_err(&goroot, "missingimport", ".");
     assert!(msg.contains("example.com/missing/nothere"), "{msg}");
     assert!(msg.contains("github.com/nobody/nothing"), "{msg}");
-    assert!(
-        msg.contains("main.go:5"),
-        "names the importing file and line: {msg}"
-    );
+    assert!(msg.contains("main.go:5"), "names the importing file and line: {msg}");
 }
 
 #[test]
@@ -47,10 +39,7 @@ fn no_go_toolchain() {
     let empty = scratch.join("no-goroot");
     std::fs::create_dir_all(&empty).unwrap();
     let mut b = go_link_build::Build::new();
-    b.package(&dir)
-        .out_dir(scratch.join("out"))
-        .cache_dir(scratch.join("cache"))
-        .cargo_metadata(false);
+    b.package(&dir).out_dir(scratch.join("out")).cache_dir(scratch.join("cache")).cargo_metadata(false);
     b.env("GO_LINK_BUILD_GOROOT", empty.to_str().unwrap());
     let msg = b.try_binary("x").unwrap_err().to_string();
     assert!(msg.contains("no-goroot"), "names what was tried: {msg}");
@@ -63,11 +52,7 @@ fn go_too_old() {
     let old = scratch.join("go1.20");
     let tool = old.join("pkg/tool").join(format!(
         "{}_{}",
-        if cfg!(target_os = "macos") {
-            "darwin"
-        } else {
-            std::env::consts::OS
-        },
+        if cfg!(target_os = "macos") { "darwin" } else { std::env::consts::OS },
         match std::env::consts::ARCH {
             "x86_64" => "amd64",
             "aarch64" => "arm64",
@@ -76,27 +61,12 @@ fn go_too_old() {
     ));
     std::fs::create_dir_all(old.join("src")).unwrap();
     std::fs::create_dir_all(&tool).unwrap();
-    std::fs::write(
-        tool.join(format!("compile{}", std::env::consts::EXE_SUFFIX)),
-        "",
-    )
-    .unwrap();
-    std::fs::write(
-        old.join("VERSION"),
-        "go1.20.14\ntime 2024-02-06T00:00:00Z\n",
-    )
-    .unwrap();
+    std::fs::write(tool.join(format!("compile{}", std::env::consts::EXE_SUFFIX)), "").unwrap();
+    std::fs::write(old.join("VERSION"), "go1.20.14\ntime 2024-02-06T00:00:00Z\n").unwrap();
     let mut b = go_link_build::Build::new();
-    b.package(&dir)
-        .out_dir(scratch.join("out"))
-        .cache_dir(scratch.join("cache"))
-        .cargo_metadata(false)
-        .goroot(&old);
+    b.package(&dir).out_dir(scratch.join("out")).cache_dir(scratch.join("cache")).cargo_metadata(false).goroot(&old);
     let msg = b.try_binary("x").unwrap_err().to_string();
-    assert!(
-        msg.contains("go1.20.14") && msg.contains("Go 1.21 or newer"),
-        "{msg}"
-    );
+    assert!(msg.contains("go1.20.14") && msg.contains("Go 1.21 or newer"), "{msg}");
 }
 
 #[test]
@@ -104,13 +74,9 @@ fn works_without_a_go_command_when_goroot_is_given() {
     let Some(goroot) = host_goroot() else { return };
     let (scratch, dir) = copy_fixture("modern");
     let mut b = go_link_build::Build::new();
-    b.package(&dir)
-        .out_dir(scratch.join("out"))
-        .cache_dir(scratch.join("cache"))
-        .cargo_metadata(false);
+    b.package(&dir).out_dir(scratch.join("out")).cache_dir(scratch.join("cache")).cargo_metadata(false);
     // A broken `go` command and a GOROOT: discovery must not need the former.
-    b.env("GO", "/nonexistent/go")
-        .env("GO_LINK_BUILD_GOROOT", goroot.to_str().unwrap());
+    b.env("GO", "/nonexistent/go").env("GO_LINK_BUILD_GOROOT", goroot.to_str().unwrap());
     let art = b.try_binary("x").unwrap();
     assert!(run(art.path(), &[]).contains("loopvar: 0 1 2"));
 }
