@@ -75,7 +75,21 @@ struct Program {
     main_go: &'static str,
     /// The line the program prints, given the current greeting.
     expected: fn(&str) -> String,
+    /// Built as a C archive (`-buildmode=c-archive`, cgo on) instead of a program.
+    c_archive: bool,
 }
+
+const CARCHIVE_MAIN: &str = r#"package main
+
+import "C"
+
+import "strings"
+
+//export Greeting
+func Greeting() *C.char { return C.CString(strings.ToUpper(greeting)) }
+
+func main() {}
+"#;
 
 const HELLO_MAIN: &str = r#"package main
 
@@ -127,9 +141,15 @@ func main() {
 }
 "#;
 
-const PROGRAMS: [Program; 2] = [
-    Program { name: "hello", main_go: HELLO_MAIN, expected: |g| g.to_string() },
-    Program { name: "server", main_go: SERVER_MAIN, expected: |g| format!(r#"{{"greeting":"{g}","routes":2}}"#) },
+const PROGRAMS: [Program; 3] = [
+    Program { name: "hello", main_go: HELLO_MAIN, expected: |g| g.to_string(), c_archive: false },
+    Program {
+        name: "server",
+        main_go: SERVER_MAIN,
+        expected: |g| format!(r#"{{"greeting":"{g}","routes":2}}"#),
+        c_archive: false,
+    },
+    Program { name: "carchive", main_go: CARCHIVE_MAIN, expected: |g| g.to_uppercase(), c_archive: true },
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -188,30 +208,34 @@ fn ms(since: Instant) -> f64 {
 }
 
 impl Bench {
-    fn ours(&self, w: &Workdir, name: &str) -> anyhow::Result<(f64, go_link_build::Artifact)> {
+    fn ours(&self, w: &Workdir, prog: &Program) -> anyhow::Result<(f64, go_link_build::Artifact)> {
+        let name = prog.name;
         let start = Instant::now();
-        let art = go_link_build::Build::new()
-            .package(&w.src)
+        let mut b = go_link_build::Build::new();
+        b.package(&w.src)
             .out_dir(&w.ours_out)
             .cache_dir(&w.ours_cache)
             .goroot(&self.goroot)
             .cargo_metadata(false)
             .cargo_warnings(false)
-            .env("CGO_ENABLED", "0")
-            .jobs(self.jobs)
-            .try_binary(name)
+            .jobs(self.jobs);
+        let res = if prog.c_archive { b.try_c_archive(name) } else { b.env("CGO_ENABLED", "0").try_binary(name) };
+        let art = res
             .map_err(|e| anyhow::anyhow!("go-link-build failed on the `{name}` benchmark program:\n{e}"))?;
         Ok((ms(start), art))
     }
 
-    fn go_build(&self, w: &Workdir) -> anyhow::Result<f64> {
+    fn go_build(&self, w: &Workdir, prog: &Program) -> anyhow::Result<f64> {
         let mut cmd = Command::new(&self.go);
-        cmd.current_dir(&w.src)
-            .args(["build", "-trimpath", "-o"])
+        cmd.current_dir(&w.src).args(["build", "-trimpath"]);
+        if prog.c_archive {
+            cmd.arg("-buildmode=c-archive");
+        }
+        cmd.arg("-o")
             .arg(&w.go_exe)
             .arg(".")
             .env("GOCACHE", &w.go_cache)
-            .env("CGO_ENABLED", "0")
+            .env("CGO_ENABLED", if prog.c_archive { "1" } else { "0" })
             .env("GOFLAGS", "")
             .env("GOTOOLCHAIN", "local")
             .env("GOWORK", "off")
@@ -226,12 +250,12 @@ impl Bench {
     /// Times both builders, alternating which goes first.
     fn pair(&self, w: &Workdir, prog: &Program, ours_first: bool) -> anyhow::Result<(f64, f64, go_link_build::Artifact)> {
         if ours_first {
-            let (ours, art) = self.ours(w, prog.name)?;
-            let go = self.go_build(w)?;
+            let (ours, art) = self.ours(w, prog)?;
+            let go = self.go_build(w, prog)?;
             Ok((ours, go, art))
         } else {
-            let go = self.go_build(w)?;
-            let (ours, art) = self.ours(w, prog.name)?;
+            let go = self.go_build(w, prog)?;
+            let (ours, art) = self.ours(w, prog)?;
             Ok((ours, go, art))
         }
     }
@@ -239,6 +263,15 @@ impl Bench {
 
 /// Runs both outputs and checks they print the expected line.
 fn verify(prog: &Program, ours: &Path, go: &Path, greeting: &str) -> anyhow::Result<()> {
+    if prog.c_archive {
+        // Both archives exist and export the function; tests/ links and runs them.
+        for a in [ours, go] {
+            let data = std::fs::read(a).with_context(|| format!("failed to read {}", a.display()))?;
+            anyhow::ensure!(data.starts_with(b"!<arch>\n"), "{} is not an archive", a.display());
+            anyhow::ensure!(data.windows(8).any(|w| w == b"Greeting"), "{} does not export Greeting", a.display());
+        }
+        return Ok(());
+    }
     let run = |exe: &Path| -> anyhow::Result<String> {
         let out = Command::new(exe).output().with_context(|| format!("failed to run {}", exe.display()))?;
         anyhow::ensure!(out.status.success(), "{} exited with {}: {}", exe.display(), out.status, String::from_utf8_lossy(&out.stderr));
