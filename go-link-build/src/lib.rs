@@ -684,7 +684,8 @@ impl<'a> Session<'a> {
         // VERSION, and every variable read.
         let mut directives: Vec<String> = Vec::new();
         let mut inputs: Vec<PathBuf> = Vec::new();
-        for pkg in graph.packages.iter().filter(|p| !p.standard) {
+        // A generated main package lives in OUT_DIR: never an input.
+        for pkg in graph.packages.iter().filter(|p| !p.standard && !p.dir.starts_with(&out_dir)) {
             let lists = [
                 &pkg.go_files,
                 &pkg.cgo_files,
@@ -717,8 +718,6 @@ impl<'a> Session<'a> {
         }
         inputs.sort();
         inputs.dedup();
-        // A synthesized main package lives in OUT_DIR: never an input.
-        inputs.retain(|p| !p.starts_with(&out_dir));
         for p in &inputs {
             directives.push(format!("rerun-if-changed={}", p.display()));
             st.add_file(p);
@@ -756,10 +755,10 @@ impl<'a> Session<'a> {
             self.reprint(d);
         }
         st.directives = directives;
+        st.add_output(&out_path);
         if let Some(h) = &header_path {
-            st.add_file(h);
+            st.add_output(h);
         }
-        st.set_output(&out_path);
         st.write(&stamp_path)?;
         if debug_enabled() {
             eprintln!(

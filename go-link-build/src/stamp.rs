@@ -23,7 +23,9 @@ pub(crate) struct Stamp {
     pub fingerprint: String,
     /// When the build that wrote the stamp started (ns since the epoch).
     pub started: u128,
-    pub output: Option<(PathBuf, u64, u128)>,
+    /// Outputs (the program or archive, a header): they must still be as
+    /// the build left them, but they may be newer than its start.
+    pub outputs: Vec<(PathBuf, u64, u128)>,
     pub files: Vec<(PathBuf, u64, u128)>,
     pub dirs: Vec<(PathBuf, u128)>,
     /// Environment variables read, with their values (`None`: unset).
@@ -49,15 +51,15 @@ impl Stamp {
         self.dirs.push((path.to_path_buf(), mtime));
     }
 
-    pub(crate) fn set_output(&mut self, path: &Path) {
+    pub(crate) fn add_output(&mut self, path: &Path) {
         let (size, mtime) = stat(path).unwrap_or((u64::MAX, 0));
-        self.output = Some((path.to_path_buf(), size, mtime));
+        self.outputs.push((path.to_path_buf(), size, mtime));
     }
 
     fn encode(&self) -> String {
         let esc = |p: &Path| p.display().to_string().replace('\\', "\\\\").replace('\n', "\\n");
         let mut s = format!("go-link-build stamp v1\nfingerprint {}\nstarted {}\n", self.fingerprint, self.started);
-        if let Some((p, size, mtime)) = &self.output {
+        for (p, size, mtime) in &self.outputs {
             s.push_str(&format!("output {size} {mtime} {}\n", esc(p)));
         }
         for (p, size, mtime) in &self.files {
@@ -111,7 +113,7 @@ impl Stamp {
                     let mtime = it.next()?.parse().ok()?;
                     let p = PathBuf::from(unesc(it.next()?));
                     if kind == "output" {
-                        st.output = Some((p, size, mtime));
+                        st.outputs.push((p, size, mtime));
                     } else {
                         st.files.push((p, size, mtime));
                     }
@@ -144,9 +146,13 @@ impl Stamp {
         if st.fingerprint != fingerprint {
             return None;
         }
-        let (out, size, mtime) = st.output.as_ref()?;
-        if stat(out)? != (*size, *mtime) {
+        if st.outputs.is_empty() {
             return None;
+        }
+        for (out, size, mtime) in &st.outputs {
+            if stat(out)? != (*size, *mtime) {
+                return None;
+            }
         }
         for (p, size, mtime) in &st.files {
             if *mtime >= st.started || stat(p) != Some((*size, *mtime)) {
@@ -176,7 +182,7 @@ mod tests {
         let st = Stamp {
             fingerprint: "abc".into(),
             started: 5,
-            output: Some(("/o/bin x".into(), 10, 3)),
+            outputs: vec![("/o/bin x".into(), 10, 3), ("/o/x.h".into(), 1, 4)],
             files: vec![("/a\nb".into(), 1, 2)],
             dirs: vec![("/d".into(), 4)],
             env: vec![("GOFLAGS".into(), None), ("GOAMD64".into(), Some("v3".into()))],

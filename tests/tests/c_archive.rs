@@ -197,8 +197,27 @@ fn two_go_archives_in_one_program_fail_at_resolve_time() {
         std::fs::write(dir.join("build.rs"), "fn main() {}\n").unwrap();
     }
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let out = Command::new(cargo).args(["metadata", "--offline", "--format-version", "1"]).current_dir(&s.0).output().unwrap();
+    let out = Command::new(cargo)
+        .args(["metadata", "--offline", "--format-version", "1"])
+        .current_dir(&s.0)
+        .output()
+        .unwrap();
     assert!(!out.status.success(), "cargo accepted two go-runtime crates");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("links=go-runtime") || err.contains("links = \"go-runtime\""), "{err}");
+}
+
+/// A C archive rebuild with nothing changed runs no tool, like a program's.
+#[test]
+fn c_archive_no_op_rebuild_runs_no_tool() {
+    let Some(goroot) = host_goroot() else { return };
+    let (scratch, dir) = copy_fixture("cffi");
+    let mut b = builder(&goroot, &dir.join("lib"), &scratch.join("out"), &scratch.join("cache"));
+    b.package(dir.join("calc")).runtime_links_check(false);
+    let first = b.try_c_archive("fx").unwrap_or_else(|e| panic!("{e}"));
+    assert!(!first.was_up_to_date());
+    let second = b.try_c_archive("fx").unwrap();
+    assert!(second.was_up_to_date(), "the second build should be a no-op");
+    assert_eq!(second.link_flags(), first.link_flags(), "link flags survive a no-op");
+    assert!(second.header().is_some_and(|h| h.is_file()));
 }
