@@ -52,7 +52,11 @@ impl Options {
             match arg {
                 Arg::Flag("rounds", inline) => {
                     let v = it.value("rounds", inline)?;
-                    opts.rounds = v.parse().ok().filter(|n| *n > 0).with_context(|| format!("--rounds wants a positive number, not `{v}`"))?;
+                    opts.rounds = v
+                        .parse()
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .with_context(|| format!("--rounds wants a positive number, not `{v}`"))?;
                 }
                 Arg::Flag("quick", inline) => {
                     it.no_value("quick", inline)?;
@@ -196,7 +200,9 @@ struct Bench {
 }
 
 fn msg_go(greeting: &str) -> String {
-    format!("package main\n\n// greeting is what the benchmark edits between builds.\nconst greeting = \"{greeting}\"\n")
+    format!(
+        "package main\n\n// greeting is what the benchmark edits between builds.\nconst greeting = \"{greeting}\"\n"
+    )
 }
 
 fn write(path: &Path, text: &str) -> anyhow::Result<()> {
@@ -220,8 +226,7 @@ impl Bench {
             .cargo_warnings(false)
             .jobs(self.jobs);
         let res = if prog.c_archive { b.try_c_archive(name) } else { b.env("CGO_ENABLED", "0").try_binary(name) };
-        let art = res
-            .map_err(|e| anyhow::anyhow!("go-link-build failed on the `{name}` benchmark program:\n{e}"))?;
+        let art = res.map_err(|e| anyhow::anyhow!("go-link-build failed on the `{name}` benchmark program:\n{e}"))?;
         Ok((ms(start), art))
     }
 
@@ -243,12 +248,22 @@ impl Bench {
         let start = Instant::now();
         let out = cmd.output().with_context(|| format!("failed to run {}", self.go.display()))?;
         let elapsed = ms(start);
-        anyhow::ensure!(out.status.success(), "`go build` failed in {}:\n{}", w.src.display(), String::from_utf8_lossy(&out.stderr));
+        anyhow::ensure!(
+            out.status.success(),
+            "`go build` failed in {}:\n{}",
+            w.src.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
         Ok(elapsed)
     }
 
     /// Times both builders, alternating which goes first.
-    fn pair(&self, w: &Workdir, prog: &Program, ours_first: bool) -> anyhow::Result<(f64, f64, go_link_build::Artifact)> {
+    fn pair(
+        &self,
+        w: &Workdir,
+        prog: &Program,
+        ours_first: bool,
+    ) -> anyhow::Result<(f64, f64, go_link_build::Artifact)> {
         if ours_first {
             let (ours, art) = self.ours(w, prog)?;
             let go = self.go_build(w, prog)?;
@@ -274,7 +289,13 @@ fn verify(prog: &Program, ours: &Path, go: &Path, greeting: &str) -> anyhow::Res
     }
     let run = |exe: &Path| -> anyhow::Result<String> {
         let out = Command::new(exe).output().with_context(|| format!("failed to run {}", exe.display()))?;
-        anyhow::ensure!(out.status.success(), "{} exited with {}: {}", exe.display(), out.status, String::from_utf8_lossy(&out.stderr));
+        anyhow::ensure!(
+            out.status.success(),
+            "{} exited with {}: {}",
+            exe.display(),
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
         Ok(String::from_utf8_lossy(&out.stdout).trim_end().to_string())
     };
     let want = (prog.expected)(greeting);
@@ -308,11 +329,9 @@ fn median(mut xs: Vec<f64>) -> f64 {
 }
 
 fn go_env(go: &Path, var: &str) -> anyhow::Result<String> {
-    let out = Command::new(go)
-        .args(["env", var])
-        .env("GOTOOLCHAIN", "local")
-        .output()
-        .with_context(|| format!("failed to run `{} env {var}`; is Go installed? Set GO to the go command", go.display()))?;
+    let out = Command::new(go).args(["env", var]).env("GOTOOLCHAIN", "local").output().with_context(|| {
+        format!("failed to run `{} env {var}`; is Go installed? Set GO to the go command", go.display())
+    })?;
     anyhow::ensure!(out.status.success(), "`go env {var}` failed: {}", String::from_utf8_lossy(&out.stderr).trim());
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
@@ -342,7 +361,10 @@ pub(crate) fn run(opts: Options) -> anyhow::Result<()> {
     let samples = res?;
 
     println!();
-    println!("{:<8} {:<14} {:>14} {:>11} {:>7}   go-link-build did (last round)", "program", "scenario", "go-link-build", "go build", "ratio");
+    println!(
+        "{:<8} {:<14} {:>14} {:>11} {:>7}   go-link-build did (last round)",
+        "program", "scenario", "go-link-build", "go build", "ratio"
+    );
     for ((prog, scenario), runs) in &samples {
         let ours = median(runs.iter().map(|s| s.ours_ms).collect());
         let go = median(runs.iter().map(|s| s.go_ms).collect());
@@ -357,7 +379,10 @@ pub(crate) fn run(opts: Options) -> anyhow::Result<()> {
         );
     }
     println!();
-    println!("medians of {} round(s); ratio = go-link-build / go build (below 1 means go-link-build is faster)", opts.rounds);
+    println!(
+        "medians of {} round(s); ratio = go-link-build / go build (below 1 means go-link-build is faster)",
+        opts.rounds
+    );
     Ok(())
 }
 

@@ -62,7 +62,9 @@ impl Options {
                 Arg::Flag("target", inline) => opts.targets.push(it.value("target", inline)?.to_string()),
                 Arg::Flag("package", inline) => opts.package = Some(it.value("package", inline)?.to_string()),
                 // For trying the command on another workspace; undocumented in the usage text.
-                Arg::Flag("manifest-path", inline) => opts.manifest_path = Some(PathBuf::from(it.value("manifest-path", inline)?)),
+                Arg::Flag("manifest-path", inline) => {
+                    opts.manifest_path = Some(PathBuf::from(it.value("manifest-path", inline)?))
+                }
                 other => return Err(it.unknown(&other)),
             }
         }
@@ -141,7 +143,12 @@ fn host_triple() -> anyhow::Result<String> {
         .arg("-vV")
         .output()
         .with_context(|| format!("failed to run `{} -vV` to find the host triple", rustc.to_string_lossy()))?;
-    anyhow::ensure!(out.status.success(), "`{} -vV` failed: {}", rustc.to_string_lossy(), String::from_utf8_lossy(&out.stderr).trim());
+    anyhow::ensure!(
+        out.status.success(),
+        "`{} -vV` failed: {}",
+        rustc.to_string_lossy(),
+        String::from_utf8_lossy(&out.stderr).trim()
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     text.lines()
         .find_map(|l| l.strip_prefix("host: "))
@@ -157,7 +164,11 @@ fn shown(path: &Path, base: &Path) -> String {
 /// Copies `from` to `to` through a temporary file and a rename, so a reader
 /// (a running Tauri dev build, say) never sees a half-written sidecar.
 fn copy_atomic(from: &Path, to: &Path) -> anyhow::Result<()> {
-    let tmp = to.with_file_name(format!(".{}.tmp{}", to.file_name().unwrap_or_default().to_string_lossy(), std::process::id()));
+    let tmp = to.with_file_name(format!(
+        ".{}.tmp{}",
+        to.file_name().unwrap_or_default().to_string_lossy(),
+        std::process::id()
+    ));
     std::fs::copy(from, &tmp).with_context(|| format!("failed to copy {} to {}", from.display(), tmp.display()))?;
     std::fs::rename(&tmp, to).with_context(|| {
         let _ = std::fs::remove_file(&tmp);
@@ -235,10 +246,7 @@ pub(crate) fn run(opts: Options) -> anyhow::Result<()> {
         let out_dir = go_bin.join(triple);
         for d in &declared {
             let s = &d.sidecar;
-            status(
-                "Compiling",
-                &format!("{} ({}: {}) for {triple}", s.name, d.krate, s.package.display()),
-            );
+            status("Compiling", &format!("{} ({}: {}) for {triple}", s.name, d.krate, s.package.display()));
             let one = Instant::now();
             let mut build = go_link_build::Build::new();
             build
@@ -257,7 +265,12 @@ pub(crate) fn run(opts: Options) -> anyhow::Result<()> {
                 build.ldflag_x(k, v);
             }
             let art = build.try_binary(&s.name).map_err(|e| {
-                anyhow::anyhow!("could not build Go sidecar `{}` (crate `{}`, package {}) for {triple}:\n{e}", s.name, d.krate, s.package.display())
+                anyhow::anyhow!(
+                    "could not build Go sidecar `{}` (crate `{}`, package {}) for {triple}:\n{e}",
+                    s.name,
+                    d.krate,
+                    s.package.display()
+                )
             })?;
 
             // Tauri's naming: <name>-<triple>, keeping the library's extension
@@ -270,9 +283,17 @@ pub(crate) fn run(opts: Options) -> anyhow::Result<()> {
                 "up to date".to_string()
             } else {
                 let st = art.stats();
-                format!("{} packages compiled, {} cached, in {:.2}s", st.compiled, st.cached, one.elapsed().as_secs_f64())
+                format!(
+                    "{} packages compiled, {} cached, in {:.2}s",
+                    st.compiled,
+                    st.cached,
+                    one.elapsed().as_secs_f64()
+                )
             };
-            status("Finished", &format!("{} -> {} ({}; {how})", s.name, shown(&dest, &workspace_root), human_size(size)));
+            status(
+                "Finished",
+                &format!("{} -> {} ({}; {how})", s.name, shown(&dest, &workspace_root), human_size(size)),
+            );
         }
     }
     if declared.len() * targets.len() > 1 {
@@ -306,7 +327,16 @@ mod tests {
         assert_eq!(got[0].tags, ["netgo"]);
         assert_eq!(got[0].ldflags_x["main.version"], "1.2.3");
         assert!(got[0].strip);
-        assert_eq!(got[1], Sidecar { name: "min".into(), package: "go/cmd/min".into(), tags: vec![], ldflags_x: BTreeMap::new(), strip: false });
+        assert_eq!(
+            got[1],
+            Sidecar {
+                name: "min".into(),
+                package: "go/cmd/min".into(),
+                tags: vec![],
+                ldflags_x: BTreeMap::new(),
+                strip: false
+            }
+        );
     }
 
     #[test]
@@ -318,8 +348,14 @@ mod tests {
 
     #[test]
     fn unknown_fields_name_crate_sidecar_and_field() {
-        let e = format!("{:#}", parse(r#"{"go-link-build": {"sidecar": [{"name": "hello", "package": "p", "tag": ["x"]}]}}"#).unwrap_err());
-        assert!(e.contains("crate `demo`") && e.contains("sidecar `hello`") && e.contains("unknown field `tag`"), "{e}");
+        let e = format!(
+            "{:#}",
+            parse(r#"{"go-link-build": {"sidecar": [{"name": "hello", "package": "p", "tag": ["x"]}]}}"#).unwrap_err()
+        );
+        assert!(
+            e.contains("crate `demo`") && e.contains("sidecar `hello`") && e.contains("unknown field `tag`"),
+            "{e}"
+        );
         let e = format!("{:#}", parse(r#"{"go-link-build": {"sidecars": []}}"#).unwrap_err());
         assert!(e.contains("crate `demo`") && e.contains("unknown field `sidecars`"), "{e}");
         let e = format!("{:#}", parse(r#"{"go-link-build": {"sidecar": [{"package": "p"}]}}"#).unwrap_err());
@@ -336,7 +372,8 @@ mod tests {
     fn options() {
         let args: Vec<String> = ["--release=yes"].iter().map(|s| s.to_string()).collect();
         assert!(Options::parse(&args).is_err());
-        let args: Vec<String> = ["--release", "--target", "a", "--target=b", "--package", "x"].iter().map(|s| s.to_string()).collect();
+        let args: Vec<String> =
+            ["--release", "--target", "a", "--target=b", "--package", "x"].iter().map(|s| s.to_string()).collect();
         let o = Options::parse(&args).unwrap();
         assert!(o.release);
         assert_eq!(o.targets, ["a", "b"]);

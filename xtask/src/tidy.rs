@@ -132,6 +132,9 @@ fn matcher() {
     assert!(!uses_macro("eprintln!(\"x\")", "println"));
     assert!(!uses_macro("eprint!(\"x\")", "print"));
     assert!(!uses_macro("writeln!(w)", "println"));
-    let src = Source { rel: "x.rs".into(), text: "//! Doc naming println!.\n// println! in a comment\nlet a = 1; // println!\nprintln!(\"{a}\");\n".into() };
+    let src = Source {
+        rel: "x.rs".into(),
+        text: "//! Doc naming println!.\n// println! in a comment\nlet a = 1; // println!\nprintln!(\"{a}\");\n".into(),
+    };
     assert_eq!(offending_lines(&src, |c| uses_macro(c, "println")), ["go-link-build/src/x.rs:4: println!(\"{a}\");"]);
 }
