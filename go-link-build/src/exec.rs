@@ -76,11 +76,11 @@ impl Invocation {
         s
     }
 
-    /// Runs the command and returns whether it succeeded and everything it
-    /// printed, for probes where failure is an answer, not an error.
-    pub(crate) fn probe(&self) -> Result<(bool, String)> {
+    /// Spawns the command, waits, and returns its status, stdout, and
+    /// stdout+stderr as text. `suffix` ends the debug echo (`|| true` for probes).
+    fn spawn(&self, suffix: &str) -> std::io::Result<(std::process::ExitStatus, Vec<u8>, String)> {
         if crate::debug_enabled() {
-            eprintln!("go-link-build: (cd {} && {}) || true", self.cwd.display(), self.display());
+            eprintln!("go-link-build: (cd {} && {}){suffix}", self.cwd.display(), self.display());
         }
         SPAWNED.fetch_add(1, Ordering::Relaxed);
         #[allow(clippy::disallowed_methods)] // This module is the one place allowed to spawn.
@@ -89,43 +89,38 @@ impl Invocation {
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
-        let out = cmd
-            .output()
-            .map_err(|e| Error::new(ErrorKind::Tool, format!("failed to start {}: {e}", self.program.display())))?;
+        let out = cmd.output()?;
         let mut combined = String::from_utf8_lossy(&out.stdout).into_owned();
         combined.push_str(&String::from_utf8_lossy(&out.stderr));
-        Ok((out.status.success(), combined))
+        Ok((out.status, out.stdout, combined))
+    }
+
+    /// Runs the command and returns whether it succeeded and everything it
+    /// printed, for probes where failure is an answer, not an error.
+    pub(crate) fn probe(&self) -> Result<(bool, String)> {
+        let (status, _, combined) = self
+            .spawn(" || true")
+            .map_err(|e| Error::new(ErrorKind::Tool, format!("failed to start {}: {e}", self.program.display())))?;
+        Ok((status.success(), combined))
     }
 
     /// Runs the command to completion. A non-zero exit is an error carrying
     /// everything the tool printed, under `header` (`# fmt`).
     pub(crate) fn run(&self, header: &str) -> Result<Output> {
-        if crate::debug_enabled() {
-            eprintln!("go-link-build: (cd {} && {})", self.cwd.display(), self.display());
-        }
-        SPAWNED.fetch_add(1, Ordering::Relaxed);
-        #[allow(clippy::disallowed_methods)] // This module is the one place allowed to spawn.
-        let mut cmd = Command::new(&self.program);
-        cmd.args(&self.args).current_dir(&self.cwd).env_clear().stdin(Stdio::null());
-        for (k, v) in &self.env {
-            cmd.env(k, v);
-        }
-        let out = cmd.output().map_err(|e| {
+        let (status, stdout, combined) = self.spawn("").map_err(|e| {
             Error::new(ErrorKind::Tool, format!("{header}\nfailed to start {}: {e}", self.program.display()))
         })?;
-        let mut combined = String::from_utf8_lossy(&out.stdout).into_owned();
-        combined.push_str(&String::from_utf8_lossy(&out.stderr));
-        if !out.status.success() {
+        if !status.success() {
             let mut msg = format!("{header}\n{}", combined.trim_end());
             if combined.trim().is_empty() {
-                msg.push_str(&format!("\n{} exited with {}", tool_name(&self.program), out.status));
+                msg.push_str(&format!("\n{} exited with {status}", tool_name(&self.program)));
             }
             if crate::debug_enabled() {
                 msg.push_str(&format!("\ncommand: (cd {} && {})", self.cwd.display(), self.display()));
             }
             return Err(Error::new(ErrorKind::Tool, msg));
         }
-        Ok(Output { stdout: out.stdout, combined })
+        Ok(Output { stdout, combined })
     }
 }
 

@@ -32,7 +32,7 @@
 //! - The conformance test (`tests/conformance.rs`) compares every standard
 //!   package on 15 targets with `go list`.
 
-mod constraint;
+pub(crate) mod constraint;
 mod embed;
 mod scan;
 
