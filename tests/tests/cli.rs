@@ -74,3 +74,27 @@ fn reports_errors_and_exits_non_zero() {
     let err = String::from_utf8_lossy(&res.stderr);
     assert!(err.starts_with("error: no Go toolchain found"), "{err}");
 }
+
+#[test]
+fn c_archive_and_print_link_flags() {
+    let Some(goroot) = host_goroot() else { return };
+    let (scratch, dir) = copy_fixture("cffi");
+    let out = scratch.join("libcalc.a");
+    let res = Command::new(cli())
+        .args(["build", "--buildmode", "c-archive", "--print-link-flags", "-o"])
+        .arg(&out)
+        .arg(dir.join("lib"))
+        .arg(dir.join("calc"))
+        .env("GOROOT", &goroot)
+        .env("GO_LINK_BUILD_CACHE", scratch.join("cache"))
+        .output()
+        .unwrap();
+    assert!(res.status.success(), "{}", String::from_utf8_lossy(&res.stderr));
+    // Only the flags line on stdout, for `$(go-link-build … --print-link-flags)`.
+    let stdout = String::from_utf8_lossy(&res.stdout);
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(stdout.contains("-lpthread"), "{stdout}");
+    assert!(out.is_file());
+    let header = std::fs::read_to_string(scratch.join("calc.h")).unwrap();
+    assert!(header.contains("FxFib") && header.contains("FxScale"), "both packages' exports: {header}");
+}
