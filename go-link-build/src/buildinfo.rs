@@ -45,6 +45,35 @@ pub(crate) struct ModuleInfo {
     pub replace: Option<Box<ModuleInfo>>,
 }
 
+/// The `dep` lines of a program: the modules of its packages other than the
+/// main modules, each once, sorted by path then version (`gover.ModSort`),
+/// as `load.setBuildInfo` collects them.
+pub(crate) fn deps<'a>(modules: impl IntoIterator<Item = &'a crate::load::ModuleRef>) -> Vec<ModuleInfo> {
+    let mut seen: Vec<&crate::load::ModuleRef> = Vec::new();
+    for m in modules {
+        // Main modules have no version.
+        if !m.version.is_empty() && !seen.iter().any(|s| s.path == m.path) {
+            seen.push(m);
+        }
+    }
+    seen.sort_by(|a, b| a.path.cmp(&b.path).then_with(|| crate::modload::compare_versions(&a.version, &b.version)));
+    seen.into_iter()
+        .map(|m| ModuleInfo {
+            path: m.path.clone(),
+            version: m.version.clone(),
+            sum: if m.replace.is_some() { String::new() } else { m.sum.clone() },
+            replace: m.replace.as_ref().map(|(path, version)| {
+                Box::new(ModuleInfo {
+                    path: path.clone(),
+                    version: if version.is_empty() { "(devel)".into() } else { version.clone() },
+                    sum: m.replace_sum.clone(),
+                    replace: None,
+                })
+            }),
+        })
+        .collect()
+}
+
 impl BuildInfo {
     /// `runtime/debug.BuildInfo.String()` without the `go` line, as cmd/go
     /// embeds it.

@@ -161,6 +161,11 @@ impl Cache {
         Ok(Cache { root: root.to_path_buf() })
     }
 
+    /// The cache's root directory.
+    pub(crate) fn root(&self) -> &Path {
+        &self.root
+    }
+
     fn entry_dir(&self, id: &ActionId) -> PathBuf {
         let hex = id.hex();
         self.root.join("v1").join(&hex[..2]).join(hex)

@@ -162,10 +162,13 @@ pub(crate) fn run(req: &CgoRequest<'_>) -> Result<CgoOutputs> {
     cflags.extend(req.flags.cflags.iter().map(OsString::from));
     let mut prefix: Vec<OsString> = Vec::new();
     if req.trimpath || pkg.standard {
-        let (from, to) = if pkg.standard {
-            (tc.goroot.clone(), "GOROOT".to_string())
-        } else {
-            (pkg.dir.clone(), pkg.import_path.clone())
+        // `Builder.ccompile`: GOROOT, the vendor directory, or the module root.
+        let (from, to) = match &pkg.module {
+            _ if pkg.standard => (tc.goroot.clone(), "GOROOT".to_string()),
+            Some(m) if m.vendored => (m.root.clone(), "vendor".to_string()),
+            Some(m) if m.version.is_empty() => (m.root.clone(), m.path.clone()),
+            Some(m) => (m.root.clone(), format!("{}@{}", m.path, m.version)),
+            None => (pkg.dir.clone(), pkg.import_path.clone()),
         };
         prefix.extend(req.ctool.prefix_map(&from, &to));
     }

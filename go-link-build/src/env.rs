@@ -17,11 +17,42 @@ pub(crate) struct Env {
     overrides: BTreeMap<String, String>,
     /// Variables read from the real environment, with the value seen (for the cache key).
     read: Mutex<BTreeMap<String, Option<String>>>,
+    /// The user's go env file (`go env -w`), once looked for: its path and settings.
+    go_env: std::sync::OnceLock<Option<(std::path::PathBuf, BTreeMap<String, String>)>>,
 }
 
 impl Env {
     pub(crate) fn new(overrides: BTreeMap<String, String>) -> Env {
-        Env { overrides, read: Mutex::new(BTreeMap::new()) }
+        Env { overrides, read: Mutex::new(BTreeMap::new()), go_env: std::sync::OnceLock::new() }
+    }
+
+    /// A Go setting as cmd/go's `cfg.Getenv` finds it: `Build::env`, the
+    /// environment, then the user's go env file (what `go env -w` wrote:
+    /// `$GOENV`, else `<user config dir>/go/env`).
+    pub(crate) fn go_var(&self, key: &str) -> Option<String> {
+        if let Some(v) = self.var(key) {
+            return Some(v);
+        }
+        self.go_env_file().and_then(|(_, settings)| settings.get(key).cloned()).filter(|v| !v.is_empty())
+    }
+
+    /// The go env file, if one exists (for `rerun-if-changed`).
+    pub(crate) fn go_env_path(&self) -> Option<std::path::PathBuf> {
+        self.go_env.get().and_then(|f| f.as_ref()).map(|(p, _)| p.clone())
+    }
+
+    fn go_env_file(&self) -> Option<&(std::path::PathBuf, BTreeMap<String, String>)> {
+        self.go_env
+            .get_or_init(|| {
+                let path = match self.var("GOENV") {
+                    Some(v) if v == "off" => return None,
+                    Some(v) => std::path::PathBuf::from(v),
+                    None => user_config_dir(self)?.join("go").join("env"),
+                };
+                let text = std::fs::read_to_string(&path).ok()?;
+                Some((path, parse_go_env(&text)))
+            })
+            .as_ref()
     }
 
     /// Reads a user-facing variable and records it for `rerun-if-env-changed`.
@@ -58,6 +89,30 @@ impl Env {
     }
 }
 
+/// `os.UserConfigDir`.
+fn user_config_dir(env: &Env) -> Option<std::path::PathBuf> {
+    if cfg!(windows) {
+        env.var("AppData").map(Into::into)
+    } else if cfg!(target_os = "macos") {
+        env.var("HOME").map(|h| std::path::Path::new(&h).join("Library/Application Support"))
+    } else {
+        env.var("XDG_CONFIG_HOME")
+            .map(Into::into)
+            .or_else(|| env.var("HOME").map(|h| std::path::Path::new(&h).join(".config")))
+    }
+}
+
+/// The `KEY=VALUE` lines of a go env file (`cfg.initEnvCache`).
+fn parse_go_env(text: &str) -> BTreeMap<String, String> {
+    text.lines()
+        .filter_map(|l| {
+            let (k, v) = l.split_once('=')?;
+            let k = k.trim();
+            (!k.is_empty() && !k.starts_with('#')).then(|| (k.to_string(), v.to_string()))
+        })
+        .collect()
+}
+
 #[allow(clippy::disallowed_methods)] // This module is the one place allowed to read the environment.
 fn raw(key: &str) -> Option<OsString> {
     std::env::var_os(key)
@@ -79,4 +134,33 @@ pub(crate) fn debug_level() -> u32 {
     *LEVEL.get_or_init(|| {
         raw("GO_LINK_BUILD_DEBUG").and_then(|v| v.into_string().ok()).and_then(|v| v.parse().ok()).unwrap_or(0)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_env_file_lines() {
+        let m = parse_go_env("GOFLAGS=-mod=mod -trimpath\n# comment\nGOPROXY=file:///srv/p\nbad line\n");
+        assert_eq!(m.get("GOFLAGS").map(String::as_str), Some("-mod=mod -trimpath"));
+        assert_eq!(m.get("GOPROXY").map(String::as_str), Some("file:///srv/p"));
+        assert_eq!(m.len(), 2);
+    }
+
+    #[test]
+    fn go_var_falls_back_to_the_go_env_file() {
+        let dir = std::env::temp_dir().join(format!("glb-goenv-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("env");
+        std::fs::write(&file, "GOMODCACHE=/from/file\nGOFLAGS=-mod=vendor\n").unwrap();
+        let mut o = BTreeMap::new();
+        o.insert("GOENV".to_string(), file.display().to_string());
+        o.insert("GOFLAGS".to_string(), "-mod=readonly".to_string());
+        let env = Env::new(o);
+        assert_eq!(env.go_var("GOMODCACHE").as_deref(), Some("/from/file"));
+        assert_eq!(env.go_var("GOFLAGS").as_deref(), Some("-mod=readonly"), "the environment wins");
+        assert_eq!(env.go_env_path(), Some(file));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

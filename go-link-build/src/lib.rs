@@ -59,6 +59,8 @@ mod exec;
 mod godebug;
 mod gomod;
 mod load;
+mod modfetch;
+mod modload;
 mod pipeline;
 mod sched;
 mod stamp;
@@ -419,6 +421,27 @@ impl<'a> Session<'a> {
     }
 
     /// The cache root: setter, `GO_LINK_BUILD_CACHE`, else cargo's target dir.
+    /// Module settings from the environment (each read is reported to cargo).
+    fn mod_settings(&self, cache: &cache::Cache) -> modload::ModSettings {
+        let modcache = self.env.go_var("GOMODCACHE").map(PathBuf::from).or_else(|| {
+            let gopath = self
+                .env
+                .go_var("GOPATH")
+                .map(PathBuf::from)
+                .or_else(|| self.env.var("HOME").map(|h| Path::new(&h).join("go")))?;
+            // GOPATH is a list; the module cache lives in its first entry.
+            let first = std::env::split_paths(gopath.as_os_str()).next()?;
+            Some(first.join("pkg").join("mod"))
+        });
+        modload::ModSettings {
+            mod_flag: self.env.go_var("GOFLAGS").and_then(|f| modload::ModSettings::mod_flag_of(&f)),
+            gowork: self.env.go_var("GOWORK"),
+            modcache,
+            goproxy: self.env.go_var("GOPROXY"),
+            verdicts: Some(cache.root().join("modverify")),
+        }
+    }
+
     fn cache_root(&self, out_dir: &Path) -> PathBuf {
         if let Some(d) = &self.cfg.cache_dir {
             return d.clone();
@@ -570,8 +593,9 @@ impl<'a> Session<'a> {
                 )
             })?);
         }
-        let main_module = load::find_main_module(&roots[0])?;
-        let mut graph = load::load_graph(&ctx, Some(&main_module), &roots)?;
+        let mods = modload::Modules::load(&roots[0], &self.mod_settings(&cache))?;
+        let main_module = &mods.mains[0];
+        let mut graph = load::load_graph(&ctx, Some(&mods), &roots)?;
         let main_idx = match kind {
             OutputKind::Binary => {
                 let main_pkg = &graph.packages[graph.roots[0]];
@@ -592,7 +616,7 @@ impl<'a> Session<'a> {
                 if single_main {
                     graph.roots[0]
                 } else {
-                    synthesize_main(&mut graph, &base.join(format!("{name}-main")), &main_module)?
+                    synthesize_main(&mut graph, &base.join(format!("{name}-main")), &mods.main_module_ref(main_module))?
                 }
             }
         };
@@ -602,9 +626,9 @@ impl<'a> Session<'a> {
         let table_path = tc.goroot.join("src/internal/godebugs/table.go");
         let table_text = std::fs::read_to_string(&table_path).map_err(|e| Error::io("read", &table_path, e))?;
         let table = godebug::parse_table(&table_text)?;
-        let mut directives = main_module.go_mod.godebug.clone();
+        let mut directives = mods.godebug_settings();
         directives.extend(main_pkg.go_debug.iter().cloned());
-        let godebug_default = godebug::default_godebug(&table, main_module.go_mod.go.as_deref(), &directives, tc.minor)
+        let godebug_default = godebug::default_godebug(&table, mods.godebug_go_line(), &directives, tc.minor)
             .map_err(|e| e.context(format!("computing DefaultGODEBUG for {}", main_pkg.import_path)))?;
         let cgo_env = ["CGO_CFLAGS", "CGO_CPPFLAGS", "CGO_CXXFLAGS", "CGO_LDFLAGS"]
             .map(|k| (k.to_string(), if cgo_enabled { self.env.var(k).unwrap_or_default() } else { String::new() }));
@@ -635,12 +659,12 @@ impl<'a> Session<'a> {
             go_version: tc.version.clone(),
             path: main_pkg.import_path.clone(),
             main: Some(buildinfo::ModuleInfo {
-                path: main_module.path.clone(),
+                path: main_pkg.module.as_ref().map_or_else(|| main_module.path.clone(), |m| m.path.clone()),
                 version: "(devel)".into(),
                 sum: String::new(),
                 replace: None,
             }),
-            deps: Vec::new(),
+            deps: buildinfo::deps(graph.packages.iter().filter_map(|p| p.module.as_ref())),
             settings,
         };
         let modinfo = buildinfo::modinfo_line(&info.to_text());
@@ -656,7 +680,6 @@ impl<'a> Session<'a> {
             trimpath: self.cfg.trimpath,
             jobs: &jobs,
             out: &self.out,
-            main_lang: gomod::lang_version(main_module.go_mod.go.as_deref().unwrap_or("1.16")),
             ctool: ctool.as_ref(),
             env: &self.env,
         };
@@ -710,12 +733,9 @@ impl<'a> Session<'a> {
             }
             st.add_dir(&pkg.dir);
         }
-        for f in ["go.mod", "go.sum", "go.work"] {
-            let p = main_module.dir.join(f);
-            if p.is_file() {
-                inputs.push(p);
-            }
-        }
+        // go.mod, go.sum, go.work, go.work.sum, vendor/modules.txt, replacement go.mod files.
+        inputs.extend(mods.inputs.iter().cloned());
+        inputs.extend(self.env.go_env_path());
         inputs.sort();
         inputs.dedup();
         for p in &inputs {
@@ -908,7 +928,7 @@ fn probe_target(
 /// Adds a generated `package main` that imports every requested package, so
 /// several Go packages become one C archive with one Go runtime. Returns its
 /// index in the graph.
-fn synthesize_main(graph: &mut load::Graph, dir: &Path, main_module: &load::MainModule) -> Result<usize> {
+fn synthesize_main(graph: &mut load::Graph, dir: &Path, main_module: &load::ModuleRef) -> Result<usize> {
     let mut src = String::from(
         "// Code generated by go-link-build. DO NOT EDIT.\n\n// Package main links the requested packages into one C archive.\npackage main\n\nimport (\n",
     );
@@ -946,7 +966,7 @@ fn synthesize_main(graph: &mut load::Graph, dir: &Path, main_module: &load::Main
         import_path: format!("{}/go-link-build-main", main_module.path),
         name: "main".into(),
         dir: dir.to_path_buf(),
-        module: Some(main_module.path.clone()),
+        module: Some(main_module.clone()),
         go_files: vec!["main.go".into()],
         imports: imports.clone(),
         import_pos: imports.iter().map(|i| (i.clone(), "main.go:1".to_string())).collect(),

@@ -36,8 +36,6 @@ pub(crate) struct Pipeline<'a> {
     pub trimpath: bool,
     pub jobs: &'a Jobs,
     pub out: &'a CargoOutput,
-    /// `-lang` for main-module packages (`go1.22`), from the go.mod go line.
-    pub main_lang: String,
     /// The C toolchain, when cgo is enabled.
     pub ctool: Option<&'a CTool>,
     /// The environment view (for `CGO_*` flags and `PKG_CONFIG`).
@@ -80,13 +78,21 @@ impl Pipeline<'_> {
             // Std got no -lang in 1.21/1.22, the toolchain's own version since 1.23.
             (self.tc.minor >= 23).then(|| format!("go1.{}", self.tc.minor))
         } else {
-            Some(self.main_lang.clone())
+            // Each package gets its own module's go line; none means 1.16.
+            let go = pkg.module.as_ref().and_then(|m| m.go.as_deref()).unwrap_or("1.16");
+            Some(crate::gomod::lang_version(go))
         }
     }
 
-    /// What `-trimpath` rewrites the package directory to: the import path.
+    /// What `-trimpath` rewrites the package directory to (`Action.trimpath`):
+    /// `module@version/sub/dir` for a dependency, the import path otherwise.
     fn trim_target(&self, pkg: &Package) -> String {
-        pkg.import_path.clone()
+        match &pkg.module {
+            Some(m) if !m.version.is_empty() => {
+                format!("{}@{}{}", m.path, m.version, pkg.import_path.strip_prefix(m.path.as_str()).unwrap_or(""))
+            }
+            _ => pkg.import_path.clone(),
+        }
     }
 
     fn n_non_go(pkg: &Package) -> usize {

@@ -43,6 +43,7 @@ use std::path::{Path, PathBuf};
 use crate::context::BuildContext;
 use crate::error::{Error, ErrorKind, Result};
 use crate::gomod::GoMod;
+use crate::modload::Modules;
 
 pub(crate) use embed::EmbedCfg;
 
@@ -59,8 +60,8 @@ pub(crate) struct Package {
     pub dir: PathBuf,
     /// Whether the package lives in `$GOROOT/src`.
     pub standard: bool,
-    /// The owning module's path, for packages outside the standard library.
-    pub module: Option<String>,
+    /// The owning module, for packages outside the standard library.
+    pub module: Option<ModuleRef>,
     /// `.go` files without `import "C"`. All file lists hold bare names,
     /// sorted.
     pub go_files: Vec<String>,
@@ -105,6 +106,27 @@ pub(crate) struct Package {
     /// The cgo preambles of the cgo files, where the `#cgo` directives
     /// live: (file, lines of the preamble text with their line numbers).
     pub cgo_preambles: Vec<(String, Vec<(u32, String)>)>,
+}
+
+/// The module a package belongs to, as cmd/go's `Package.Module` has it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct ModuleRef {
+    /// The module path.
+    pub path: String,
+    /// The selected version; empty for a main module.
+    pub version: String,
+    /// The module's go line (from its go.mod, or modules.txt); none means 1.16.
+    pub go: Option<String>,
+    /// The `go.sum` hash of path@version (none when replaced, vendored or main).
+    pub sum: String,
+    /// The replacement: (path or directory as written, version; empty for a directory).
+    pub replace: Option<(String, String)>,
+    /// The `go.sum` hash of the replacement module version.
+    pub replace_sum: String,
+    /// The module's root directory (the vendor directory for a vendored module).
+    pub root: PathBuf,
+    /// Whether the module's packages come from `vendor/`.
+    pub vendored: bool,
 }
 
 /// The main module: the nearest go.mod above the package directories.
@@ -506,7 +528,7 @@ fn std_vendor(goroot: &Path, path: &str) -> String {
 }
 
 /// `str.HasPathPrefix`: whether `s` is `prefix` or below it, by path elements.
-fn has_path_prefix(s: &str, prefix: &str) -> bool {
+pub(crate) fn has_path_prefix(s: &str, prefix: &str) -> bool {
     if s.len() == prefix.len() {
         return s == prefix;
     }
@@ -653,6 +675,7 @@ struct Located {
     path: String,
     dir: PathBuf,
     standard: bool,
+    module: Option<ModuleRef>,
 }
 
 /// `findInternal`: the index of the last `internal` element of a path.
@@ -735,7 +758,7 @@ fn disallow_internal(importer: &Package, p: &Package) -> Option<String> {
 /// The graph under construction.
 struct Loader<'a> {
     ctx: &'a BuildContext,
-    main: Option<&'a MainModule>,
+    mods: Option<&'a Modules>,
     packages: Vec<Package>,
     by_path: HashMap<String, usize>,
     /// For each package, (source import path, dependency index).
@@ -753,7 +776,7 @@ impl<'a> Loader<'a> {
         let goroot_src = self.ctx.goroot.join("src");
         let std_pkg_dir = std_dir(&self.ctx.goroot, path);
         if is_standard_import_path(path) && has_go_files(&std_pkg_dir) {
-            return Ok(Located { path: path.to_string(), dir: std_pkg_dir, standard: true });
+            return Ok(Located { path: path.to_string(), dir: std_pkg_dir, standard: true, module: None });
         }
         if importer.standard {
             return Err(format!(
@@ -762,45 +785,18 @@ impl<'a> Loader<'a> {
                 goroot_src.display()
             ));
         }
-        let Some(main) = self.main else {
+        let Some(mods) = self.mods else {
             return Err(format!("not in the standard library (no Go files in {})", std_pkg_dir.display()));
         };
-        if has_path_prefix(path, &main.path) {
-            let rel = path[main.path.len()..].trim_start_matches('/');
-            let dir = rel.split('/').filter(|e| !e.is_empty()).fold(main.dir.clone(), |d, e| d.join(e));
-            // A directory with its own go.mod is another module.
-            let mut d = dir.clone();
-            while d.starts_with(&main.dir) && d != main.dir {
-                if d.join("go.mod").is_file() {
-                    return Err(format!(
-                        "{} has its own go.mod: it is a separate module, and only the main module {} is supported so far",
-                        d.display(),
-                        main.path
-                    ));
-                }
-                d.pop();
-            }
-            if !dir.is_dir() {
-                return Err(format!("in the main module {}, but {} does not exist", main.path, dir.display()));
-            }
-            if !has_go_files(&dir) {
-                return Err(format!("in the main module {}, but {} has no Go files", main.path, dir.display()));
-            }
-            return Ok(Located { path: path.to_string(), dir, standard: false });
-        }
-        if is_standard_import_path(path) {
+        if is_standard_import_path(path) && !mods.mains.iter().any(|m| has_path_prefix(path, &m.path)) {
             return Err(format!(
-                "not in the standard library (no Go files in {}) nor in the main module {}",
-                std_pkg_dir.display(),
-                main.path
+                "not in the standard library (no Go files in {}); a path whose first element has no dot \
+                 is reserved for the standard library",
+                std_pkg_dir.display()
             ));
         }
-        let required = main.go_mod.require.iter().find(|(m, _)| has_path_prefix(path, m));
-        let hint = match required {
-            Some((m, v)) => format!("it belongs to module {m} {v} (required in go.mod), but third-party modules are not supported yet"),
-            None => "no module provides it (it is not in the main module's go.mod either), and third-party modules are not supported yet".to_string(),
-        };
-        Err(format!("not in the standard library or the main module {}: {hint}", main.path))
+        let (dir, module) = mods.locate(path)?;
+        Ok(Located { path: path.to_string(), dir, standard: false, module: Some(module) })
     }
 
     /// Adds a loaded package and returns its index.
@@ -852,7 +848,7 @@ impl<'a> Loader<'a> {
                         return None;
                     }
                 };
-                let module = if loc.standard { None } else { self.main.map(|m| m.path.clone()) };
+                let module = loc.module;
                 match load_package(self.ctx, &loc.dir, &loc.path, loc.standard) {
                     Ok(mut pkg) => {
                         pkg.module = module;
@@ -885,7 +881,7 @@ impl<'a> Loader<'a> {
 }
 
 /// Whether a directory has any `.go` file (`goroot.IsStandardPackage`'s test).
-fn has_go_files(dir: &Path) -> bool {
+pub(crate) fn has_go_files(dir: &Path) -> bool {
     let Ok(rd) = std::fs::read_dir(dir) else {
         return false;
     };
@@ -897,10 +893,10 @@ fn has_go_files(dir: &Path) -> bool {
 
 /// Loads the packages in `roots` (absolute directories inside the main
 /// module, or inside `$GOROOT/src`) and everything they import.
-pub(crate) fn load_graph(ctx: &BuildContext, main: Option<&MainModule>, roots: &[PathBuf]) -> Result<Graph> {
+pub(crate) fn load_graph(ctx: &BuildContext, mods: Option<&Modules>, roots: &[PathBuf]) -> Result<Graph> {
     let mut ld = Loader {
         ctx,
-        main,
+        mods,
         packages: Vec::new(),
         by_path: HashMap::new(),
         edges: Vec::new(),
@@ -910,13 +906,17 @@ pub(crate) fn load_graph(ctx: &BuildContext, main: Option<&MainModule>, roots: &
     let goroot_src = ctx.goroot.join("src");
     let mut root_idx = Vec::new();
     for root in roots {
+        let main = mods.and_then(|m| m.main_containing(root));
         let (path, standard) = root_import_path(root, main, &goroot_src)?;
         let idx = match ld.by_path.get(&path) {
             Some(&i) => i,
             None => {
                 let mut pkg = load_package(ctx, root, &path, standard)
                     .map_err(|e| e.context(format!("loading package {path}")))?;
-                pkg.module = if standard { None } else { main.map(|m| m.path.clone()) };
+                pkg.module = match (standard, mods, main) {
+                    (false, Some(mods), Some(m)) => Some(mods.main_module_ref(m)),
+                    _ => None,
+                };
                 ld.add(pkg)
             }
         };
@@ -1017,15 +1017,31 @@ fn report(ld: &Loader<'_>) -> Result<()> {
         for u in &ld.unresolved {
             msg.push_str(&format!("\t{}: import \"{}\" (in package {}): {}\n", u.at, u.path, u.importer, u.why));
         }
-        let main = match ld.main {
-            Some(m) => format!(" and the main module {} ({})", m.path, m.dir.display()),
-            None => String::new(),
-        };
-        msg.push_str(&format!(
-            "go-link-build resolves imports from the standard library ({}){main}. \
-             Fix the import paths, or move the code into the main module.",
-            ld.ctx.goroot.join("src").display()
-        ));
+        let missing = ld.mods.map(|m| m.missing()).unwrap_or_default();
+        if !missing.is_empty() {
+            let n = missing.len();
+            msg.push_str(&format!(
+                "{n} module{} needed by this build {} not on disk:\n",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "is" } else { "are" }
+            ));
+            for m in &missing {
+                msg.push_str(&format!("\t{m}\n"));
+            }
+            msg.push_str(&ld.mods.map(|m| m.missing_advice()).unwrap_or_default());
+        } else {
+            let main = match ld.mods {
+                Some(m) => {
+                    format!(", the main module {} ({}) and its dependencies", m.mains[0].path, m.mains[0].dir.display())
+                }
+                None => String::new(),
+            };
+            msg.push_str(&format!(
+                "go-link-build resolves imports from the standard library ({}){main}. \
+                 Fix the import paths, or add the missing requirements to go.mod.",
+                ld.ctx.goroot.join("src").display()
+            ));
+        }
     }
     for e in &ld.errors {
         if !msg.is_empty() {
@@ -1244,7 +1260,8 @@ pub mod __private {
     pub fn load_graph_for_test(t: &TestTarget, dir: &Path) -> Result<(Vec<ListedPackage>, usize), String> {
         let ctx = t.context();
         let main = super::find_main_module(dir).map_err(|e| e.to_string())?;
-        let g = super::load_graph(&ctx, Some(&main), &[dir.to_path_buf()]).map_err(|e| e.to_string())?;
+        let g = super::load_graph(&ctx, Some(&crate::modload::Modules::main_only(main)), &[dir.to_path_buf()])
+            .map_err(|e| e.to_string())?;
         let pkgs = g
             .packages
             .iter()
@@ -1329,7 +1346,7 @@ mod tests {
         let ctx = fake_goroot(&s);
         let main = fixture_module(&s);
         assert_eq!(main.path, "example.com/m");
-        let g = load_graph(&ctx, Some(&main), &[s.0.join("m/cmd/app")]).unwrap();
+        let g = load_graph(&ctx, Some(&Modules::main_only(main.clone())), &[s.0.join("m/cmd/app")]).unwrap();
         let order: Vec<&str> = g.packages.iter().map(|p| p.import_path.as_str()).collect();
         assert_eq!(
             order,
@@ -1353,7 +1370,7 @@ mod tests {
         assert_eq!(app.ignored_go_files, ["doc.go", "skip_windows.go"]);
         assert_eq!(app.go_debug, [("panicnil".to_string(), "1".to_string())]);
         assert_eq!(app.import_pos["fmt"], "main.go:7");
-        assert_eq!(app.module.as_deref(), Some("example.com/m"));
+        assert_eq!(app.module.as_ref().map(|m| m.path.as_str()), Some("example.com/m"));
         let dep_paths: Vec<&str> = app.deps.iter().map(|&d| g.packages[d].import_path.as_str()).collect();
         assert_eq!(dep_paths, ["example.com/m/internal/util", "fmt", "runtime"]);
         let fmt = &g.packages[5];
@@ -1384,14 +1401,21 @@ mod tests {
                 "package main\n\nimport (\n\t\"example.com/m/nothere\"\n\t\"github.com/some/lib/pkg\"\n\t\"github.com/nobody/nothing\"\n\t\"notstd\"\n)\n",
             )
             .write("m/other.go", "package main\n\nimport \"vendor/golang.org/x/text/width\"\n");
-        let main = find_main_module(&s.0.join("m")).unwrap();
-        let err = load_graph(&ctx, Some(&main), &[s.0.join("m")]).unwrap_err().to_string();
+        let settings = crate::modload::ModSettings {
+            modcache: Some(s.0.join("modcache")),
+            gowork: Some("off".into()),
+            ..Default::default()
+        };
+        let mods = Modules::load(&s.0.join("m"), &settings).unwrap();
+        let err = load_graph(&ctx, Some(&mods), &[s.0.join("m")]).unwrap_err().to_string();
         let main_go = s.0.join("m/main.go").display().to_string();
         assert!(err.starts_with("cannot resolve 5 imports:\n"), "{err}");
+        assert!(err.contains("1 module needed by this build is not on disk:\n\tgithub.com/some/lib@v1.2.3\n"), "{err}");
+        assert!(err.contains("go mod download"), "{err}");
         for needle in [
             format!("{main_go}:4: import \"example.com/m/nothere\" (in package example.com/m): in the main module example.com/m, but"),
-            format!("{main_go}:5: import \"github.com/some/lib/pkg\" (in package example.com/m): not in the standard library or the main module example.com/m: it belongs to module github.com/some/lib v1.2.3 (required in go.mod), but third-party modules are not supported yet"),
-            format!("{main_go}:6: import \"github.com/nobody/nothing\""),
+            format!("{main_go}:5: import \"github.com/some/lib/pkg\" (in package example.com/m): module github.com/some/lib@v1.2.3 is not in the module cache"),
+            format!("{main_go}:6: import \"github.com/nobody/nothing\" (in package example.com/m): no required module provides package github.com/nobody/nothing; add it with `go get github.com/nobody/nothing`"),
             format!("{main_go}:7: import \"notstd\" (in package example.com/m): not in the standard library (no Go files in "),
             "other.go:3: import \"vendor/golang.org/x/text/width\" (in package example.com/m): vendored packages are imported by their own path: write \"golang.org/x/text/width\"".to_string(),
         ] {
@@ -1410,13 +1434,15 @@ mod tests {
             .write("m/c1/c1.go", "package c1\nimport _ \"example.com/m/c2\"\n")
             .write("m/c2/c2.go", "package c2\nimport _ \"example.com/m/c1\"\n");
         let main = find_main_module(&s.0.join("m")).unwrap();
-        let err = load_graph(&ctx, Some(&main), &[s.0.join("m/b")]).unwrap_err().to_string();
+        let err =
+            load_graph(&ctx, Some(&Modules::main_only(main.clone())), &[s.0.join("m/b")]).unwrap_err().to_string();
         let b_go = s.0.join("m/b/b.go").display().to_string();
         assert!(err.contains(&format!("{b_go}:3: use of internal package example.com/m/a/internal/x not allowed: only packages under example.com/m/a may import it, and example.com/m/b is not one")), "{err}");
         assert!(err.contains(&format!("{b_go}:4: use of internal package internal/cpu not allowed: only packages of the standard library may import it")), "{err}");
         assert_eq!(err.matches("not allowed").count(), 2, "{err}");
 
-        let err = load_graph(&ctx, Some(&main), &[s.0.join("m/c1")]).unwrap_err().to_string();
+        let err =
+            load_graph(&ctx, Some(&Modules::main_only(main.clone())), &[s.0.join("m/c1")]).unwrap_err().to_string();
         assert!(err.starts_with("import cycle not allowed: example.com/m/c1\n\timports example.com/m/c2 ("), "{err}");
         assert!(err.contains("c2.go:2)"), "{err}");
     }

@@ -1,0 +1,902 @@
+//! Module resolution: which module provides an import path, and where its
+//! files are.
+//!
+//! The sources, in cmd/go's order of precedence:
+//! - the main modules (the nearest `go.mod`, or every `use` of a `go.work`);
+//! - `vendor/` (`-mod=vendor`, the default when it exists and the go line is
+//!   ≥ 1.14), after cmd/go's `vendor/modules.txt` consistency checks;
+//! - the module cache (`GOMODCACHE`, default `$GOPATH/pkg/mod`): extracted
+//!   trees, or, when a tree is missing, a `.zip` from the download cache or
+//!   from a `GOPROXY=file://…` directory, checked against `go.sum` and
+//!   extracted read-only.
+//!
+//! Nothing here touches the network: what is not on disk is reported, all at
+//! once, with the command that would fetch it.
+//!
+//! Every module whose packages are compiled is verified against `go.sum`
+//! (the `h1:` dirhash of its tree) before anything of it is compiled — which
+//! `go build` does only when it downloads. The verdict is cached under a key
+//! made of the tree's state (names, sizes, times, inodes), so a no-op build
+//! stats files but hashes none.
+//!
+//! The build list: for main modules at go ≥ 1.17 (graph pruning) go.mod lists
+//! every module that provides a package, at its selected version, so the
+//! requirements are the build list; for older main modules, minimal version
+//! selection runs over the dependencies' go.mod files from the cache.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::gomod::{self, GoMod, GoWork, Replace};
+use crate::load::{has_go_files, has_path_prefix, MainModule, ModuleRef};
+use crate::modfetch::{self, GoSum, VendorList};
+
+fn load_error(msg: impl Into<String>) -> Error {
+    Error::new(ErrorKind::Load, msg)
+}
+
+/// The settings that steer module resolution, read by the caller from the
+/// environment (so that each is reported to cargo).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ModSettings {
+    /// `-mod=` from GOFLAGS.
+    pub mod_flag: Option<String>,
+    /// `GOWORK`: `off`, a path, or unset (search for go.work).
+    pub gowork: Option<String>,
+    /// The module cache: GOMODCACHE, else `$GOPATH/pkg/mod`, else `$HOME/go/pkg/mod`.
+    pub modcache: Option<PathBuf>,
+    /// `GOPROXY` as set (only `file://` entries are used).
+    pub goproxy: Option<String>,
+    /// Where to keep go.sum verification verdicts (inside the action cache).
+    pub verdicts: Option<PathBuf>,
+}
+
+impl ModSettings {
+    /// The `-mod=` value of a GOFLAGS string.
+    pub(crate) fn mod_flag_of(goflags: &str) -> Option<String> {
+        goflags
+            .split_whitespace()
+            .rev()
+            .find_map(|f| f.strip_prefix("--mod=").or_else(|| f.strip_prefix("-mod=")))
+            .map(str::to_string)
+    }
+
+    /// The `file://` directories of a GOPROXY list, in order.
+    fn file_proxies(goproxy: Option<&str>) -> Vec<PathBuf> {
+        let Some(list) = goproxy else { return Vec::new() };
+        list.split([',', '|'])
+            .filter_map(|e| e.trim().strip_prefix("file://"))
+            .map(|p| {
+                // file:///C:/x on Windows.
+                let p = if cfg!(windows) { p.trim_start_matches('/') } else { p };
+                PathBuf::from(p)
+            })
+            .collect()
+    }
+}
+
+/// How dependencies are found.
+#[derive(Clone, Debug)]
+enum Mode {
+    /// The module cache (`-mod=readonly` or `-mod=mod`; neither changes go.mod here).
+    Cache,
+    /// `vendor/` of the main module.
+    Vendor { dir: PathBuf, list: VendorList },
+}
+
+/// What a dependency is replaced by.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Replacement {
+    /// A local directory: as written (for build info) and resolved.
+    Dir { written: String, abs: PathBuf },
+    /// Another module version.
+    Module { path: String, version: String },
+}
+
+/// A selected dependency module.
+#[derive(Clone, Debug)]
+struct Dep {
+    path: String,
+    version: String,
+    replace: Option<Replacement>,
+}
+
+/// Memoized per-module state.
+#[derive(Default)]
+struct State {
+    /// Module root directories (after extraction), by module path.
+    roots: HashMap<String, std::result::Result<PathBuf, String>>,
+    /// go.sum verdicts, by module path.
+    verified: HashMap<String, std::result::Result<(), String>>,
+    /// go lines, by module path.
+    go_lines: HashMap<String, Option<String>>,
+    /// Modules needed but not on disk, as `path@version`.
+    missing: BTreeSet<String>,
+}
+
+/// The resolved module setting of a build.
+pub(crate) struct Modules {
+    /// The main modules; the first holds the requested packages.
+    pub mains: Vec<MainModule>,
+    /// The go.work file and its contents, in workspace mode.
+    pub work: Option<(PathBuf, GoWork)>,
+    mode: Mode,
+    deps: BTreeMap<String, Dep>,
+    sums: GoSum,
+    modcache: Option<PathBuf>,
+    proxies: Vec<PathBuf>,
+    settings: ModSettings,
+    state: RefCell<State>,
+    /// Files whose change changes the resolution: go.mod, go.sum, go.work,
+    /// go.work.sum, vendor/modules.txt, replacement go.mod files.
+    pub inputs: Vec<PathBuf>,
+}
+
+impl Modules {
+    /// Modules with only a main module and no dependencies (tests, and
+    /// callers that resolve nothing else).
+    pub(crate) fn main_only(main: MainModule) -> Modules {
+        Modules {
+            mains: vec![main],
+            work: None,
+            mode: Mode::Cache,
+            deps: BTreeMap::new(),
+            sums: GoSum::default(),
+            modcache: None,
+            proxies: Vec::new(),
+            settings: ModSettings::default(),
+            state: RefCell::new(State::default()),
+            inputs: Vec::new(),
+        }
+    }
+
+    /// Resolves the module setting for packages in `start_dir`.
+    pub(crate) fn load(start_dir: &Path, settings: &ModSettings) -> Result<Modules> {
+        let main = crate::load::find_main_module(start_dir)?;
+        let mut inputs = Vec::new();
+        let push_if_file = |inputs: &mut Vec<PathBuf>, p: PathBuf| {
+            if p.is_file() {
+                inputs.push(p);
+            }
+        };
+
+        // Workspace mode.
+        let work_file = match settings.gowork.as_deref() {
+            Some("off") => None,
+            Some(path) => {
+                let p = PathBuf::from(path);
+                if !p.is_absolute() {
+                    return Err(load_error(format!(
+                        "GOWORK={path} is not an absolute path: set it to the absolute path of a go.work file, or to `off`"
+                    )));
+                }
+                Some(p)
+            }
+            None => start_dir.ancestors().map(|d| d.join("go.work")).find(|p| p.is_file()),
+        };
+        let mut mains = Vec::new();
+        let mut work = None;
+        if let Some(wf) = work_file {
+            let text = std::fs::read_to_string(&wf).map_err(|e| Error::io("read", &wf, e))?;
+            let parsed = gomod::parse_go_work(&text, &wf.display().to_string())?;
+            let wdir = wf.parent().unwrap_or(Path::new("/")).to_path_buf();
+            for u in &parsed.uses {
+                let dir = wdir.join(u);
+                let go_mod = dir.join("go.mod");
+                let text = std::fs::read_to_string(&go_mod).map_err(|e| {
+                    load_error(format!(
+                        "{}: `use {u}`: cannot read {}: {e}; every directory a go.work uses must hold a go.mod",
+                        wf.display(),
+                        go_mod.display()
+                    ))
+                })?;
+                let parsed_mod = gomod::parse_go_mod(&text, &go_mod.display().to_string())?;
+                let dir = dir.canonicalize().map_err(|e| Error::io("resolve", &dir, e))?;
+                push_if_file(&mut inputs, go_mod);
+                push_if_file(&mut inputs, dir.join("go.sum"));
+                mains.push(MainModule { path: parsed_mod.module.clone(), dir, go_mod: parsed_mod });
+            }
+            let Some(pos) = mains.iter().position(|m| m.dir == main.dir) else {
+                return Err(load_error(format!(
+                    "{} is in module {} ({}), which is not one of the modules the workspace {} uses; \
+                     add it with `go work use {}`, or build outside the workspace with GOWORK=off",
+                    start_dir.display(),
+                    main.path,
+                    main.dir.display(),
+                    wf.display(),
+                    main.dir.display()
+                )));
+            };
+            let first = mains.remove(pos);
+            mains.insert(0, first);
+            inputs.push(wf.clone());
+            push_if_file(&mut inputs, wdir.join("go.work.sum"));
+            work = Some((wf, parsed));
+        } else {
+            push_if_file(&mut inputs, main.dir.join("go.mod"));
+            push_if_file(&mut inputs, main.dir.join("go.sum"));
+            mains.push(main);
+        }
+
+        // -mod: vendor by default when vendor/ exists and the go line is ≥ 1.14.
+        let go_line = match &work {
+            Some((_, w)) => w.go.clone(),
+            None => mains[0].go_mod.go.clone(),
+        };
+        let vendor_dir = match &work {
+            Some((wf, _)) => wf.parent().unwrap_or(Path::new("/")).join("vendor"),
+            None => mains[0].dir.join("vendor"),
+        };
+        let mode_name = match settings.mod_flag.as_deref() {
+            Some(m @ ("mod" | "readonly" | "vendor")) => m.to_string(),
+            Some(other) => {
+                return Err(load_error(format!(
+                    "GOFLAGS has -mod={other}: the valid values are mod, readonly and vendor"
+                )))
+            }
+            None if vendor_dir.is_dir() && go_at_least(go_line.as_deref(), 14) => "vendor".into(),
+            None => "readonly".into(),
+        };
+        let mode = if mode_name == "vendor" {
+            if let Some((wf, _)) = &work {
+                return Err(load_error(format!(
+                    "workspace vendoring ({}) is not supported by go-link-build; build with GOFLAGS=-mod=readonly \
+                     from the module cache, or GOWORK=off to use the main module's own vendor directory",
+                    wf.display()
+                )));
+            }
+            let txt = vendor_dir.join("modules.txt");
+            let list = match std::fs::read_to_string(&txt) {
+                Ok(text) => VendorList::parse(&text, &txt.display().to_string())?,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => VendorList::default(),
+                Err(e) => return Err(Error::io("read", &txt, e)),
+            };
+            modfetch::check_vendor_consistency(&mains[0].go_mod, &list, &mains[0].dir)?;
+            push_if_file(&mut inputs, txt);
+            Mode::Vendor { dir: vendor_dir, list }
+        } else {
+            Mode::Cache
+        };
+
+        // go.sum of every main module, and go.work.sum.
+        let mut sums = GoSum::default();
+        let mut sum_files: Vec<PathBuf> = mains.iter().map(|m| m.dir.join("go.sum")).collect();
+        if let Some((wf, _)) = &work {
+            sum_files.push(wf.with_file_name("go.work.sum"));
+        }
+        for f in sum_files {
+            match std::fs::read_to_string(&f) {
+                Ok(text) => sums.merge(GoSum::parse(&text, &f.display().to_string())?),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::io("read", &f, e)),
+            }
+        }
+
+        let mut mods = Modules {
+            mains,
+            work,
+            mode,
+            deps: BTreeMap::new(),
+            sums,
+            modcache: settings.modcache.clone(),
+            proxies: ModSettings::file_proxies(settings.goproxy.as_deref()),
+            settings: settings.clone(),
+            state: RefCell::new(State::default()),
+            inputs,
+        };
+        if matches!(mods.mode, Mode::Cache) {
+            mods.deps = mods.build_list()?;
+            for dep in mods.deps.values() {
+                if let Some(Replacement::Dir { abs, .. }) = &dep.replace {
+                    push_if_file(&mut mods.inputs, abs.join("go.mod"));
+                }
+            }
+        }
+        mods.inputs.sort();
+        mods.inputs.dedup();
+        Ok(mods)
+    }
+
+    /// The go line that drives DefaultGODEBUG: go.work's in a workspace.
+    pub(crate) fn godebug_go_line(&self) -> Option<&str> {
+        match &self.work {
+            Some((_, w)) => w.go.as_deref(),
+            None => self.mains[0].go_mod.go.as_deref(),
+        }
+    }
+
+    /// The `godebug` settings of go.work (workspace) or the main go.mod.
+    pub(crate) fn godebug_settings(&self) -> Vec<(String, String)> {
+        match &self.work {
+            Some((_, w)) => w.godebug.clone(),
+            None => self.mains[0].go_mod.godebug.clone(),
+        }
+    }
+
+    /// The replacement for `path@version`: go.work's first, then the main
+    /// modules'; a versioned `replace` beats a wildcard one.
+    fn replacement(&self, path: &str, version: &str) -> Option<Replacement> {
+        let mut sources: Vec<(&[Replace], PathBuf)> = Vec::new();
+        if let Some((wf, w)) = &self.work {
+            sources.push((&w.replace, wf.parent().unwrap_or(Path::new("/")).to_path_buf()));
+        }
+        for m in &self.mains {
+            sources.push((&m.go_mod.replace, m.dir.clone()));
+        }
+        for (list, base) in sources {
+            let exact = list.iter().find(|r| r.old_path == path && r.old_version.as_deref() == Some(version));
+            let any = list.iter().find(|r| r.old_path == path && r.old_version.is_none());
+            if let Some(r) = exact.or(any) {
+                return Some(match &r.new_version {
+                    Some(v) => Replacement::Module { path: r.new_path.clone(), version: v.clone() },
+                    None => Replacement::Dir { written: r.new_path.clone(), abs: base.join(&r.new_path) },
+                });
+            }
+        }
+        None
+    }
+
+    fn is_main_path(&self, path: &str) -> bool {
+        self.mains.iter().any(|m| m.path == path)
+    }
+
+    /// The selected dependency versions.
+    fn build_list(&self) -> Result<BTreeMap<String, Dep>> {
+        let excluded = |path: &str, version: &str| {
+            self.mains.iter().any(|m| m.go_mod.exclude.iter().any(|(p, v)| p == path && v == version))
+        };
+        let mut selected: BTreeMap<String, String> = BTreeMap::new();
+        let select = |selected: &mut BTreeMap<String, String>, p: &str, v: &str| {
+            let e = selected.entry(p.to_string()).or_insert_with(|| v.to_string());
+            if compare_versions(v, e) == std::cmp::Ordering::Greater {
+                *e = v.to_string();
+            }
+        };
+        let pruned = self.mains.iter().all(|m| go_at_least(m.go_mod.go.as_deref(), 17));
+        let mut queue: Vec<(String, String)> = Vec::new();
+        for m in &self.mains {
+            for (p, v) in &m.go_mod.require {
+                if self.is_main_path(p) {
+                    continue;
+                }
+                if excluded(p, v) {
+                    return Err(load_error(format!(
+                        "{}/go.mod requires {p} {v}, which it also excludes: remove one of the two \
+                         (`go mod tidy` on a machine with network access picks the next version)",
+                        m.dir.display()
+                    )));
+                }
+                select(&mut selected, p, v);
+                queue.push((p.clone(), v.clone()));
+            }
+        }
+        if !pruned {
+            // Minimal version selection over the unpruned graph.
+            let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
+            while let Some((p, v)) = queue.pop() {
+                if !seen.insert((p.clone(), v.clone())) {
+                    continue;
+                }
+                let go_mod = self.dep_go_mod(&p, &v).map_err(|why| {
+                    load_error(format!(
+                        "building the module graph (the main module's go line is below 1.17, so every \
+                         dependency's go.mod is needed): {why}"
+                    ))
+                })?;
+                for (rp, rv) in go_mod.require {
+                    if self.is_main_path(&rp) || excluded(&rp, &rv) {
+                        continue;
+                    }
+                    select(&mut selected, &rp, &rv);
+                    queue.push((rp, rv));
+                }
+            }
+        }
+        Ok(selected
+            .into_iter()
+            .map(|(path, version)| {
+                let replace = self.replacement(&path, &version);
+                (path.clone(), Dep { path, version, replace })
+            })
+            .collect())
+    }
+
+    /// The go.mod of a dependency version (for MVS): the replacement
+    /// directory's, else `cache/download/…/@v/V.mod`, else the extracted
+    /// tree's, else a proxy directory's; checked against go.sum's `/go.mod` line.
+    fn dep_go_mod(&self, path: &str, version: &str) -> std::result::Result<GoMod, String> {
+        let (p, v) = match self.replacement(path, version) {
+            Some(Replacement::Dir { abs, .. }) => {
+                let f = abs.join("go.mod");
+                let text = std::fs::read_to_string(&f).map_err(|e| format!("read {}: {e}", f.display()))?;
+                return gomod::parse_go_mod(&text, &f.display().to_string()).map_err(|e| e.to_string());
+            }
+            Some(Replacement::Module { path, version }) => (path, version),
+            None => (path.to_string(), version.to_string()),
+        };
+        let (ep, ev) = escape(&p, &v)?;
+        let mut candidates = Vec::new();
+        if let Some(mc) = &self.modcache {
+            candidates.push(mc.join("cache/download").join(&ep).join("@v").join(format!("{ev}.mod")));
+        }
+        for proxy in &self.proxies {
+            candidates.push(proxy.join(&ep).join("@v").join(format!("{ev}.mod")));
+        }
+        for f in candidates {
+            if let Ok(bytes) = std::fs::read(&f) {
+                let want = self.sums.mod_hashes(&p, &v);
+                let got = modfetch::hash_go_mod(&bytes);
+                if !want.is_empty() && !want.contains(&got.as_str()) {
+                    return Err(format!(
+                        "verifying {p}@{v}/go.mod: checksum mismatch\n\t{}: {got}\n\tgo.sum:  {}\n\
+                         the file differs from what go.sum records: restore it (`go clean -modcache` and \
+                         `go mod download` on a machine with network access)",
+                        f.display(),
+                        want.join(", ")
+                    ));
+                }
+                let text = String::from_utf8_lossy(&bytes);
+                return gomod::parse_go_mod(&text, &f.display().to_string()).map_err(|e| e.to_string());
+            }
+        }
+        self.state.borrow_mut().missing.insert(format!("{p}@{v}"));
+        Err(format!("the go.mod of {p}@{v} is not in the module cache"))
+    }
+
+    /// Resolves a non-standard import path: the package directory and its module.
+    pub(crate) fn locate(&self, path: &str) -> std::result::Result<(PathBuf, ModuleRef), String> {
+        // Main modules: longest module path first; a nested go.mod ends a module.
+        let mut main_candidates: Vec<&MainModule> =
+            self.mains.iter().filter(|m| has_path_prefix(path, &m.path)).collect();
+        main_candidates.sort_by_key(|m| std::cmp::Reverse(m.path.len()));
+        let mut main_problem = None;
+        for m in &main_candidates {
+            match main_package_dir(m, path) {
+                Ok(dir) => {
+                    return Ok((dir, self.main_ref(m)));
+                }
+                Err(why) => main_problem = main_problem.or(Some(why)),
+            }
+        }
+        match &self.mode {
+            Mode::Vendor { dir, list } => {
+                let pkg_dir = path.split('/').fold(dir.clone(), |d, e| d.join(e));
+                if let Some(vm) = list.module_of(path) {
+                    if !has_go_files(&pkg_dir) {
+                        return Err(format!(
+                            "vendor/modules.txt lists it (module {}), but {} has no Go files: run `go mod vendor`",
+                            vm.path,
+                            pkg_dir.display()
+                        ));
+                    }
+                    let replace = vm.replace.as_ref().map(|(p, v)| (p.clone(), v.clone().unwrap_or_default()));
+                    let m = ModuleRef {
+                        path: vm.path.clone(),
+                        version: vm.version.clone().unwrap_or_default(),
+                        go: vm.go_version.clone(),
+                        sum: String::new(),
+                        replace,
+                        replace_sum: String::new(),
+                        root: dir.clone(),
+                        vendored: true,
+                    };
+                    return Ok((pkg_dir, m));
+                }
+                if let Some(why) = main_problem {
+                    return Err(why);
+                }
+                if has_go_files(&pkg_dir) {
+                    return Err(format!(
+                        "{} exists but vendor/modules.txt does not list the package: run `go mod vendor`",
+                        pkg_dir.display()
+                    ));
+                }
+                Err(format!(
+                    "cannot find module providing package {path}: import lookup disabled by -mod=vendor \
+                     (vendor/ exists and the go line is at least 1.14); add the requirement with `go get {path}` \
+                     and run `go mod vendor` on a machine with network access"
+                ))
+            }
+            Mode::Cache => {
+                let mut candidates: Vec<&Dep> = self.deps.values().filter(|d| has_path_prefix(path, &d.path)).collect();
+                candidates.sort_by_key(|d| std::cmp::Reverse(d.path.len()));
+                let mut found: Vec<(PathBuf, &Dep)> = Vec::new();
+                let mut problems = Vec::new();
+                for dep in &candidates {
+                    let root = match self.root(dep) {
+                        Ok(root) => root,
+                        Err(why) => {
+                            problems.push(why);
+                            continue;
+                        }
+                    };
+                    let rel = path[dep.path.len()..].trim_start_matches('/');
+                    let dir = rel.split('/').filter(|e| !e.is_empty()).fold(root.clone(), |d, e| d.join(e));
+                    if has_go_files(&dir) && !nested_module(&root, &dir) {
+                        found.push((dir, dep));
+                    }
+                }
+                match found.len() {
+                    1 => {
+                        let (dir, dep) = found.remove(0);
+                        self.verify(dep)?;
+                        Ok((dir, self.dep_ref(dep)))
+                    }
+                    0 => {
+                        if let Some(why) = main_problem {
+                            return Err(why);
+                        }
+                        if !problems.is_empty() {
+                            return Err(problems.join("; "));
+                        }
+                        if let Some(dep) = candidates.first() {
+                            return Err(format!(
+                                "module {}@{} provides no package {path}; check the import path, or run \
+                                 `go get {path}` / `go mod tidy` on a machine with network access if it moved to \
+                                 another module",
+                                dep.path, dep.version
+                            ));
+                        }
+                        Err(format!(
+                            "no required module provides package {path}; add it with `go get {path}` (or \
+                             `go mod tidy`) on a machine with network access, then make the module available here \
+                             (module cache or vendor/)"
+                        ))
+                    }
+                    _ => Err(format!(
+                        "ambiguous import: found package {path} in multiple modules: {}",
+                        found
+                            .iter()
+                            .map(|(d, m)| format!("{} {} ({})", m.path, m.version, d.display()))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                }
+            }
+        }
+    }
+
+    fn main_ref(&self, m: &MainModule) -> ModuleRef {
+        ModuleRef { path: m.path.clone(), go: m.go_mod.go.clone(), root: m.dir.clone(), ..ModuleRef::default() }
+    }
+
+    fn dep_ref(&self, dep: &Dep) -> ModuleRef {
+        let first = |v: Vec<&str>| v.first().map(|s| s.to_string()).unwrap_or_default();
+        let go = self.go_line(dep);
+        let root = self.root(dep).unwrap_or_default();
+        match &dep.replace {
+            None => ModuleRef {
+                path: dep.path.clone(),
+                version: dep.version.clone(),
+                go,
+                sum: first(self.sums.zip_hashes(&dep.path, &dep.version)),
+                replace: None,
+                replace_sum: String::new(),
+                root,
+                vendored: false,
+            },
+            Some(Replacement::Dir { written, .. }) => ModuleRef {
+                path: dep.path.clone(),
+                version: dep.version.clone(),
+                go,
+                sum: String::new(),
+                replace: Some((written.clone(), String::new())),
+                replace_sum: String::new(),
+                root,
+                vendored: false,
+            },
+            Some(Replacement::Module { path, version }) => ModuleRef {
+                path: dep.path.clone(),
+                version: dep.version.clone(),
+                go,
+                sum: String::new(),
+                replace: Some((path.clone(), version.clone())),
+                replace_sum: first(self.sums.zip_hashes(path, version)),
+                root,
+                vendored: false,
+            },
+        }
+    }
+
+    /// The go line of a dependency: its (replacement's) root go.mod; none → 1.16 later.
+    fn go_line(&self, dep: &Dep) -> Option<String> {
+        if let Some(g) = self.state.borrow().go_lines.get(&dep.path) {
+            return g.clone();
+        }
+        let g = self.root(dep).ok().and_then(|root| {
+            let f = root.join("go.mod");
+            let text = std::fs::read_to_string(&f).ok()?;
+            gomod::parse_go_mod(&text, &f.display().to_string()).ok()?.go
+        });
+        self.state.borrow_mut().go_lines.insert(dep.path.clone(), g.clone());
+        g
+    }
+
+    /// The module (path, version) whose files a dependency's tree holds.
+    fn source_version(dep: &Dep) -> Option<(&str, &str)> {
+        match &dep.replace {
+            None => Some((&dep.path, &dep.version)),
+            Some(Replacement::Module { path, version }) => Some((path, version)),
+            Some(Replacement::Dir { .. }) => None,
+        }
+    }
+
+    /// The root directory of a dependency, extracting it from a zip if needed.
+    fn root(&self, dep: &Dep) -> std::result::Result<PathBuf, String> {
+        if let Some(r) = self.state.borrow().roots.get(&dep.path) {
+            return r.clone();
+        }
+        let r = self.find_root(dep);
+        self.state.borrow_mut().roots.insert(dep.path.clone(), r.clone());
+        r
+    }
+
+    fn find_root(&self, dep: &Dep) -> std::result::Result<PathBuf, String> {
+        let Some((p, v)) = Self::source_version(dep) else {
+            let Some(Replacement::Dir { written, abs }) = &dep.replace else { unreachable!() };
+            if !abs.join("go.mod").is_file() {
+                return Err(format!(
+                    "{} is replaced by {written} ({}), which {}: a replacement directory must hold a go.mod",
+                    dep.path,
+                    abs.display(),
+                    if abs.is_dir() { "has no go.mod" } else { "does not exist" }
+                ));
+            }
+            return abs.canonicalize().map_err(|e| format!("resolve {}: {e}", abs.display()));
+        };
+        let (ep, ev) = escape(p, v)?;
+        let Some(mc) = &self.modcache else {
+            return Err(format!(
+                "module {p}@{v} is needed, but there is no module cache: set GOMODCACHE or GOPATH (HOME is unset)"
+            ));
+        };
+        let dir = mc.join(format!("{ep}@{ev}"));
+        // cmd/go marks an interrupted extraction with `<dir>.partial`.
+        let partial = mc.join(format!("{ep}@{ev}.partial"));
+        if dir.is_dir() && !partial.exists() {
+            return Ok(dir);
+        }
+        let download = mc.join("cache/download").join(&ep).join("@v");
+        let mut zips = vec![(download.join(format!("{ev}.zip")), None)];
+        for proxy in &self.proxies {
+            zips.push((proxy.join(&ep).join("@v").join(format!("{ev}.zip")), Some(proxy.join(&ep).join("@v"))));
+        }
+        for (zip, from_proxy) in zips {
+            if !zip.is_file() {
+                continue;
+            }
+            let want = self.sums.zip_hashes(p, v);
+            if want.is_empty() {
+                return Err(missing_sum(p, v));
+            }
+            let got = modfetch::hash_zip(&zip).map_err(|e| e.to_string())?;
+            if !want.contains(&got.as_str()) {
+                return Err(mismatch(p, v, &zip, &got, &want));
+            }
+            if dir.is_dir() {
+                // A partial extraction: cmd/go would redo it, and so do we.
+                return Err(format!(
+                    "{} is a partly extracted module ({} exists); remove both with `go clean -modcache` \
+                     or delete them by hand (chmod -R u+w first), then build again",
+                    dir.display(),
+                    partial.display()
+                ));
+            }
+            modfetch::extract_zip(&zip, p, v, &dir).map_err(|e| e.to_string())?;
+            if let Some(src) = from_proxy {
+                // Keep the download cache complete for the go command too.
+                let _ = populate_download_cache(&src, &download, &ev, &got);
+            }
+            return Ok(dir);
+        }
+        self.state.borrow_mut().missing.insert(format!("{p}@{v}"));
+        Err(format!("module {p}@{v} is not in the module cache ({})", dir.display()))
+    }
+
+    /// Checks a dependency's tree against go.sum (once per build; the verdict
+    /// is cached by tree state).
+    fn verify(&self, dep: &Dep) -> std::result::Result<(), String> {
+        let Some((p, v)) = Self::source_version(dep) else { return Ok(()) };
+        if let Some(r) = self.state.borrow().verified.get(&dep.path) {
+            return r.clone();
+        }
+        let r = self.verify_uncached(p, v, dep);
+        self.state.borrow_mut().verified.insert(dep.path.clone(), r.clone());
+        r
+    }
+
+    fn verify_uncached(&self, p: &str, v: &str, dep: &Dep) -> std::result::Result<(), String> {
+        let root = self.root(dep)?;
+        let want = self.sums.zip_hashes(p, v);
+        if want.is_empty() {
+            return Err(missing_sum(p, v));
+        }
+        let state = modfetch::dir_state(&root).map_err(|e| e.to_string())?;
+        let key = {
+            let mut k = crate::cache::KeyBuilder::new("verify-module");
+            k.line("module", format!("{p}@{v}"));
+            k.line("dir", root.display());
+            k.line("state", &state);
+            for w in &want {
+                k.line("want", w);
+            }
+            k.finish().hex()
+        };
+        let marker = self.settings.verdicts.as_ref().map(|d| d.join(&key[..2]).join(&key));
+        if marker.as_ref().is_some_and(|m| m.is_file()) {
+            return Ok(());
+        }
+        let got = modfetch::hash_dir(&root, &format!("{p}@{v}")).map_err(|e| e.to_string())?;
+        if !want.contains(&got.as_str()) {
+            return Err(mismatch(p, v, &root, &got, &want));
+        }
+        if let Some(m) = marker {
+            if let Some(parent) = m.parent() {
+                let _ = std::fs::create_dir_all(parent);
+            }
+            let _ = crate::cache::write_atomic(&m, format!("{p}@{v} {got}\n").as_bytes());
+        }
+        Ok(())
+    }
+
+    /// Every module that was needed and is not on disk, as `path@version`.
+    pub(crate) fn missing(&self) -> Vec<String> {
+        self.state.borrow().missing.iter().cloned().collect()
+    }
+
+    /// The advice for missing modules, naming where we looked.
+    pub(crate) fn missing_advice(&self) -> String {
+        let cache = match &self.modcache {
+            Some(mc) => mc.display().to_string(),
+            None => "(none)".into(),
+        };
+        let proxy = self.settings.goproxy.clone().unwrap_or_else(|| "(unset)".into());
+        format!(
+            "looked in the module cache {cache} (extracted trees and cache/download zips) and the file:// entries \
+             of GOPROXY={proxy}. go-link-build never downloads: on a machine with network access run\n\
+             \tgo mod download\nin {} and make that module cache available here (GOMODCACHE), or vendor the \
+             dependencies with `go mod vendor`, or point GOPROXY at a file:// directory holding the modules' \
+             .mod and .zip files",
+            self.mains[0].dir.display()
+        )
+    }
+
+    /// The main module that contains `dir` (the deepest), if any.
+    pub(crate) fn main_containing(&self, dir: &Path) -> Option<&MainModule> {
+        self.mains.iter().filter(|m| dir.starts_with(&m.dir)).max_by_key(|m| m.dir.as_os_str().len())
+    }
+
+    /// The module reference of main module `m`.
+    pub(crate) fn main_module_ref(&self, m: &MainModule) -> ModuleRef {
+        self.main_ref(m)
+    }
+}
+
+/// The directory of `path` inside main module `m`, unless a nested go.mod
+/// makes it another module's.
+fn main_package_dir(m: &MainModule, path: &str) -> std::result::Result<PathBuf, String> {
+    let rel = path[m.path.len()..].trim_start_matches('/');
+    let dir = rel.split('/').filter(|e| !e.is_empty()).fold(m.dir.clone(), |d, e| d.join(e));
+    if nested_module(&m.dir, &dir) {
+        return Err(format!(
+            "{} has its own go.mod: it is a separate module; require it in {}/go.mod (with a replace to the \
+             directory), or add it to a go.work",
+            dir.display(),
+            m.dir.display()
+        ));
+    }
+    if !dir.is_dir() {
+        return Err(format!("in the main module {}, but {} does not exist", m.path, dir.display()));
+    }
+    if !has_go_files(&dir) {
+        return Err(format!("in the main module {}, but {} has no Go files", m.path, dir.display()));
+    }
+    Ok(dir)
+}
+
+/// Whether a directory between `root` (exclusive) and `dir` (inclusive) has a go.mod.
+fn nested_module(root: &Path, dir: &Path) -> bool {
+    let mut d = dir.to_path_buf();
+    while d.starts_with(root) && d != root {
+        if d.join("go.mod").is_file() {
+            return true;
+        }
+        d.pop();
+    }
+    false
+}
+
+fn escape(p: &str, v: &str) -> std::result::Result<(String, String), String> {
+    let ep = modfetch::escape_path(p).map_err(|e| e.to_string())?;
+    let ev = modfetch::escape_version(v).map_err(|e| e.to_string())?;
+    Ok((ep, ev))
+}
+
+fn missing_sum(p: &str, v: &str) -> String {
+    format!(
+        "missing go.sum entry for module {p}@{v}: go-link-build verifies every module against go.sum; run \
+         `go mod download {p}` (or `go mod tidy`) on a machine with network access and commit go.sum"
+    )
+}
+
+fn mismatch(p: &str, v: &str, source: &Path, got: &str, want: &[&str]) -> String {
+    format!(
+        "verifying {p}@{v}: checksum mismatch\n\tmodule cache: {got} ({})\n\tgo.sum:       {}\n\
+         The module's files differ from what go.sum records: most likely they were modified in the module \
+         cache. Restore them (`go clean -modcache`, then `go mod download` on a machine with network access); \
+         if go.sum itself is wrong, fix go.sum. Nothing of the module was compiled.",
+        source.display(),
+        want.join(" or ")
+    )
+}
+
+/// Copies `V.mod`, `V.info`, `V.zip` from a proxy directory into the
+/// download cache and writes `V.ziphash`, as `go mod download` would.
+fn populate_download_cache(src: &Path, dst: &Path, ev: &str, ziphash: &str) -> Result<()> {
+    std::fs::create_dir_all(dst).map_err(|e| Error::io("create directory", dst, e))?;
+    for ext in ["mod", "info", "zip"] {
+        let (from, to) = (src.join(format!("{ev}.{ext}")), dst.join(format!("{ev}.{ext}")));
+        if from.is_file() && !to.exists() {
+            crate::cache::copy_atomic(&from, &to)?;
+        }
+    }
+    let zh = dst.join(format!("{ev}.ziphash"));
+    if !zh.exists() {
+        crate::cache::write_atomic(&zh, ziphash.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// Whether a go line (`1.21`, `1.21.3`) is at least 1.`minor`. No line → 1.16.
+fn go_at_least(go: Option<&str>, minor: u32) -> bool {
+    let go = go.unwrap_or("1.16");
+    let mut parts = go.split('.');
+    let major: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(1);
+    let m: u32 = parts
+        .next()
+        .map(|p| p.chars().take_while(|c| c.is_ascii_digit()).collect::<String>())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
+    major > 1 || m >= minor
+}
+
+/// Compares two module versions by semantic-version precedence.
+pub(crate) fn compare_versions(a: &str, b: &str) -> std::cmp::Ordering {
+    let parse = |v: &str| semver::Version::parse(v.trim_start_matches('v').trim_end_matches("+incompatible")).ok();
+    match (parse(a), parse(b)) {
+        (Some(x), Some(y)) => x.cmp_precedence(&y),
+        _ => a.cmp(b),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn goflags_and_goproxy() {
+        assert_eq!(ModSettings::mod_flag_of("-buildvcs=false -mod=vendor"), Some("vendor".into()));
+        assert_eq!(ModSettings::mod_flag_of("--mod=mod -mod=readonly"), Some("readonly".into()));
+        assert_eq!(ModSettings::mod_flag_of("-trimpath"), None);
+        let p = ModSettings::file_proxies(Some("https://proxy.golang.org,file:///srv/a|file:///srv/b,direct"));
+        if !cfg!(windows) {
+            assert_eq!(p, vec![PathBuf::from("/srv/a"), PathBuf::from("/srv/b")]);
+        }
+        assert!(ModSettings::file_proxies(Some("off")).is_empty());
+    }
+
+    #[test]
+    fn versions() {
+        use std::cmp::Ordering::*;
+        assert_eq!(compare_versions("v1.10.0", "v1.9.0"), Greater);
+        assert_eq!(compare_versions("v1.0.0-rc.1", "v1.0.0"), Less);
+        assert_eq!(compare_versions("v2.0.0+incompatible", "v1.9.9"), Greater);
+        assert_eq!(compare_versions("v0.0.0-20200101000000-abcdefabcdef", "v0.0.0-20210101000000-abcdefabcdef"), Less);
+        assert!(go_at_least(Some("1.17"), 17));
+        assert!(go_at_least(Some("1.22.3"), 14));
+        assert!(!go_at_least(Some("1.13"), 14));
+        assert!(!go_at_least(None, 17));
+    }
+}
