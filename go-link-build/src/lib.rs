@@ -59,6 +59,7 @@ mod exec;
 mod godebug;
 mod gomod;
 mod load;
+mod modfetch;
 mod pipeline;
 mod sched;
 mod stamp;
