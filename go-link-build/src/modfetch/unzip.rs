@@ -71,24 +71,28 @@ fn single(mut it: impl Iterator<Item = char>) -> Option<char> {
 struct Collisions(HashMap<String, (String, bool)>);
 
 impl Collisions {
-    fn check(&mut self, p: &str, is_dir: bool) -> std::result::Result<(), String> {
-        let fold = str_to_fold(p);
-        if let Some((other, other_dir)) = self.0.get(&fold) {
-            if p != other {
-                return Err(format!("case-insensitive file name collision: {other:?} and {p:?}"));
+    /// Registers `p` and then each of its parent directories (a loop where Go
+    /// recurses: an entry name can have thousands of elements).
+    fn check(&mut self, mut p: &str, mut is_dir: bool) -> std::result::Result<(), String> {
+        loop {
+            let fold = str_to_fold(p);
+            if let Some((other, other_dir)) = self.0.get(&fold) {
+                if p != other {
+                    return Err(format!("case-insensitive file name collision: {other:?} and {p:?}"));
+                }
+                if is_dir != *other_dir {
+                    return Err(format!("entry {p:?} is both a file and a directory"));
+                }
+                if !is_dir {
+                    return Err(format!("multiple entries for file {p:?}"));
+                }
+            } else {
+                self.0.insert(fold, (p.to_string(), is_dir));
             }
-            if is_dir != *other_dir {
-                return Err(format!("entry {p:?} is both a file and a directory"));
+            match p.rfind('/') {
+                Some(i) => (p, is_dir) = (&p[..i], true),
+                None => return Ok(()),
             }
-            if !is_dir {
-                return Err(format!("multiple entries for file {p:?}"));
-            }
-        } else {
-            self.0.insert(fold, (p.to_string(), is_dir));
-        }
-        match p.rfind('/') {
-            Some(i) => self.check(&p[..i], true),
-            None => Ok(()),
         }
     }
 }
@@ -418,6 +422,12 @@ mod tests {
         // A second extraction finds dest there: discards its temp tree and succeeds.
         extract_zip(&zip, "example.com/m", "v1.0.0", &dest).unwrap();
         assert_eq!(siblings(&out.join("example.com")), vec!["m@v1.0.0"]);
+        // A file in the way is an error, and the temp tree still goes away.
+        let blocked = out.join("blocked");
+        fs::write(&blocked, "x").unwrap();
+        let e = extract_zip(&zip, "example.com/m", "v1.0.0", &blocked).unwrap_err().to_string();
+        assert!(e.contains("rename the extracted module into place"), "{e}");
+        assert_eq!(siblings(&out), vec!["blocked", "example.com"]);
     }
 
     fn expect_rejected(tag: &str, entries: &[(String, &str)], path: &str, version: &str, want: &str) {

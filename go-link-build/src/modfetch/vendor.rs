@@ -271,8 +271,10 @@ pub(crate) fn check_vendor_consistency(go_mod: &GoMod, list: &VendorList, main_d
     Err(Error::new(
         ErrorKind::Load,
         format!(
-            "inconsistent vendoring in {}:{errs}\n\n\tTo ignore the vendor directory, use -mod=readonly or -mod=mod.\n\t\
-             To sync the vendor directory, run:\n\t\tgo mod vendor",
+            "inconsistent vendoring in {}:{errs}\n\n\
+             \tTo ignore the vendor directory, use -mod=readonly or -mod=mod.\n\
+             \tTo sync the vendor directory, run:\n\
+             \t\tgo mod vendor",
             main_dir.display()
         ),
     ))
@@ -318,7 +320,8 @@ example.com/lib
 # example.com/unusedwild => ../unused
 ";
 
-    const FOOTER: &str = "\n\n\tTo ignore the vendor directory, use -mod=readonly or -mod=mod.\n\tTo sync the vendor directory, run:\n\t\tgo mod vendor";
+    const FOOTER: &str = "\n\n\tTo ignore the vendor directory, use -mod=readonly or -mod=mod.\n\
+                          \tTo sync the vendor directory, run:\n\t\tgo mod vendor";
 
     fn check(go_mod: &str, modules_txt: &str) -> std::result::Result<(), String> {
         let m = parse_go_mod(go_mod, "go.mod").unwrap();
@@ -488,7 +491,9 @@ example.com/a/again\r
         }
         // Without explicit markers (as go 1.13 wrote them) and without the trailing
         // replacement lines, a matching pre-1.14 vendor directory is fine.
-        let old_txt = "# example.com/Other v1.2.0 => ../other\nexample.com/Other/sub\n# example.com/dep v1.0.0 => ../dep\nexample.com/dep\n# example.com/lib v1.0.0 => ../lib\nexample.com/lib\n";
+        let old_txt = "# example.com/Other v1.2.0 => ../other\nexample.com/Other/sub\n\
+                       # example.com/dep v1.0.0 => ../dep\nexample.com/dep\n\
+                       # example.com/lib v1.0.0 => ../lib\nexample.com/lib\n";
         let m = GO_MOD.replace("go 1.22\n", "go 1.13\n");
         check(&m, old_txt).unwrap();
         // The same at go 1.22 is inconsistent.
