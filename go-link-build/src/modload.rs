@@ -37,6 +37,22 @@ fn load_error(msg: impl Into<String>) -> Error {
     Error::new(ErrorKind::Load, msg)
 }
 
+/// Why an import path could not be located.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Unlocated {
+    /// A problem of this import (reported with the importing file and line).
+    Import(String),
+    /// A problem of a whole module (a checksum mismatch, a bad replacement):
+    /// reported once, on its own.
+    Module(String),
+}
+
+impl From<String> for Unlocated {
+    fn from(why: String) -> Unlocated {
+        Unlocated::Import(why)
+    }
+}
+
 /// The settings that steer module resolution, read by the caller from the
 /// environment (so that each is reported to cargo).
 #[derive(Clone, Debug, Default)]
@@ -107,9 +123,9 @@ struct Dep {
 #[derive(Default)]
 struct State {
     /// Module root directories (after extraction), by module path.
-    roots: HashMap<String, std::result::Result<PathBuf, String>>,
+    roots: HashMap<String, std::result::Result<PathBuf, Unlocated>>,
     /// go.sum verdicts, by module path.
-    verified: HashMap<String, std::result::Result<(), String>>,
+    verified: HashMap<String, std::result::Result<(), Unlocated>>,
     /// go lines, by module path.
     go_lines: HashMap<String, Option<String>>,
     /// Modules needed but not on disk, as `path@version`.
@@ -446,7 +462,7 @@ impl Modules {
     }
 
     /// Resolves a non-standard import path: the package directory and its module.
-    pub(crate) fn locate(&self, path: &str) -> std::result::Result<(PathBuf, ModuleRef), String> {
+    pub(crate) fn locate(&self, path: &str) -> std::result::Result<(PathBuf, ModuleRef), Unlocated> {
         // Main modules: longest module path first; a nested go.mod ends a module.
         let mut main_candidates: Vec<&MainModule> =
             self.mains.iter().filter(|m| has_path_prefix(path, &m.path)).collect();
@@ -465,11 +481,11 @@ impl Modules {
                 let pkg_dir = path.split('/').fold(dir.clone(), |d, e| d.join(e));
                 if let Some(vm) = list.module_of(path) {
                     if !has_go_files(&pkg_dir) {
-                        return Err(format!(
+                        return Err(Unlocated::Import(format!(
                             "vendor/modules.txt lists it (module {}), but {} has no Go files: run `go mod vendor`",
                             vm.path,
                             pkg_dir.display()
-                        ));
+                        )));
                     }
                     let replace = vm.replace.as_ref().map(|(p, v)| (p.clone(), v.clone().unwrap_or_default()));
                     let m = ModuleRef {
@@ -485,19 +501,19 @@ impl Modules {
                     return Ok((pkg_dir, m));
                 }
                 if let Some(why) = main_problem {
-                    return Err(why);
+                    return Err(why.into());
                 }
                 if has_go_files(&pkg_dir) {
-                    return Err(format!(
+                    return Err(Unlocated::Import(format!(
                         "{} exists but vendor/modules.txt does not list the package: run `go mod vendor`",
                         pkg_dir.display()
-                    ));
+                    )));
                 }
-                Err(format!(
+                Err(Unlocated::Import(format!(
                     "cannot find module providing package {path}: import lookup disabled by -mod=vendor \
                      (vendor/ exists and the go line is at least 1.14); add the requirement with `go get {path}` \
                      and run `go mod vendor` on a machine with network access"
-                ))
+                )))
             }
             Mode::Cache => {
                 let mut candidates: Vec<&Dep> = self.deps.values().filter(|d| has_path_prefix(path, &d.path)).collect();
@@ -507,7 +523,8 @@ impl Modules {
                 for dep in &candidates {
                     let root = match self.root(dep) {
                         Ok(root) => root,
-                        Err(why) => {
+                        Err(Unlocated::Module(why)) => return Err(Unlocated::Module(why)),
+                        Err(Unlocated::Import(why)) => {
                             problems.push(why);
                             continue;
                         }
@@ -526,33 +543,33 @@ impl Modules {
                     }
                     0 => {
                         if let Some(why) = main_problem {
-                            return Err(why);
+                            return Err(why.into());
                         }
                         if !problems.is_empty() {
-                            return Err(problems.join("; "));
+                            return Err(problems.join("; ").into());
                         }
                         if let Some(dep) = candidates.first() {
-                            return Err(format!(
+                            return Err(Unlocated::Import(format!(
                                 "module {}@{} provides no package {path}; check the import path, or run \
                                  `go get {path}` / `go mod tidy` on a machine with network access if it moved to \
                                  another module",
                                 dep.path, dep.version
-                            ));
+                            )));
                         }
-                        Err(format!(
+                        Err(Unlocated::Import(format!(
                             "no required module provides package {path}; add it with `go get {path}` (or \
                              `go mod tidy`) on a machine with network access, then make the module available here \
                              (module cache or vendor/)"
-                        ))
+                        )))
                     }
-                    _ => Err(format!(
+                    _ => Err(Unlocated::Import(format!(
                         "ambiguous import: found package {path} in multiple modules: {}",
                         found
                             .iter()
                             .map(|(d, m)| format!("{} {} ({})", m.path, m.version, d.display()))
                             .collect::<Vec<_>>()
                             .join(", ")
-                    )),
+                    ))),
                 }
             }
         }
@@ -624,7 +641,7 @@ impl Modules {
     }
 
     /// The root directory of a dependency, extracting it from a zip if needed.
-    fn root(&self, dep: &Dep) -> std::result::Result<PathBuf, String> {
+    fn root(&self, dep: &Dep) -> std::result::Result<PathBuf, Unlocated> {
         if let Some(r) = self.state.borrow().roots.get(&dep.path) {
             return r.clone();
         }
@@ -633,32 +650,34 @@ impl Modules {
         r
     }
 
-    fn find_root(&self, dep: &Dep) -> std::result::Result<PathBuf, String> {
+    fn find_root(&self, dep: &Dep) -> std::result::Result<PathBuf, Unlocated> {
         let Some((p, v)) = Self::source_version(dep) else {
-            let Some(Replacement::Dir { written, abs }) = &dep.replace else { unreachable!() };
+            let Some(Replacement::Dir { written, abs }) = &dep.replace else {
+                return Err(Unlocated::Module(format!("{}: no source for the module", dep.path)));
+            };
             if !abs.join("go.mod").is_file() {
-                return Err(format!(
+                return Err(Unlocated::Module(format!(
                     "{} is replaced by {written} ({}), which {}: a replacement directory must hold a go.mod",
                     dep.path,
                     abs.display(),
                     if abs.is_dir() { "has no go.mod" } else { "does not exist" }
-                ));
+                )));
             }
-            return abs.canonicalize().map_err(|e| format!("resolve {}: {e}", abs.display()));
+            return abs.canonicalize().map_err(|e| Unlocated::Module(format!("resolve {}: {e}", abs.display())));
         };
-        let (ep, ev) = escape(p, v)?;
+        let (ep, ev) = escape(p, v).map_err(Unlocated::Module)?;
         let Some(mc) = &self.modcache else {
-            return Err(format!(
+            return Err(Unlocated::Module(format!(
                 "module {p}@{v} is needed, but there is no module cache: set GOMODCACHE or GOPATH (HOME is unset)"
-            ));
+            )));
         };
         let dir = mc.join(format!("{ep}@{ev}"));
-        // cmd/go marks an interrupted extraction with `<dir>.partial`.
-        let partial = mc.join(format!("{ep}@{ev}.partial"));
+        let download = mc.join("cache/download").join(&ep).join("@v");
+        // cmd/go marks an interrupted extraction with `cache/download/…/@v/V.partial`.
+        let partial = download.join(format!("{ev}.partial"));
         if dir.is_dir() && !partial.exists() {
             return Ok(dir);
         }
-        let download = mc.join("cache/download").join(&ep).join("@v");
         let mut zips = vec![(download.join(format!("{ev}.zip")), None)];
         for proxy in &self.proxies {
             zips.push((proxy.join(&ep).join("@v").join(format!("{ev}.zip")), Some(proxy.join(&ep).join("@v"))));
@@ -669,22 +688,22 @@ impl Modules {
             }
             let want = self.sums.zip_hashes(p, v);
             if want.is_empty() {
-                return Err(missing_sum(p, v));
+                return Err(Unlocated::Module(missing_sum(p, v)));
             }
-            let got = modfetch::hash_zip(&zip).map_err(|e| e.to_string())?;
+            let got = modfetch::hash_zip(&zip).map_err(|e| Unlocated::Module(e.to_string()))?;
             if !want.contains(&got.as_str()) {
-                return Err(mismatch(p, v, &zip, &got, &want));
+                return Err(Unlocated::Module(mismatch(p, v, &zip, &got, &want)));
             }
             if dir.is_dir() {
                 // A partial extraction: cmd/go would redo it, and so do we.
-                return Err(format!(
+                return Err(Unlocated::Module(format!(
                     "{} is a partly extracted module ({} exists); remove both with `go clean -modcache` \
                      or delete them by hand (chmod -R u+w first), then build again",
                     dir.display(),
                     partial.display()
-                ));
+                )));
             }
-            modfetch::extract_zip(&zip, p, v, &dir).map_err(|e| e.to_string())?;
+            modfetch::extract_zip(&zip, p, v, &dir).map_err(|e| Unlocated::Module(e.to_string()))?;
             if let Some(src) = from_proxy {
                 // Keep the download cache complete for the go command too.
                 let _ = populate_download_cache(&src, &download, &ev, &got);
@@ -692,12 +711,12 @@ impl Modules {
             return Ok(dir);
         }
         self.state.borrow_mut().missing.insert(format!("{p}@{v}"));
-        Err(format!("module {p}@{v} is not in the module cache ({})", dir.display()))
+        Err(Unlocated::Import(format!("module {p}@{v} is not in the module cache ({})", dir.display())))
     }
 
     /// Checks a dependency's tree against go.sum (once per build; the verdict
     /// is cached by tree state).
-    fn verify(&self, dep: &Dep) -> std::result::Result<(), String> {
+    fn verify(&self, dep: &Dep) -> std::result::Result<(), Unlocated> {
         let Some((p, v)) = Self::source_version(dep) else { return Ok(()) };
         if let Some(r) = self.state.borrow().verified.get(&dep.path) {
             return r.clone();
@@ -707,13 +726,13 @@ impl Modules {
         r
     }
 
-    fn verify_uncached(&self, p: &str, v: &str, dep: &Dep) -> std::result::Result<(), String> {
+    fn verify_uncached(&self, p: &str, v: &str, dep: &Dep) -> std::result::Result<(), Unlocated> {
         let root = self.root(dep)?;
         let want = self.sums.zip_hashes(p, v);
         if want.is_empty() {
-            return Err(missing_sum(p, v));
+            return Err(Unlocated::Module(missing_sum(p, v)));
         }
-        let state = modfetch::dir_state(&root).map_err(|e| e.to_string())?;
+        let state = modfetch::dir_state(&root).map_err(|e| Unlocated::Module(e.to_string()))?;
         let key = {
             let mut k = crate::cache::KeyBuilder::new("verify-module");
             k.line("module", format!("{p}@{v}"));
@@ -728,9 +747,9 @@ impl Modules {
         if marker.as_ref().is_some_and(|m| m.is_file()) {
             return Ok(());
         }
-        let got = modfetch::hash_dir(&root, &format!("{p}@{v}")).map_err(|e| e.to_string())?;
+        let got = modfetch::hash_dir(&root, &format!("{p}@{v}")).map_err(|e| Unlocated::Module(e.to_string()))?;
         if !want.contains(&got.as_str()) {
-            return Err(mismatch(p, v, &root, &got, &want));
+            return Err(Unlocated::Module(mismatch(p, v, &root, &got, &want)));
         }
         if let Some(m) = marker {
             if let Some(parent) = m.parent() {

@@ -43,7 +43,7 @@ use std::path::{Path, PathBuf};
 use crate::context::BuildContext;
 use crate::error::{Error, ErrorKind, Result};
 use crate::gomod::GoMod;
-use crate::modload::Modules;
+use crate::modload::{Modules, Unlocated};
 
 pub(crate) use embed::EmbedCfg;
 
@@ -769,9 +769,11 @@ struct Loader<'a> {
 
 impl<'a> Loader<'a> {
     /// Locates a (resolved) import path `path` imported by `importer`.
-    fn locate(&self, importer: &Package, path: &str) -> std::result::Result<Located, String> {
+    fn locate(&self, importer: &Package, path: &str) -> std::result::Result<Located, Unlocated> {
         if path == "builtin" {
-            return Err("\"builtin\" is a pseudo-package for documentation, not an importable package".into());
+            return Err("\"builtin\" is a pseudo-package for documentation, not an importable package"
+                .to_string()
+                .into());
         }
         let goroot_src = self.ctx.goroot.join("src");
         let std_pkg_dir = std_dir(&self.ctx.goroot, path);
@@ -783,17 +785,19 @@ impl<'a> Loader<'a> {
                 "standard package {} imports {path}, which is not in {}: is GOROOT complete?",
                 importer.import_path,
                 goroot_src.display()
-            ));
+            )
+            .into());
         }
         let Some(mods) = self.mods else {
-            return Err(format!("not in the standard library (no Go files in {})", std_pkg_dir.display()));
+            return Err(format!("not in the standard library (no Go files in {})", std_pkg_dir.display()).into());
         };
         if is_standard_import_path(path) && !mods.mains.iter().any(|m| has_path_prefix(path, &m.path)) {
             return Err(format!(
                 "not in the standard library (no Go files in {}); a path whose first element has no dot \
                  is reserved for the standard library",
                 std_pkg_dir.display()
-            ));
+            )
+            .into());
         }
         let (dir, module) = mods.locate(path)?;
         Ok(Located { path: path.to_string(), dir, standard: false, module: Some(module) })
@@ -842,9 +846,16 @@ impl<'a> Loader<'a> {
             None => {
                 let loc = match self.locate(importer, &resolved) {
                     Ok(loc) => loc,
-                    Err(why) => {
+                    Err(Unlocated::Import(why)) => {
                         let u = unresolved(why);
                         self.unresolved.push(u);
+                        return None;
+                    }
+                    Err(Unlocated::Module(why)) => {
+                        // Once per module, however many imports reach it.
+                        if !self.errors.contains(&why) {
+                            self.errors.push(why);
+                        }
                         return None;
                     }
                 };
