@@ -18,12 +18,13 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 
 use go_link_build_tests::modproxy::{self, ModApp};
 use go_link_build_tests::*;
 
-/// The action cache shared by every test of this file (the standard library
-/// is compiled once; the cache is safe for concurrent builds).
+/// The action cache shared by every test of this file (the cache is safe for
+/// concurrent builds; [`warm_up`] fills it with the standard library once).
 fn glb_cache() -> PathBuf {
     Path::new(env!("CARGO_TARGET_TMPDIR")).join("modules-glb-cache")
 }
@@ -31,6 +32,50 @@ fn glb_cache() -> PathBuf {
 /// The go command's build cache, shared the same way.
 fn go_cache() -> PathBuf {
     Path::new(env!("CARGO_TARGET_TMPDIR")).join("modules-gocache")
+}
+
+/// Builds a program that uses the standard packages the fixtures use, with
+/// go-link-build and with go, into the shared caches, once per test process:
+/// the tests start together and would otherwise all compile the standard
+/// library at the same time.
+fn warm_up(goroot: &Path) {
+    static DONE: OnceLock<()> = OnceLock::new();
+    DONE.get_or_init(|| {
+        let s = Scratch::new("mod-warmup");
+        std::fs::write(s.join("go.mod"), "module example.com/warmup\n\ngo 1.22\n").unwrap();
+        std::fs::write(
+            s.join("main.go"),
+            r#"package main
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+//go:embed go.mod
+var files embed.FS
+
+func main() {
+	names, _ := fs.Glob(files, "*")
+	sort.Strings(names)
+	fmt.Println(strings.Join(names, ","), unicode.IsUpper('A'), utf8.RuneLen('é'))
+}
+"#,
+        )
+        .unwrap();
+        let empty = s.join("modcache");
+        let mut go = Command::new(goroot.join("bin").join("go"));
+        modproxy::go_mod_env(&mut go, &empty, None, &go_cache()).current_dir(&s.0).env("GOROOT", goroot);
+        modproxy::run_go(go.args(["build", "-trimpath", "-o"]).arg(s.join("warmup-go")).arg(".")).unwrap();
+        if ours_enabled() {
+            builder(goroot, &s.0, &s.join("out"), &glb_cache()).try_binary("warmup").unwrap();
+        }
+    });
 }
 
 /// Whether to run the go-link-build steps (see the module doc).
@@ -53,6 +98,7 @@ struct World {
 impl World {
     fn new(label: &str) -> Option<World> {
         let goroot = host_goroot()?;
+        warm_up(&goroot);
         let scratch = Scratch::new(label);
         let app = modproxy::prepare_modapp(&goroot, &scratch.0, &go_cache()).unwrap_or_else(|e| panic!("{e}"));
         Some(World { scratch, goroot, app })
