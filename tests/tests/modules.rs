@@ -669,7 +669,8 @@ fn zip_only_module_is_extracted() {
     }
 }
 
-/// (9) An empty module cache and no proxy: one error naming every missing module.
+/// (9) An empty module cache and no proxy (`off`, or one on the network):
+/// one error naming every missing module.
 #[test]
 fn missing_modules_are_listed() {
     let Some(w) = World::new("mod-missing") else { return };
@@ -679,7 +680,15 @@ fn missing_modules_are_listed() {
     if !ours_enabled() {
         return;
     }
-    let msg = build_err(&w.ours(&w.app.dir, "out", &empty), "missing");
+    let mut b = w.ours(&w.app.dir, "out", &empty);
+    let msg = build_err(&b, "missing");
+    for (path, version) in modproxy::modapp_build_list() {
+        assert!(msg.contains(&format!("{path}@{version}")), "{path}@{version} not listed: {msg}");
+    }
+    assert!(msg.contains("go mod download"), "{msg}");
+    // A network proxy is never asked (go-link-build works offline): the same error.
+    b.env("GOPROXY", "https://goproxy.invalid,direct");
+    let msg = build_err(&b, "missing");
     for (path, version) in modproxy::modapp_build_list() {
         assert!(msg.contains(&format!("{path}@{version}")), "{path}@{version} not listed: {msg}");
     }
