@@ -9,6 +9,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+pub mod dirhash;
+pub mod modproxy;
+
 /// The tests crate's fixtures directory.
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
@@ -40,7 +43,8 @@ impl Scratch {
 impl Drop for Scratch {
     fn drop(&mut self) {
         if std::env::var_os("GLB_KEEP_SCRATCH").is_none() {
-            let _ = std::fs::remove_dir_all(&self.0);
+            // A module cache inside is read-only, as the go command leaves it.
+            let _ = modproxy::remove_tree(&self.0);
         }
     }
 }

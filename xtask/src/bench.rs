@@ -1,14 +1,23 @@
 //! `cargo xtask bench`: go-link-build against `go build`, side by side.
 //!
-//! Two programs, each its own module (`go 1.21`), written to a temporary
-//! directory at run time:
+//! Four programs, each its own module, written to a temporary directory at
+//! run time:
 //!
 //! - `hello`: `fmt.Println` of a string constant;
 //! - `server`: a `net/http` + `encoding/json` server that only listens when
-//!   given an address, and otherwise prints its status as JSON and exits.
+//!   given an address, and otherwise prints its status as JSON and exits;
+//! - `carchive`: an exported function, built as a C archive with cgo on;
+//! - `modules`: the tests' `modapp` fixture, which uses every fixture module
+//!   of `tests/fixtures/modules` (a dozen third-party modules: assembly,
+//!   embed, a /v2 module, a dependency chain, …). Each round sets it up with
+//!   the tests' own helper (`tests/src/modproxy.rs`): an offline
+//!   `GOPROXY=file://` directory, `go mod tidy` against it, and `go mod
+//!   download` into a fresh module cache. Both builders then use that module
+//!   cache with `GOPROXY=off`; preparing it is not timed.
 //!
-//! Both programs keep the string constant in their own `msg.go`, which is
-//! what the edit scenario rewrites. For every round and program, three
+//! Every program keeps the string constant in its own `msg.go`, which is
+//! what the edit scenario rewrites (`modules` prints it from an `init`
+//! function before the fixture's own lines). For every round and program, three
 //! scenarios run one after the other, each timed for both builders
 //! (interleaved, and alternating which one goes first):
 //!
@@ -22,7 +31,8 @@
 //! go-link-build runs in process through its public API with `jobs` = the
 //! number of cores (what `go build -p` defaults to); `go build` runs as a
 //! child process with `CGO_ENABLED=0 GOFLAGS= GOTOOLCHAIN=local GOWORK=off
-//! GOPROXY=off`. Both use the same GOROOT. Wall time comes from
+//! GOPROXY=off` (and `GOMODCACHE` for `modules`, which go-link-build gets
+//! through `Build::env` along with `GOPROXY=off GOFLAGS= GOWORK=off`). Both use the same GOROOT. Wall time comes from
 //! `std::time::Instant`. After the cold and edit builds both programs are run
 //! and must print the same, expected line, so a broken build cannot pass for
 //! a fast one.
@@ -36,6 +46,11 @@ use anyhow::Context as _;
 
 use crate::status::status;
 use crate::{Arg, Args};
+
+/// The offline module proxy and the `modapp` setup, shared with the tests.
+#[path = "../../tests/src/modproxy.rs"]
+#[allow(dead_code)] // The tests use more of it than the benchmark.
+mod modproxy;
 
 /// The command line of `cargo xtask bench`.
 #[derive(Debug)]
@@ -81,6 +96,9 @@ struct Program {
     expected: fn(&str) -> String,
     /// Built as a C archive (`-buildmode=c-archive`, cgo on) instead of a program.
     c_archive: bool,
+    /// The `modapp` fixture with its modules instead of `main_go`; the
+    /// expected line is the first one it prints.
+    modules: bool,
 }
 
 const CARCHIVE_MAIN: &str = r#"package main
@@ -145,15 +163,37 @@ func main() {
 }
 "#;
 
-const PROGRAMS: [Program; 3] = [
-    Program { name: "hello", main_go: HELLO_MAIN, expected: |g| g.to_string(), c_archive: false },
+/// Added to the `modapp` fixture: prints the greeting first.
+const MODULES_GREETING: &str = r#"package main
+
+import "fmt"
+
+func init() { fmt.Println(greeting) }
+"#;
+
+const PROGRAMS: [Program; 4] = [
+    Program { name: "hello", main_go: HELLO_MAIN, expected: |g| g.to_string(), c_archive: false, modules: false },
     Program {
         name: "server",
         main_go: SERVER_MAIN,
         expected: |g| format!(r#"{{"greeting":"{g}","routes":2}}"#),
         c_archive: false,
+        modules: false,
     },
-    Program { name: "carchive", main_go: CARCHIVE_MAIN, expected: |g| g.to_uppercase(), c_archive: true },
+    Program {
+        name: "carchive",
+        main_go: CARCHIVE_MAIN,
+        expected: |g| g.to_uppercase(),
+        c_archive: true,
+        modules: false,
+    },
+    Program {
+        name: "modules",
+        main_go: MODULES_GREETING,
+        expected: |g| g.to_string(),
+        c_archive: false,
+        modules: true,
+    },
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -188,6 +228,8 @@ struct Workdir {
     ours_cache: PathBuf,
     go_cache: PathBuf,
     go_exe: PathBuf,
+    /// The module cache both builders use (`modules` only).
+    gomodcache: Option<PathBuf>,
 }
 
 /// The tools and settings shared by every build.
@@ -225,6 +267,10 @@ impl Bench {
             .cargo_metadata(false)
             .cargo_warnings(false)
             .jobs(self.jobs);
+        if let Some(modcache) = &w.gomodcache {
+            let modcache = modcache.to_str().context("the module cache path is not UTF-8")?;
+            b.env("GOMODCACHE", modcache).env("GOPROXY", "off").env("GOFLAGS", "").env("GOWORK", "off");
+        }
         let res = if prog.c_archive { b.try_c_archive(name) } else { b.env("CGO_ENABLED", "0").try_binary(name) };
         let art = res.map_err(|e| anyhow::anyhow!("go-link-build failed on the `{name}` benchmark program:\n{e}"))?;
         Ok((ms(start), art))
@@ -245,6 +291,9 @@ impl Bench {
             .env("GOTOOLCHAIN", "local")
             .env("GOWORK", "off")
             .env("GOPROXY", "off");
+        if let Some(modcache) = &w.gomodcache {
+            cmd.env("GOMODCACHE", modcache);
+        }
         let start = Instant::now();
         let out = cmd.output().with_context(|| format!("failed to run {}", self.go.display()))?;
         let elapsed = ms(start);
@@ -300,8 +349,10 @@ fn verify(prog: &Program, ours: &Path, go: &Path, greeting: &str) -> anyhow::Res
     };
     let want = (prog.expected)(greeting);
     let (a, b) = (run(ours)?, run(go)?);
+    // `modules` prints the greeting, then a line per module: both must agree on all.
+    let checked = if prog.modules { a.lines().next().unwrap_or("") } else { a.as_str() };
     anyhow::ensure!(
-        a == want && b == want,
+        checked == want && a == b,
         "the `{}` programs disagree: want {want:?}\n  go-link-build ({}) printed {a:?}\n  go build ({}) printed {b:?}",
         prog.name,
         ours.display(),
@@ -356,7 +407,7 @@ pub(crate) fn run(opts: Options) -> anyhow::Result<()> {
     if opts.keep {
         eprintln!("bench: kept {}", root.display());
     } else {
-        let _ = std::fs::remove_dir_all(&root);
+        let _ = modproxy::remove_tree(&root);
     }
     let samples = res?;
 
@@ -393,18 +444,30 @@ fn run_rounds(bench: &mut Bench, opts: &Options, root: &Path) -> anyhow::Result<
     for round in 0..opts.rounds {
         for (i, prog) in PROGRAMS.iter().enumerate() {
             let dir = root.join(format!("round{}", round + 1)).join(prog.name);
-            let w = Workdir {
+            let mut w = Workdir {
                 src: dir.join("src"),
                 ours_out: dir.join("ours-out"),
                 ours_cache: dir.join("ours-cache"),
                 go_cache: dir.join("gocache"),
                 go_exe: dir.join("go-out").join(prog.name),
+                gomodcache: None,
             };
+            if prog.modules {
+                // The proxy, the tidied fixture and a downloaded module cache,
+                // made with a go cache of their own so both builds start cold.
+                let app = modproxy::prepare_modapp(&bench.goroot, &dir.join("modules"), &dir.join("prep-gocache"))
+                    .context("failed to set up the `modules` benchmark program")?;
+                w.src = app.dir;
+                w.gomodcache = Some(app.gomodcache);
+                write(&w.src.join("greeting.go"), prog.main_go)?;
+            }
             for d in [&w.src, &w.ours_out, &w.ours_cache, &w.go_cache] {
                 std::fs::create_dir_all(d).with_context(|| format!("failed to create {}", d.display()))?;
             }
-            write(&w.src.join("go.mod"), &format!("module example.com/bench/{}\n\ngo 1.21\n", prog.name))?;
-            write(&w.src.join("main.go"), prog.main_go)?;
+            if !prog.modules {
+                write(&w.src.join("go.mod"), &format!("module example.com/bench/{}\n\ngo 1.21\n", prog.name))?;
+                write(&w.src.join("main.go"), prog.main_go)?;
+            }
             let mut greeting = "hello, world".to_string();
             write(&w.src.join("msg.go"), &msg_go(&greeting))?;
 
@@ -437,9 +500,10 @@ fn run_rounds(bench: &mut Bench, opts: &Options, root: &Path) -> anyhow::Result<
                 );
                 samples.entry((prog.name, scenario)).or_default().push(sample);
             }
-            // A round's caches are a few hundred MB; drop them as we go.
+            // A round's caches are a few hundred MB; drop them as we go (the
+            // module cache is read-only, as the go command leaves it).
             if !opts.keep {
-                let _ = std::fs::remove_dir_all(&dir);
+                let _ = modproxy::remove_tree(&dir);
             }
         }
     }
