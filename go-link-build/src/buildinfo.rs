@@ -46,13 +46,16 @@ pub(crate) struct ModuleInfo {
 }
 
 /// The `dep` lines of a program: the modules of its packages other than the
-/// main modules, each once, sorted by path then version (`gover.ModSort`),
-/// as `load.setBuildInfo` collects them.
-pub(crate) fn deps<'a>(modules: impl IntoIterator<Item = &'a crate::load::ModuleRef>) -> Vec<ModuleInfo> {
+/// main package's module, each once, sorted by path then version
+/// (`gover.ModSort`), as `load.setBuildInfo` collects them. Other main
+/// modules of a workspace are deps at version `(devel)`.
+pub(crate) fn deps<'a>(
+    modules: impl IntoIterator<Item = &'a crate::load::ModuleRef>,
+    main_path: &str,
+) -> Vec<ModuleInfo> {
     let mut seen: Vec<&crate::load::ModuleRef> = Vec::new();
     for m in modules {
-        // Main modules have no version.
-        if !m.version.is_empty() && !seen.iter().any(|s| s.path == m.path) {
+        if m.path != main_path && !seen.iter().any(|s| s.path == m.path) {
             seen.push(m);
         }
     }
@@ -60,7 +63,7 @@ pub(crate) fn deps<'a>(modules: impl IntoIterator<Item = &'a crate::load::Module
     seen.into_iter()
         .map(|m| ModuleInfo {
             path: m.path.clone(),
-            version: m.version.clone(),
+            version: if m.version.is_empty() { "(devel)".into() } else { m.version.clone() },
             sum: if m.replace.is_some() { String::new() } else { m.sum.clone() },
             replace: m.replace.as_ref().map(|(path, version)| {
                 Box::new(ModuleInfo {

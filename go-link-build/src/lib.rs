@@ -655,16 +655,17 @@ impl<'a> Session<'a> {
             goos: ctx.goos.clone(),
             arch_level: ctx.arch_level.clone(),
         });
+        let main_mod_path = main_pkg.module.as_ref().map_or_else(|| main_module.path.clone(), |m| m.path.clone());
         let info = buildinfo::BuildInfo {
             go_version: tc.version.clone(),
             path: main_pkg.import_path.clone(),
             main: Some(buildinfo::ModuleInfo {
-                path: main_pkg.module.as_ref().map_or_else(|| main_module.path.clone(), |m| m.path.clone()),
+                path: main_mod_path.clone(),
                 version: "(devel)".into(),
                 sum: String::new(),
                 replace: None,
             }),
-            deps: buildinfo::deps(graph.packages.iter().filter_map(|p| p.module.as_ref())),
+            deps: buildinfo::deps(graph.packages.iter().filter_map(|p| p.module.as_ref()), &main_mod_path),
             settings,
         };
         let modinfo = buildinfo::modinfo_line(&info.to_text());

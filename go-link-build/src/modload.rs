@@ -760,9 +760,38 @@ impl Modules {
         Ok(())
     }
 
-    /// Every module that was needed and is not on disk, as `path@version`.
+    /// Every module that was needed and is not on disk, and then every other
+    /// module of the build list that is not on disk either (`go mod download`
+    /// fetches them all at once), as `path@version`.
     pub(crate) fn missing(&self) -> Vec<String> {
-        self.state.borrow().missing.iter().cloned().collect()
+        let needed: Vec<String> = self.state.borrow().missing.iter().cloned().collect();
+        if needed.is_empty() {
+            return needed;
+        }
+        let mut all = needed.clone();
+        for dep in self.deps.values() {
+            let Some((p, v)) = Self::source_version(dep) else { continue };
+            let id = format!("{p}@{v}");
+            if !all.contains(&id) && !self.on_disk(p, v) {
+                all.push(id);
+            }
+        }
+        all[needed.len()..].sort();
+        all
+    }
+
+    /// Whether module `p@v` is extracted, or has a zip in the download cache or a file:// proxy.
+    fn on_disk(&self, p: &str, v: &str) -> bool {
+        let Ok((ep, ev)) = escape(p, v) else { return false };
+        let mut places = Vec::new();
+        if let Some(mc) = &self.modcache {
+            places.push(mc.join(format!("{ep}@{ev}")));
+            places.push(mc.join("cache/download").join(&ep).join("@v").join(format!("{ev}.zip")));
+        }
+        for proxy in &self.proxies {
+            places.push(proxy.join(&ep).join("@v").join(format!("{ev}.zip")));
+        }
+        places.iter().any(|p| p.exists())
     }
 
     /// The advice for missing modules, naming where we looked.

@@ -1032,7 +1032,8 @@ fn report(ld: &Loader<'_>) -> Result<()> {
         if !missing.is_empty() {
             let n = missing.len();
             msg.push_str(&format!(
-                "{n} module{} needed by this build {} not on disk:\n",
+                "{n} module{} of the build list {} not on disk (the modules this build imports first, then \
+                 the rest of go.mod's requirements):\n",
                 if n == 1 { "" } else { "s" },
                 if n == 1 { "is" } else { "are" }
             ));
@@ -1421,7 +1422,8 @@ mod tests {
         let err = load_graph(&ctx, Some(&mods), &[s.0.join("m")]).unwrap_err().to_string();
         let main_go = s.0.join("m/main.go").display().to_string();
         assert!(err.starts_with("cannot resolve 5 imports:\n"), "{err}");
-        assert!(err.contains("1 module needed by this build is not on disk:\n\tgithub.com/some/lib@v1.2.3\n"), "{err}");
+        assert!(err.contains("1 module of the build list is not on disk"), "{err}");
+        assert!(err.contains("\tgithub.com/some/lib@v1.2.3\n"), "{err}");
         assert!(err.contains("go mod download"), "{err}");
         for needle in [
             format!("{main_go}:4: import \"example.com/m/nothere\" (in package example.com/m): in the main module example.com/m, but"),
