@@ -179,11 +179,7 @@ impl CTool {
         let no_cc = |e: cc::Error| {
             Error::new(
                 ErrorKind::Toolchain,
-                format!(
-                    "no C compiler for {}: {e}\ncgo needs a C compiler for the target: install one (for example `gcc`, or a cross gcc such as `gcc-aarch64-linux-gnu`) or set CC_{} to it.",
-                    req.target,
-                    req.target.replace('-', "_")
-                ),
+                format!("no C compiler for {}: {e}\n{}", req.target, compiler_hint(req.target, req.host)),
             )
         };
         let tool = b.try_get_compiler().map_err(no_cc)?;
@@ -233,7 +229,15 @@ impl CTool {
         version.arg("--version");
         version.env = base_env(&env);
         let (_, text) = version.probe().map_err(|e| {
-            Error::new(ErrorKind::Toolchain, format!("cannot run the C compiler {}: {e}", Path::new(&cc[0]).display()))
+            Error::new(
+                ErrorKind::Toolchain,
+                format!(
+                    "cannot run the C compiler {} for {}: {e}\n{}",
+                    Path::new(&cc[0]).display(),
+                    req.target,
+                    compiler_hint(req.target, req.host)
+                ),
+            )
         })?;
         let meta = which::which(&cc[0]).ok().and_then(|p| std::fs::metadata(p).ok());
         let id = format!(
@@ -243,7 +247,12 @@ impl CTool {
             text.lines().next().unwrap_or(""),
             meta.map(|m| format!("{}:{}", m.len(), crate::toolchain::mtime_nanos(&m))).unwrap_or_default()
         );
-        let supported = probe_flags(&cc, &env, &id, cache)?;
+        let supported = probe_flags(&cc, &env, &id, cache).map_err(|e| {
+            Error::new(
+                ErrorKind::Toolchain,
+                format!("the C compiler for {}: {e}\n{}", req.target, compiler_hint(req.target, req.host)),
+            )
+        })?;
         Ok(CTool { cc, cxx, ar, env, supported, id })
     }
 
@@ -363,6 +372,28 @@ pub(crate) fn gcc_arch_args(ctx: &BuildContext) -> Vec<&'static str> {
     }
 }
 
+/// What to do when the target has no working C compiler.
+fn compiler_hint(target: &str, host: &str) -> String {
+    let var = format!("CC_{}", target.replace('-', "_"));
+    if target.contains("-apple-") && !host.contains("-apple-") {
+        format!(
+            "cgo for Apple targets needs Apple's clang and SDK: build on macOS (Xcode or its Command Line Tools), or set \
+             {var} (and AR_{}) to a cross toolchain such as osxcross.",
+            target.replace('-', "_")
+        )
+    } else if target.contains("-windows-gnu") {
+        format!(
+            "cgo for Windows needs mingw-w64 gcc (Debian: gcc-mingw-w64-x86-64 or gcc-mingw-w64-i686) or llvm-mingw \
+             clang; install it or set {var} to it."
+        )
+    } else {
+        format!(
+            "cgo needs a C compiler for the target: install one (for example `gcc`, or a cross gcc such as Debian's \
+             gcc-aarch64-linux-gnu) or set {var} to it."
+        )
+    }
+}
+
 /// Probes each optional flag once per compiler identity; cached.
 fn probe_flags(cc: &[OsString], env: &[(OsString, OsString)], id: &str, cache: &Cache) -> Result<Vec<String>> {
     let mut k = KeyBuilder::new("cc-probe");
@@ -377,6 +408,21 @@ fn probe_flags(cc: &[OsString], env: &[(OsString, OsString)], id: &str, cache: &
         }
     }
     let tmp = cache.temp_dir()?;
+    // First, whether it compiles C for the target at all (a host compiler
+    // given flags for another platform does not).
+    let mut base = Invocation::new(&cc[0], tmp.path());
+    for a in &cc[1..] {
+        base.arg(a);
+    }
+    base.arg("-c").arg("-x").arg("c").arg("-").arg("-o").arg(tmp.path().join("probe.o"));
+    base.env = base_env(env);
+    let (ok, out) = base.probe()?;
+    if !ok {
+        return Err(Error::new(
+            ErrorKind::Toolchain,
+            format!("cannot compile an empty C file:\n$ {}\n{}", base.display(), out.trim_end()),
+        ));
+    }
     let mut supported = Vec::new();
     for flag in PROBED {
         let mut inv = Invocation::new(&cc[0], tmp.path());

@@ -264,3 +264,19 @@ fn port_without_c_archive_is_a_clear_error() {
     let Some(e) = refused("aarch64-linux-android", |_| {}) else { return };
     assert!(e.contains("android/arm64") && e.contains("c-archive") && e.contains("Build::binary"), "{e}");
 }
+
+/// A C archive for macOS from Linux: the host gcc cannot compile for Apple
+/// targets, and the error says what is needed (Apple's clang and SDK, or a
+/// cross toolchain through CC_<target>) instead of failing in runtime/cgo.
+#[cfg(target_os = "linux")]
+#[test]
+fn darwin_without_an_apple_toolchain_is_a_clear_error() {
+    let Some(e) = refused("aarch64-apple-darwin", |b| {
+        b.env("CC", "gcc");
+    }) else {
+        return;
+    };
+    assert!(e.contains("aarch64-apple-darwin") && e.contains("cannot compile an empty C file"), "{e}");
+    assert!(e.contains("-mmacosx-version-min="), "the deployment target reaches the compiler: {e}");
+    assert!(e.contains("Apple's clang and SDK") && e.contains("CC_aarch64_apple_darwin"), "{e}");
+}
