@@ -3,6 +3,8 @@
 //! archive `libfx.a`, one Go runtime.
 
 fn main() {
+    // The host triple, for tests that ask the `cc` crate about a cross target.
+    println!("cargo:rustc-env=GLB_TEST_HOST={}", std::env::var("HOST").expect("cargo sets HOST"));
     go_link_build::Build::new()
         .package("fixtures/cffi/lib")
         .package("fixtures/cffi/calc")

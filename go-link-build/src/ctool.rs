@@ -6,6 +6,29 @@
 //! probed the way cmd/go's `gccSupportsFlag` does (compile an empty file with
 //! the flag, look for "unrecognized" and similar words), once per compiler,
 //! and cached.
+//!
+//! # Cross targets
+//!
+//! For a cross target `cc` finds the cross compiler (`aarch64-linux-gnu-gcc`,
+//! `x86_64-w64-mingw32-gcc`, …, or `CC_<target>`) and its archiver, and
+//! chooses the target flags (`--target=`, `-arch`, `-m*`). The same command
+//! runs every C step: the `cgo` tool's own compiler runs (`CC`), the C
+//! compiles, the dynimport link, and link's external linker, which gets the
+//! compiler as `-extld` and its target flags as `-extldflags` (cmd/go passes
+//! the words of `CC` after the first the same way), and the archiver as
+//! `-extar`.
+//!
+//! # Apple deployment targets
+//!
+//! `cc` turns `MACOSX_DEPLOYMENT_TARGET` (`IPHONEOS_DEPLOYMENT_TARGET` for
+//! iOS) into `-mmacosx-version-min=` (`-miphoneos-version-min=`, …), the same
+//! version rustc links the Rust side for. That flag is part of the compiler
+//! command, so every cgo compile (runtime/cgo's included) and the external
+//! link (through `-extldflags`) get it, and a C archive's `go.o` copies its
+//! platform load command from those objects. The variable itself is passed to
+//! every C step and to link, is reported to cargo, and is part of the
+//! compiler's identity in cache keys. A value given with `Build::env`, which
+//! `cc` cannot see, is added as the flag.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -69,7 +92,61 @@ fn cc_vars(target: &str, host: &str) -> Vec<String> {
         vars.push(base.to_string());
     }
     vars.push("CRATE_CC_NO_DEFAULTS".into());
+    if target.contains("-apple-") {
+        vars.extend(deployment_target_var(target).map(str::to_string));
+        vars.push("SDKROOT".into());
+    }
     vars
+}
+
+/// The variable that holds an Apple target's minimum OS version, as `cc`
+/// and rustc read it.
+fn deployment_target_var(target: &str) -> Option<&'static str> {
+    let t = crate::target::RustTarget::from_triple(target);
+    match t.os.as_str() {
+        "macos" => Some("MACOSX_DEPLOYMENT_TARGET"),
+        "ios" => Some("IPHONEOS_DEPLOYMENT_TARGET"),
+        _ => None,
+    }
+}
+
+/// The compiler flag `cc` passes for an Apple deployment target (none for Mac
+/// Catalyst, where the version is part of `--target`).
+fn deployment_target_flag(target: &str, version: &str) -> Option<String> {
+    let t = crate::target::RustTarget::from_triple(target);
+    match (t.os.as_str(), t.env.as_str()) {
+        ("macos", _) => Some(format!("-mmacosx-version-min={version}")),
+        ("ios", "sim") => Some(format!("-mios-simulator-version-min={version}")),
+        ("ios", "macabi") => None,
+        ("ios", _) => Some(format!("-miphoneos-version-min={version}")),
+        _ => None,
+    }
+}
+
+/// The words of a compiler command (after the program) that matter to a
+/// link as well as to a compile: target, ABI, architecture, sysroot and
+/// deployment version. Optimisation, warning and code generation flags
+/// (`-O2`, `-ffunction-sections`, `-fPIC`, a user's `CFLAGS`) are left out.
+pub(crate) fn target_link_flags(args: &[OsString]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut it = args.iter().map(|a| a.to_string_lossy().into_owned());
+    while let Some(a) = it.next() {
+        if matches!(a.as_str(), "-target" | "-arch" | "-isysroot" | "--sysroot" | "-B") {
+            if let Some(v) = it.next() {
+                out.push(a);
+                out.push(v);
+            }
+        } else if (a.starts_with("-m") && a.len() > 2)
+            || a.starts_with("--target=")
+            || a.starts_with("--sysroot=")
+            || a.starts_with("--gcc-toolchain=")
+            || a.starts_with("-fuse-ld=")
+            || a.starts_with("-B")
+        {
+            out.push(a);
+        }
+    }
+    out
 }
 
 impl CTool {
@@ -102,14 +179,23 @@ impl CTool {
         let no_cc = |e: cc::Error| {
             Error::new(
                 ErrorKind::Toolchain,
-                format!(
-                    "no C compiler for {}: {e}\ncgo needs a C compiler for the target: install one (for example `gcc`, or a cross gcc such as `gcc-aarch64-linux-gnu`) or set CC_{} to it.",
-                    req.target,
-                    req.target.replace('-', "_")
-                ),
+                format!("no C compiler for {}: {e}\n{}", req.target, compiler_hint(req.target, req.host)),
             )
         };
         let tool = b.try_get_compiler().map_err(no_cc)?;
+        if tool.is_like_msvc() {
+            return Err(Error::new(
+                ErrorKind::Unsupported,
+                format!(
+                    "the C compiler for {} is {}, which is MSVC-compatible (cl.exe or clang-cl); cgo needs a gcc-compatible \
+                     compiler (Go does not support MSVC, golang/go#20982).\nUse a `*-windows-gnu` target with mingw-w64 \
+                     gcc (or set CC_{} to a gcc or clang), or build the Go code with cgo off (Build::binary, a sidecar).",
+                    req.target,
+                    tool.path().display(),
+                    req.target.replace('-', "_")
+                ),
+            ));
+        }
         let mut cxx_build = b.clone();
         cxx_build.cpp(true);
         if let Some(cxx) = &req.cxx {
@@ -122,27 +208,62 @@ impl CTool {
             v.extend(t.args().iter().cloned());
             v
         };
-        let cc = argv(&tool);
-        let cxx = cxx_tool.as_ref().map(argv).unwrap_or_else(|| cc.clone());
-        let env: Vec<(OsString, OsString)> = tool.get_envs().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
+        let mut cc = argv(&tool);
+        let mut cxx = cxx_tool.as_ref().map(argv).unwrap_or_else(|| cc.clone());
+        let mut env: Vec<(OsString, OsString)> = tool.get_envs().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
         let ar = PathBuf::from(ar.get_program());
+        let deployment_target = deployment_target_var(req.target).and_then(|var| req.env.var(var).map(|v| (var, v)));
+        if let Some((var, value)) = &deployment_target {
+            env.push((var.into(), value.into()));
+            // cc read the process environment; a Build::env value wins, as a later flag.
+            if req.env.overridden(var).is_some() {
+                if let Some(flag) = deployment_target_flag(req.target, value) {
+                    cc.push(flag.clone().into());
+                    cxx.push(flag.into());
+                }
+            }
+        }
 
         // The compiler's identity: its command and what it says it is.
         let mut version = Invocation::new(&cc[0], req.out_dir);
         version.arg("--version");
         version.env = base_env(&env);
         let (_, text) = version.probe().map_err(|e| {
-            Error::new(ErrorKind::Toolchain, format!("cannot run the C compiler {}: {e}", Path::new(&cc[0]).display()))
+            Error::new(
+                ErrorKind::Toolchain,
+                format!(
+                    "cannot run the C compiler {} for {}: {e}\n{}",
+                    Path::new(&cc[0]).display(),
+                    req.target,
+                    compiler_hint(req.target, req.host)
+                ),
+            )
         })?;
         let meta = which::which(&cc[0]).ok().and_then(|p| std::fs::metadata(p).ok());
         let id = format!(
-            "{:?} {} {}",
+            "{:?} {:?} {} {}",
             cc,
+            env,
             text.lines().next().unwrap_or(""),
             meta.map(|m| format!("{}:{}", m.len(), crate::toolchain::mtime_nanos(&m))).unwrap_or_default()
         );
-        let supported = probe_flags(&cc, &env, &id, cache)?;
+        let supported = probe_flags(&cc, &env, &id, cache).map_err(|e| {
+            Error::new(
+                ErrorKind::Toolchain,
+                format!("the C compiler for {}: {e}\n{}", req.target, compiler_hint(req.target, req.host)),
+            )
+        })?;
         Ok(CTool { cc, cxx, ar, env, supported, id })
+    }
+
+    /// What link needs for external linking and archiving.
+    pub(crate) fn ext_link(&self, c_archive: bool) -> ExtLink {
+        ExtLink {
+            extld: self.cc[0].to_string_lossy().into_owned(),
+            extldflags: target_link_flags(&self.cc[1..]),
+            extar: c_archive.then(|| self.ar.display().to_string()),
+            env: self.env.clone(),
+        }
     }
 
     pub(crate) fn supports(&self, flag: &str) -> bool {
@@ -204,6 +325,17 @@ impl CTool {
     }
 }
 
+/// How link runs the external linker (`-extld`, `-extldflags`) and, for C
+/// archives, the archiver (`-extar`), and what they need in the environment.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct ExtLink {
+    pub extld: String,
+    pub extldflags: Vec<String>,
+    pub extar: Option<String>,
+    /// `cc`'s environment for the compiler and the Apple deployment target.
+    pub env: Vec<(OsString, OsString)>,
+}
+
 /// The environment for C steps: pass-through OS variables plus `cc`'s.
 pub(crate) fn base_env(cc_env: &[(OsString, OsString)]) -> Vec<(OsString, OsString)> {
     let mut env: Vec<(OsString, OsString)> = Vec::new();
@@ -240,6 +372,28 @@ pub(crate) fn gcc_arch_args(ctx: &BuildContext) -> Vec<&'static str> {
     }
 }
 
+/// What to do when the target has no working C compiler.
+fn compiler_hint(target: &str, host: &str) -> String {
+    let var = format!("CC_{}", target.replace('-', "_"));
+    if target.contains("-apple-") && !host.contains("-apple-") {
+        format!(
+            "cgo for Apple targets needs Apple's clang and SDK: build on macOS (Xcode or its Command Line Tools), or set \
+             {var} (and AR_{}) to a cross toolchain such as osxcross.",
+            target.replace('-', "_")
+        )
+    } else if target.contains("-windows-gnu") {
+        format!(
+            "cgo for Windows needs mingw-w64 gcc (Debian: gcc-mingw-w64-x86-64 or gcc-mingw-w64-i686) or llvm-mingw \
+             clang; install it or set {var} to it."
+        )
+    } else {
+        format!(
+            "cgo needs a C compiler for the target: install one (for example `gcc`, or a cross gcc such as Debian's \
+             gcc-aarch64-linux-gnu) or set {var} to it."
+        )
+    }
+}
+
 /// Probes each optional flag once per compiler identity; cached.
 fn probe_flags(cc: &[OsString], env: &[(OsString, OsString)], id: &str, cache: &Cache) -> Result<Vec<String>> {
     let mut k = KeyBuilder::new("cc-probe");
@@ -254,6 +408,21 @@ fn probe_flags(cc: &[OsString], env: &[(OsString, OsString)], id: &str, cache: &
         }
     }
     let tmp = cache.temp_dir()?;
+    // First, whether it compiles C for the target at all (a host compiler
+    // given flags for another platform does not).
+    let mut base = Invocation::new(&cc[0], tmp.path());
+    for a in &cc[1..] {
+        base.arg(a);
+    }
+    base.arg("-c").arg("-x").arg("c").arg("-").arg("-o").arg(tmp.path().join("probe.o"));
+    base.env = base_env(env);
+    let (ok, out) = base.probe()?;
+    if !ok {
+        return Err(Error::new(
+            ErrorKind::Toolchain,
+            format!("cannot compile an empty C file:\n$ {}\n{}", base.display(), out.trim_end()),
+        ));
+    }
     let mut supported = Vec::new();
     for flag in PROBED {
         let mut inv = Invocation::new(&cc[0], tmp.path());
@@ -278,4 +447,55 @@ fn probe_flags(cc: &[OsString], env: &[(OsString, OsString)], id: &str, cache: &
         .map_err(|e| Error::io("write", tmp.path(), e))?;
     cache.commit(&key, tmp)?;
     Ok(supported)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(s: &str) -> Vec<OsString> {
+        s.split(' ').map(OsString::from).collect()
+    }
+
+    #[test]
+    fn link_flags_keep_the_target_and_drop_the_rest() {
+        // cc's command for armv7-unknown-linux-gnueabihf with a user CFLAGS.
+        let armv7 = words(
+            "-O2 -ffunction-sections -fdata-sections -fPIC -march=armv7-a -mthumb-interwork -mfpu=vfpv3-d16 -mfloat-abi=hard -DX=1 -Wall",
+        );
+        assert_eq!(
+            target_link_flags(&armv7),
+            ["-march=armv7-a", "-mthumb-interwork", "-mfpu=vfpv3-d16", "-mfloat-abi=hard"]
+        );
+        // cc's clang command for aarch64-apple-darwin from another host.
+        let darwin = words(
+            "-O2 -ffunction-sections -fdata-sections -fPIC --target=arm64-apple-macosx -mmacosx-version-min=11.0 -isysroot /sdk",
+        );
+        assert_eq!(
+            target_link_flags(&darwin),
+            ["--target=arm64-apple-macosx", "-mmacosx-version-min=11.0", "-isysroot", "/sdk"]
+        );
+        // gcc driving a darwin cross toolchain: -arch takes a value.
+        assert_eq!(target_link_flags(&words("-arch arm64 -m64 -g")), ["-arch", "arm64", "-m64"]);
+        assert!(target_link_flags(&words("-O2 -g -fPIC -I/x")).is_empty());
+    }
+
+    #[test]
+    fn apple_deployment_target_variables_and_flags() {
+        assert_eq!(deployment_target_var("aarch64-apple-darwin"), Some("MACOSX_DEPLOYMENT_TARGET"));
+        assert_eq!(deployment_target_var("x86_64-apple-darwin"), Some("MACOSX_DEPLOYMENT_TARGET"));
+        assert_eq!(deployment_target_var("aarch64-apple-ios"), Some("IPHONEOS_DEPLOYMENT_TARGET"));
+        assert_eq!(deployment_target_var("aarch64-apple-ios-macabi"), Some("IPHONEOS_DEPLOYMENT_TARGET"));
+        assert_eq!(deployment_target_var("x86_64-unknown-linux-gnu"), None);
+        let flag = |t: &str| deployment_target_flag(t, "11.0");
+        assert_eq!(flag("aarch64-apple-darwin").as_deref(), Some("-mmacosx-version-min=11.0"));
+        assert_eq!(flag("aarch64-apple-ios").as_deref(), Some("-miphoneos-version-min=11.0"));
+        assert_eq!(flag("aarch64-apple-ios-sim").as_deref(), Some("-mios-simulator-version-min=11.0"));
+        assert_eq!(flag("x86_64-apple-ios").as_deref(), Some("-mios-simulator-version-min=11.0"));
+        assert_eq!(flag("aarch64-apple-ios-macabi"), None);
+        let vars = cc_vars("aarch64-apple-darwin", "x86_64-unknown-linux-gnu");
+        assert!(vars.iter().any(|v| v == "MACOSX_DEPLOYMENT_TARGET"), "{vars:?}");
+        assert!(vars.iter().any(|v| v == "CC_aarch64_apple_darwin"), "{vars:?}");
+        assert!(!cc_vars("aarch64-unknown-linux-gnu", "x86_64-unknown-linux-gnu").iter().any(|v| v.contains("DEPLOY")));
+    }
 }

@@ -111,6 +111,7 @@ pub struct Build {
     manifest_dir: Option<PathBuf>,
     cgo: Option<bool>,
     runtime_links_check: bool,
+    allow_musl_c_archive: bool,
 }
 
 /// The `links` value a crate that links a Go C archive declares (the
@@ -211,6 +212,7 @@ impl Build {
             manifest_dir: None,
             cgo: None,
             runtime_links_check: true,
+            allow_musl_c_archive: false,
         }
     }
 
@@ -322,6 +324,20 @@ impl Build {
     /// allows one `links` value per workspace).
     pub fn runtime_links_check(&mut self, on: bool) -> &mut Build {
         self.runtime_links_check = on;
+        self
+    }
+
+    /// Whether [`Build::c_archive`] may build for a musl target
+    /// (`*-linux-musl*`). Off by default: a Go C archive starts its runtime
+    /// from an `.init_array` function that expects glibc's `(argc, argv,
+    /// envp)` arguments, and musl calls such functions without arguments, so
+    /// the program crashes at startup or misbehaves (golang/go#13492, open
+    /// since 2015). The default is an error that says so and points to the
+    /// glibc target or a sidecar ([`Build::binary`], which works on musl).
+    /// Turn on only after checking that the result works for you, for
+    /// example with a Go toolchain patched for musl.
+    pub fn allow_musl_c_archive(&mut self, on: bool) -> &mut Build {
+        self.allow_musl_c_archive = on;
         self
     }
 
@@ -486,7 +502,8 @@ impl<'a> Session<'a> {
         }
         let out_dir = self.out_dir()?;
         let triple = self.triple();
-        let gotarget = target::go_target(&self.rust_target())?;
+        let rust_target = self.rust_target();
+        let gotarget = target::go_target(&rust_target)?;
         let base = out_dir.join("go-link-build");
         let env_name: String =
             name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' }).collect();
@@ -533,6 +550,9 @@ impl<'a> Session<'a> {
             self.check_one_runtime()?;
         }
         let tc = toolchain::discover(self.cfg.goroot.as_deref(), &self.env)?;
+        if kind == OutputKind::CArchive {
+            target::check_c_archive(&rust_target, &gotarget, tc.minor, self.cfg.allow_musl_c_archive)?;
+        }
         let cache = cache::Cache::open(&self.cache_root(&out_dir))?;
         let tool_id = tc.tool_id()?;
         if debug_enabled() {
@@ -695,8 +715,7 @@ impl<'a> Session<'a> {
                 modinfo,
                 strip: self.cfg.strip,
                 x: self.cfg.x.clone(),
-                extld: ctool.as_ref().map(|c| c.cc[0].to_string_lossy().into_owned()),
-                extar: ctool.as_ref().filter(|_| kind == OutputKind::CArchive).map(|c| c.ar.display().to_string()),
+                ext: ctool.as_ref().map(|c| c.ext_link(kind == OutputKind::CArchive)),
             },
         )?;
         stats.linked = ran;

@@ -454,8 +454,7 @@ impl Pipeline<'_> {
         for (a, b) in &link.x {
             k.line("x", format!("{a}={b}"));
         }
-        k.line("extld", format!("{:?}", link.extld));
-        k.line("extar", format!("{:?}", link.extar));
+        k.line("ext", format!("{:?}", link.ext));
         let id = k.finish();
         if let Some(dir) = self.cache.lookup(&id) {
             return Ok((dir.join("a.out"), false));
@@ -485,8 +484,7 @@ impl Pipeline<'_> {
             strip: link.strip,
             x: link.x.clone(),
             trimpath: self.trimpath,
-            extld: link.extld.clone(),
-            extar: link.extar.clone(),
+            ext: link.ext.clone(),
             cwd: o.to_path_buf(),
         };
         let inv = tools::link(&req);
@@ -504,9 +502,8 @@ pub(crate) struct LinkOptions {
     pub modinfo: String,
     pub strip: bool,
     pub x: Vec<(String, String)>,
-    pub extld: Option<String>,
-    /// The archiver for C archives (`-extar`).
-    pub extar: Option<String>,
+    /// The external linker and archiver (cgo builds).
+    pub ext: Option<crate::ctool::ExtLink>,
 }
 
 /// A compile importcfg: `importmap` lines, then one `packagefile` per direct

@@ -634,6 +634,73 @@ fn arm64_level(t: &RustTarget) -> String {
     version
 }
 
+/// Whether Go can build a C archive (`-buildmode=c-archive`) that the Rust
+/// target's link can use. Checked before anything is built:
+///
+/// - the port must support the build mode (`internal/platform.BuildModeSupported`:
+///   aix, darwin, ios, windows; linux on 386, amd64, arm, arm64, loong64,
+///   ppc64le, riscv64, s390x, and ppc64 from Go 1.27; freebsd/amd64);
+/// - `*-windows-msvc`: cgo needs a gcc-compatible compiler and the archive's
+///   objects are GNU-style (golang/go#20982), so the MSVC link cannot take it;
+/// - `*-linux-musl`: the Go runtime of an archive starts from `.init_array`
+///   with glibc's `(argc, argv, envp)` arguments, which musl does not pass
+///   (golang/go#13492), unless the user opted in with
+///   `Build::allow_musl_c_archive`.
+pub(crate) fn check_c_archive(t: &RustTarget, g: &GoTarget, go_minor: u32, allow_musl: bool) -> Result<()> {
+    let triple = t.triple.as_str();
+    let sidecar = "build the Go code as a separate program with Build::binary instead (a sidecar: cgo off, no C \
+                   toolchain needed, supported on every Go port) and talk to it over a pipe or socket";
+    if t.os == "windows" && t.env == "msvc" {
+        let gnu = match t.arch.as_str() {
+            "aarch64" => triple.replace("-msvc", "-gnullvm"),
+            _ => triple.replace("-msvc", "-gnu"),
+        };
+        return Err(Error::new(
+            ErrorKind::Unsupported,
+            format!(
+                "cannot build a Go C archive for `{triple}`: cgo needs a gcc-compatible C compiler, and the archive holds \
+                 GNU-style objects and runtime that the MSVC toolchain cannot link (Go does not support MSVC, golang/go#20982).\n\
+                 Build the Rust program for `{gnu}` instead (mingw-w64; Debian: gcc-mingw-w64-x86-64 for x86_64), \
+                 which links Go C archives, or {sidecar}."
+            ),
+        ));
+    }
+    if t.env == "musl" && !allow_musl {
+        return Err(Error::new(
+            ErrorKind::Unsupported,
+            format!(
+                "refusing to build a Go C archive for the musl target `{triple}`: a Go C archive starts its runtime from \
+                 an `.init_array` function that expects glibc's (argc, argv, envp) arguments, and musl calls those \
+                 functions without arguments, so the program crashes at startup or misbehaves (golang/go#13492, open).\n\
+                 Use the glibc target (`{}`) for a program that links Go, or {sidecar}.\n\
+                 If you have checked that it works for you (for example with a patched Go toolchain), call \
+                 Build::allow_musl_c_archive(true) to build it anyway.",
+                triple.replace("-musl", "-gnu"),
+            ),
+        ));
+    }
+    let linux_ok = ["386", "amd64", "arm", "arm64", "loong64", "ppc64le", "riscv64", "s390x"];
+    let supported = match g.goos.as_str() {
+        "aix" | "darwin" | "ios" | "windows" => true,
+        "linux" => linux_ok.contains(&g.goarch.as_str()) || g.goarch == "ppc64" && go_minor >= 27,
+        "freebsd" => g.goarch == "amd64",
+        _ => false,
+    };
+    if !supported {
+        let newer = if g.goos == "linux" && g.goarch == "ppc64" { " before Go 1.27" } else { "" };
+        return Err(Error::new(
+            ErrorKind::Unsupported,
+            format!(
+                "cannot build a Go C archive for `{triple}`: Go does not support -buildmode=c-archive on {}/{}{newer}. \
+                 Go builds C archives for darwin, ios, windows, aix, freebsd/amd64 and linux on 386, amd64, arm, arm64, \
+                 loong64, ppc64le, riscv64 and s390x (ppc64 from Go 1.27). For this target, {sidecar}.",
+                g.goos, g.goarch
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// The Rust triple of the machine this code runs on, for builds outside cargo.
 pub(crate) fn host_triple() -> &'static str {
     match (std::env::consts::ARCH, std::env::consts::OS) {
@@ -992,6 +1059,73 @@ mod tests {
         // ABI/endian/width missing (old cargo): the triple fills them in.
         let t = cargo("armv7-unknown-linux-gnueabihf", &[("ARCH", "arm"), ("OS", "linux"), ("ENV", "gnu")]);
         assert_eq!((t.abi.as_str(), t.endian.as_str(), t.pointer_width), ("eabihf", "little", 32));
+    }
+
+    /// Which Rust targets get a C archive: Go's c-archive ports, minus MSVC
+    /// and (without the opt-in) musl; each refusal names the way out.
+    #[test]
+    fn c_archive_targets() {
+        let check = |triple: &str, minor: u32, allow_musl: bool| {
+            let t = RustTarget::from_triple(triple);
+            let g = go_target(&t).unwrap();
+            check_c_archive(&t, &g, minor, allow_musl).map_err(|e| e.to_string())
+        };
+        for ok in [
+            "x86_64-unknown-linux-gnu",
+            "aarch64-unknown-linux-gnu",
+            "armv7-unknown-linux-gnueabihf",
+            "arm-unknown-linux-gnueabi",
+            "i686-unknown-linux-gnu",
+            "riscv64gc-unknown-linux-gnu",
+            "powerpc64le-unknown-linux-gnu",
+            "s390x-unknown-linux-gnu",
+            "loongarch64-unknown-linux-gnu",
+            "x86_64-pc-windows-gnu",
+            "i686-pc-windows-gnu",
+            "aarch64-pc-windows-gnullvm",
+            "aarch64-apple-darwin",
+            "x86_64-apple-darwin",
+            "aarch64-apple-ios",
+            "x86_64-unknown-freebsd",
+        ] {
+            assert_eq!(check(ok, 26, false), Ok(()), "{ok}");
+        }
+        // MSVC: the gnu (or gnullvm) target and the sidecar.
+        for (msvc, gnu) in [
+            ("x86_64-pc-windows-msvc", "x86_64-pc-windows-gnu"),
+            ("i686-pc-windows-msvc", "i686-pc-windows-gnu"),
+            ("aarch64-pc-windows-msvc", "aarch64-pc-windows-gnullvm"),
+        ] {
+            let e = check(msvc, 26, true).unwrap_err();
+            assert!(e.contains(msvc) && e.contains(gnu) && e.contains("Build::binary"), "{e}");
+            assert!(e.contains("gcc-compatible") && e.contains("golang/go#20982"), "{e}");
+        }
+        // musl: the issue, the glibc target, the sidecar and the opt-in.
+        for (musl, gnu) in [
+            ("x86_64-unknown-linux-musl", "x86_64-unknown-linux-gnu"),
+            ("aarch64-unknown-linux-musl", "aarch64-unknown-linux-gnu"),
+            ("armv7-unknown-linux-musleabihf", "armv7-unknown-linux-gnueabihf"),
+        ] {
+            let e = check(musl, 26, false).unwrap_err();
+            assert!(e.contains("golang/go#13492") && e.contains(".init_array"), "{e}");
+            assert!(e.contains(gnu) && e.contains("Build::binary") && e.contains("allow_musl_c_archive(true)"), "{e}");
+            assert_eq!(check(musl, 26, true), Ok(()), "{musl} with the opt-in");
+        }
+        // Ports without -buildmode=c-archive.
+        for (triple, port) in [
+            ("aarch64-linux-android", "android/arm64"),
+            ("mips-unknown-linux-gnu", "linux/mips"),
+            ("mips64el-unknown-linux-gnuabi64", "linux/mips64le"),
+            ("wasm32-wasip1", "wasip1/wasm"),
+            ("aarch64-unknown-freebsd", "freebsd/arm64"),
+            ("x86_64-unknown-netbsd", "netbsd/amd64"),
+        ] {
+            let e = check(triple, 27, false).unwrap_err();
+            assert!(e.contains(triple) && e.contains(port) && e.contains("Build::binary"), "{e}");
+        }
+        // linux/ppc64 (big endian) gained c-archive in Go 1.27.
+        assert!(check("powerpc64-unknown-linux-gnu", 26, false).unwrap_err().contains("before Go 1.27"));
+        assert_eq!(check("powerpc64-unknown-linux-gnu", 27, false), Ok(()));
     }
 
     #[test]

@@ -274,8 +274,8 @@ pub(crate) struct LinkRequest<'a> {
     /// User `-X importpath.name=value` settings.
     pub x: Vec<(String, String)>,
     pub trimpath: bool,
-    pub extld: Option<String>,
-    pub extar: Option<String>,
+    /// `-extld`, `-extldflags`, `-extar` and their environment (cgo builds).
+    pub ext: Option<crate::ctool::ExtLink>,
     pub cwd: PathBuf,
 }
 
@@ -302,14 +302,39 @@ pub(crate) fn link(req: &LinkRequest<'_>) -> Invocation {
     for (k, v) in &req.x {
         inv.arg(format!("-X={k}={v}"));
     }
-    if let Some(extld) = &req.extld {
-        inv.arg(format!("-extld={extld}"));
-    }
-    if let Some(extar) = &req.extar {
-        inv.arg(format!("-extar={extar}"));
+    if let Some(ext) = &req.ext {
+        inv.arg(format!("-extld={}", ext.extld));
+        if !ext.extldflags.is_empty() {
+            inv.arg(format!("-extldflags={}", quoted_join(&ext.extldflags)));
+        }
+        if let Some(extar) = &ext.extar {
+            inv.arg(format!("-extar={extar}"));
+        }
+        inv.env.extend(ext.env.iter().cloned());
     }
     inv.arg(&req.main_archive);
     inv
+}
+
+/// Joins words the way `cmd/internal/quoted.Join` does, so link's
+/// `quoted.Split` gives them back: quoted with `'` (or `"`) when they hold
+/// white space or quotes.
+fn quoted_join(words: &[String]) -> String {
+    words
+        .iter()
+        .map(|w| {
+            let space = w.bytes().any(|b| b.is_ascii_whitespace());
+            let (single, double) = (w.contains('\''), w.contains('"'));
+            if !space && !single && !double {
+                w.clone()
+            } else if !single {
+                format!("'{w}'")
+            } else {
+                format!("\"{w}\"")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]
@@ -394,5 +419,53 @@ mod tests {
         assert!(BuildMode::Exe.shared_codegen("darwin", "arm64"));
         assert!(!BuildMode::Exe.shared_codegen("windows", "amd64"));
         assert!(BuildMode::CArchive.shared_codegen("linux", "amd64"));
+    }
+
+    #[test]
+    fn link_gets_the_external_toolchain() {
+        let tc = tc(26);
+        let mut ctx = linux_amd64();
+        ctx.goos = "darwin".into();
+        ctx.goarch = "arm64".into();
+        let ext = crate::ctool::ExtLink {
+            extld: "clang".into(),
+            extldflags: vec!["--target=arm64-apple-macosx".into(), "-mmacosx-version-min=11.0".into()],
+            extar: Some("/usr/bin/ar".into()),
+            env: vec![("MACOSX_DEPLOYMENT_TARGET".into(), "11.0".into())],
+        };
+        let req = LinkRequest {
+            tc: &tc,
+            ctx: &ctx,
+            mode: BuildMode::CArchive,
+            output: "/o/a.out".into(),
+            importcfg: "/o/importcfg.link".into(),
+            main_archive: "/c/main.a".into(),
+            godebug_default: String::new(),
+            build_id: "x/x/x/x".into(),
+            strip: false,
+            x: Vec::new(),
+            trimpath: true,
+            ext: Some(ext),
+            cwd: "/o".into(),
+        };
+        let inv = link(&req);
+        assert!(
+            args(&inv).ends_with(
+                "-buildmode=c-archive -buildid=x/x/x/x -extld=clang \
+                 -extldflags=--target=arm64-apple-macosx -mmacosx-version-min=11.0 -extar=/usr/bin/ar /c/main.a"
+            ),
+            "{}",
+            args(&inv)
+        );
+        assert!(inv.env.iter().any(|(k, v)| k == "MACOSX_DEPLOYMENT_TARGET" && v == "11.0"));
+        assert!(inv.env.iter().any(|(k, v)| k == "GOOS" && v == "darwin"));
+    }
+
+    #[test]
+    fn extldflags_are_quoted_as_go_splits_them() {
+        let w = |v: &[&str]| quoted_join(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(w(&["-m64", "-march=armv7-a"]), "-m64 -march=armv7-a");
+        assert_eq!(w(&["--sysroot=/opt/my sdk"]), "'--sysroot=/opt/my sdk'");
+        assert_eq!(w(&["-isysroot", "/it's here"]), "-isysroot \"/it's here\"");
     }
 }

@@ -75,6 +75,25 @@ pub fn host_goroot() -> Option<PathBuf> {
     }
 }
 
+/// Whether `program --version` runs: a cross compiler or qemu-user that some
+/// tests need. When not, says why and which Debian package provides it
+/// (`.ci/run` installs them); under CI (`CI` set) that is a failure, not a skip.
+pub fn tool_available(program: impl AsRef<std::ffi::OsStr>, debian_package: &str) -> bool {
+    let program = program.as_ref();
+    match Command::new(program).arg("--version").output() {
+        Ok(o) if o.status.success() => true,
+        _ => {
+            let msg =
+                format!("`{}` is not installed (Debian: apt-get install {debian_package})", program.to_string_lossy());
+            if std::env::var_os("CI").is_some() {
+                panic!("{msg}, and CI is set: the cross tests must run completely");
+            }
+            eprintln!("skipping: {msg}");
+            false
+        }
+    }
+}
+
 /// Runs `<goroot>/bin/go build -trimpath -o out ./pkg` in `module_dir` with a
 /// private GOCACHE, CGO off, and returns the output path.
 pub fn go_build(goroot: &Path, module_dir: &Path, pkg: &str, out: &Path, extra: &[&str]) -> PathBuf {

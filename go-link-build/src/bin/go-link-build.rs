@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! go-link-build build [--target TRIPLE] [-o OUT] [--tags a,b] [-X k=v]... [--strip] PKGDIR
-//! go-link-build build --buildmode c-archive [-o DIR/libNAME.a] [--print-link-flags] PKGDIR...
+//! go-link-build build --buildmode c-archive [-o DIR/libNAME.a] [--print-link-flags] [--allow-musl-c-archive] PKGDIR...
 //! ```
 //!
 //! It builds exactly what a build script would, through the same public API,
@@ -62,6 +62,10 @@ enum Command {
         /// With c-archive: print only the linker flags the archive needs, one line.
         #[arg(long)]
         print_link_flags: bool,
+        /// With c-archive: build for a musl target even though Go C archives
+        /// crash there at startup (golang/go#13492); see Build::allow_musl_c_archive.
+        #[arg(long)]
+        allow_musl_c_archive: bool,
         /// The Go package directories: one main package for exe; one or more for c-archive.
         #[arg(required = true)]
         pkgdirs: Vec<PathBuf>,
@@ -91,6 +95,7 @@ fn run(cli: Cli) -> Result<(), String> {
         buildmode,
         cgo,
         print_link_flags,
+        allow_musl_c_archive,
         pkgdirs,
     } = cli.command;
     let mut dirs = Vec::new();
@@ -123,6 +128,7 @@ fn run(cli: Cli) -> Result<(), String> {
     if cgo {
         b.cgo(true);
     }
+    b.allow_musl_c_archive(allow_musl_c_archive);
     if let Some(t) = &target {
         b.target(t);
     }
