@@ -437,6 +437,23 @@ impl<'a> Session<'a> {
     }
 
     /// The cache root: setter, `GO_LINK_BUILD_CACHE`, else cargo's target dir.
+    /// `MACOSX_DEPLOYMENT_TARGET` for a darwin link, checked the way the Go
+    /// linker's `-macos` parses it (up to three numbers 0–255).
+    fn macos_min(&self, ctx: &context::BuildContext) -> Result<Option<String>> {
+        if ctx.goos != "darwin" {
+            return Ok(None);
+        }
+        let Some(v) = self.env.var("MACOSX_DEPLOYMENT_TARGET") else { return Ok(None) };
+        let parts: Vec<&str> = v.split('.').collect();
+        if parts.len() > 3 || parts.iter().any(|p| p.parse::<u8>().is_err()) {
+            return Err(Error::new(
+                ErrorKind::Config,
+                format!("MACOSX_DEPLOYMENT_TARGET={v} is not a macOS version like 11.0 or 10.15.7"),
+            ));
+        }
+        Ok(Some(v))
+    }
+
     /// Module settings from the environment (each read is reported to cargo).
     fn mod_settings(&self, cache: &cache::Cache) -> modload::ModSettings {
         let modcache = self.env.go_var("GOMODCACHE").map(PathBuf::from).or_else(|| {
@@ -716,6 +733,7 @@ impl<'a> Session<'a> {
                 strip: self.cfg.strip,
                 x: self.cfg.x.clone(),
                 ext: ctool.as_ref().map(|c| c.ext_link(kind == OutputKind::CArchive)),
+                macos_min: self.macos_min(&ctx)?,
             },
         )?;
         stats.linked = ran;

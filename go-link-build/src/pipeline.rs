@@ -455,6 +455,7 @@ impl Pipeline<'_> {
             k.line("x", format!("{a}={b}"));
         }
         k.line("ext", format!("{:?}", link.ext));
+        k.line("macos", format!("{:?}", link.macos_min));
         let id = k.finish();
         if let Some(dir) = self.cache.lookup(&id) {
             return Ok((dir.join("a.out"), false));
@@ -485,6 +486,7 @@ impl Pipeline<'_> {
             x: link.x.clone(),
             trimpath: self.trimpath,
             ext: link.ext.clone(),
+            macos_min: link.macos_min.clone(),
             cwd: o.to_path_buf(),
         };
         let inv = tools::link(&req);
@@ -504,6 +506,8 @@ pub(crate) struct LinkOptions {
     pub x: Vec<(String, String)>,
     /// The external linker and archiver (cgo builds).
     pub ext: Option<crate::ctool::ExtLink>,
+    /// The minimum macOS version for the internal linker's `-macos` (Go 1.27+).
+    pub macos_min: Option<String>,
 }
 
 /// A compile importcfg: `importmap` lines, then one `packagefile` per direct

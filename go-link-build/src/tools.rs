@@ -276,6 +276,9 @@ pub(crate) struct LinkRequest<'a> {
     pub trimpath: bool,
     /// `-extld`, `-extldflags`, `-extar` and their environment (cgo builds).
     pub ext: Option<crate::ctool::ExtLink>,
+    /// `MACOSX_DEPLOYMENT_TARGET`, for the Mach-O minimum OS version the
+    /// internal linker writes (`-macos`, Go 1.27+; before, always 12.0/13.0).
+    pub macos_min: Option<String>,
     pub cwd: PathBuf,
 }
 
@@ -301,6 +304,9 @@ pub(crate) fn link(req: &LinkRequest<'_>) -> Invocation {
     inv.arg(format!("-buildid={}", req.build_id));
     for (k, v) in &req.x {
         inv.arg(format!("-X={k}={v}"));
+    }
+    if let Some(v) = req.macos_min.as_ref().filter(|_| req.ctx.goos == "darwin" && tc.minor >= 27) {
+        inv.arg(format!("-macos={v}"));
     }
     if let Some(ext) = &req.ext {
         inv.arg(format!("-extld={}", ext.extld));
@@ -446,6 +452,7 @@ mod tests {
             x: Vec::new(),
             trimpath: true,
             ext: Some(ext),
+            macos_min: Some("11.0".into()),
             cwd: "/o".into(),
         };
         let inv = link(&req);
@@ -459,6 +466,14 @@ mod tests {
         );
         assert!(inv.env.iter().any(|(k, v)| k == "MACOSX_DEPLOYMENT_TARGET" && v == "11.0"));
         assert!(inv.env.iter().any(|(k, v)| k == "GOOS" && v == "darwin"));
+        assert!(!args(&inv).contains("-macos="), "no -macos before Go 1.27");
+
+        // Go 1.27's internal linker takes the minimum macOS version as -macos.
+        let tc27 = self::tc(27);
+        let sidecar = LinkRequest { tc: &tc27, mode: BuildMode::Exe, ext: None, ..req };
+        assert!(args(&link(&sidecar)).contains(" -macos=11.0 "), "{}", args(&link(&sidecar)));
+        let linux = LinkRequest { ctx: &linux_amd64(), ..sidecar };
+        assert!(!args(&link(&linux)).contains("-macos"));
     }
 
     #[test]

@@ -419,3 +419,59 @@ fn unsupported_target_is_a_clear_error() {
     }
     assert!(!scratch.join("out/go-link-build/bin").exists(), "nothing may be written for an unsupported target");
 }
+
+/// The minimum macOS version of a Mach-O executable (`LC_BUILD_VERSION`'s
+/// `minos`, or `LC_VERSION_MIN_MACOSX`'s `version`), as `major.minor.patch`.
+fn macho_min_os(path: &Path) -> String {
+    let data = std::fs::read(path).unwrap();
+    let h = macho::MachHeader64::<Endianness>::parse(&*data, 0).unwrap();
+    let e = h.endian().unwrap();
+    let mut cmds = h.load_commands(e, &*data, 0).unwrap();
+    while let Some(cmd) = cmds.next().unwrap() {
+        let v = match cmd.cmd() {
+            macho::LC_BUILD_VERSION => cmd.data::<macho::BuildVersionCommand<Endianness>>().unwrap().minos.get(e),
+            macho::LC_VERSION_MIN_MACOSX => cmd.data::<macho::VersionMinCommand<Endianness>>().unwrap().version.get(e),
+            _ => continue,
+        };
+        return format!("{}.{}.{}", v.major(), v.minor(), v.update());
+    }
+    panic!("{}: no minimum-OS load command", path.display());
+}
+
+/// `MACOSX_DEPLOYMENT_TARGET` reaches the Mach-O of a sidecar. The internal
+/// linker takes it as `-macos` from Go 1.27 (older linkers write a fixed
+/// version), so this needs a Go 1.27+ toolchain: the machine's or one that
+/// `.ci/run` fetched into the module cache.
+#[test]
+fn darwin_deployment_target_reaches_the_binary() {
+    let Some(host) = host_goroot() else { return };
+    let mut goroots: Vec<(String, PathBuf)> = extra_goroots();
+    goroots.push(("host".into(), host));
+    let Some((_, goroot)) = goroots.into_iter().find(|(_, g)| {
+        let v = std::fs::read_to_string(g.join("VERSION")).unwrap_or_default();
+        let minor = v.trim_start_matches("go1.").split(['.', '\n']).next().and_then(|m| m.parse::<u32>().ok());
+        minor.is_some_and(|m| m >= 27)
+    }) else {
+        assert!(std::env::var_os("CI").is_none(), "CI must provide a Go 1.27+ toolchain (.ci/run fetches go1.27.3)");
+        eprintln!("skipping: no Go 1.27+ toolchain here");
+        return;
+    };
+    let (scratch, dir) = copy_fixture("multi");
+    let cache = scratch.join("cache");
+    for (deployment, want) in [(Some("11.0"), "11.0.0"), (Some("14.2.1"), "14.2.1")] {
+        let mut b = builder(&goroot, &dir.join("cmd/app"), &scratch.join("out"), &cache);
+        b.target("aarch64-apple-darwin");
+        if let Some(d) = deployment {
+            b.env("MACOSX_DEPLOYMENT_TARGET", d);
+        }
+        let art = b.try_binary("app").unwrap_or_else(|e| panic!("darwin build failed:\n{e}"));
+        assert_eq!(macho_min_os(art.path()), want, "MACOSX_DEPLOYMENT_TARGET={deployment:?}");
+    }
+    let err = builder(&goroot, &dir.join("cmd/app"), &scratch.join("out"), &cache)
+        .target("aarch64-apple-darwin")
+        .env("MACOSX_DEPLOYMENT_TARGET", "eleven")
+        .try_binary("app")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("MACOSX_DEPLOYMENT_TARGET=eleven is not a macOS version"), "{err}");
+}
