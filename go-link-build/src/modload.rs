@@ -899,24 +899,12 @@ fn populate_download_cache(src: &Path, dst: &Path, ev: &str, ziphash: &str) -> R
 
 /// Whether a go line (`1.21`, `1.21.3`) is at least 1.`minor`. No line → 1.16.
 fn go_at_least(go: Option<&str>, minor: u32) -> bool {
-    let go = go.unwrap_or("1.16");
-    let mut parts = go.split('.');
-    let major: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(1);
-    let m: u32 = parts
-        .next()
-        .map(|p| p.chars().take_while(|c| c.is_ascii_digit()).collect::<String>())
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(0);
-    major > 1 || m >= minor
+    modfetch::gover_compare(go.unwrap_or("1.16"), &format!("1.{minor}")) != std::cmp::Ordering::Less
 }
 
-/// Compares two module versions by semantic-version precedence.
+/// Compares two module versions by semantic-version precedence (`semver.Compare`).
 pub(crate) fn compare_versions(a: &str, b: &str) -> std::cmp::Ordering {
-    let parse = |v: &str| semver::Version::parse(v.trim_start_matches('v').trim_end_matches("+incompatible")).ok();
-    match (parse(a), parse(b)) {
-        (Some(x), Some(y)) => x.cmp_precedence(&y),
-        _ => a.cmp(b),
-    }
+    modfetch::semver_compare(a, b)
 }
 
 #[cfg(test)]

@@ -194,6 +194,15 @@ fn build_ours(b: &go_link_build::Build, name: &str) -> go_link_build::Artifact {
     b.try_binary(name).unwrap_or_else(|e| panic!("go-link-build failed:\n{e}"))
 }
 
+/// The `rerun-if-changed` paths of a finished build: the directives the
+/// build printed, as its no-op stamp records them for printing again
+/// (`<out>/go-link-build/<name>.binary.stamp`, `directive …` lines).
+fn rerun_if_changed(out_dir: &Path, name: &str) -> Vec<PathBuf> {
+    let stamp = out_dir.join("go-link-build").join(format!("{name}.binary.stamp"));
+    let text = std::fs::read_to_string(&stamp).unwrap_or_else(|e| panic!("{}: {e}", stamp.display()));
+    text.lines().filter_map(|l| l.strip_prefix("directive rerun-if-changed=")).map(PathBuf::from).collect()
+}
+
 /// The go-link-build error of a build that must fail.
 fn build_err(b: &go_link_build::Build, name: &str) -> String {
     match b.try_binary(name) {
@@ -335,6 +344,10 @@ fn vendor_directory() {
     }
     let ours = build_ours(&w.ours(&w.app.dir, "out", &empty), "vendored");
     same_as_go(&w, ours.path(), &theirs);
+    let watched = rerun_if_changed(&w.scratch.join("out"), "vendored");
+    for f in ["go.mod", "vendor/modules.txt", "vendor/example.com/colors/colors.go"] {
+        assert!(watched.contains(&w.app.dir.join(f)), "{f} is not watched: {watched:#?}");
+    }
 
     let mut b = w.ours(&w.app.dir, "out-mod", &w.app.gomodcache);
     b.env("GOFLAGS", "-mod=mod");
@@ -738,6 +751,14 @@ fn no_op_rebuild_with_modules() {
     let first = build_ours(&b, "modapp");
     assert!(!first.was_up_to_date());
     assert_modapp_output(&run(first.path(), &[]));
+
+    // Cargo is told to watch go.mod, go.sum and every module file compiled.
+    let watched = rerun_if_changed(&w.scratch.join("out"), "modapp");
+    for f in [w.app.dir.join("go.mod"), w.app.dir.join("go.sum"), w.app.dir.join("main.go")] {
+        assert!(watched.contains(&f), "{} is not watched: {watched:#?}", f.display());
+    }
+    let mathx = modproxy::extracted_dir(&w.app.gomodcache, "example.com/mathx", "v1.4.0").join("mathx.go");
+    assert!(watched.contains(&mathx), "{} is not watched", mathx.display());
 
     let second = build_ours(&b, "modapp");
     assert!(second.was_up_to_date(), "second build should be a no-op");
