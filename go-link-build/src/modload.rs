@@ -395,7 +395,7 @@ impl Modules {
                 if !seen.insert((p.clone(), v.clone())) {
                     continue;
                 }
-                let go_mod = self.dep_go_mod(&p, &v).map_err(|why| {
+                let go_mod = self.dep_go_mod(&p, &v, true).map_err(|why| {
                     load_error(format!(
                         "building the module graph (the main module's go line is below 1.17, so every \
                          dependency's go.mod is needed): {why}"
@@ -409,6 +409,45 @@ impl Modules {
                     queue.push((rp, rv));
                 }
             }
+        } else {
+            // go.mod lists the selected version of every module that matters.
+            // A dependency asking for a higher one means go.mod is not tidy:
+            // cmd/go says "updates to go.mod needed" (-mod=readonly), or
+            // raises the version (-mod=mod). Do the same, without writing go.mod.
+            let mut raised = Vec::new();
+            loop {
+                let mut changed = false;
+                for (p, v) in selected.clone() {
+                    let Ok(go_mod) = self.dep_go_mod(&p, &v, false) else { continue };
+                    for (rp, rv) in go_mod.require {
+                        if self.is_main_path(&rp) || excluded(&rp, &rv) {
+                            continue;
+                        }
+                        if let Some(cur) = selected.get(&rp) {
+                            if compare_versions(&rv, cur) == std::cmp::Ordering::Greater {
+                                raised.push(format!("{p}@{v} requires {rp}@{rv}, but go.mod has {rp}@{cur}"));
+                                selected.insert(rp, rv);
+                                changed = true;
+                            }
+                        }
+                    }
+                }
+                if !changed {
+                    break;
+                }
+            }
+            if !raised.is_empty() && self.settings.mod_flag.as_deref() != Some("mod") {
+                let file = match &self.work {
+                    Some((wf, _)) => wf.display().to_string(),
+                    None => self.mains[0].dir.join("go.mod").display().to_string(),
+                };
+                return Err(load_error(format!(
+                    "{file} needs updates (go build says \"updates to go.mod needed\"):\n\t{}\n\
+                     Run `go mod tidy`, or build with GOFLAGS=-mod=mod to use the higher versions without \
+                     changing go.mod",
+                    raised.join("\n\t")
+                )));
+            }
         }
         Ok(selected
             .into_iter()
@@ -420,9 +459,11 @@ impl Modules {
     }
 
     /// The go.mod of a dependency version (for MVS): the replacement
-    /// directory's, else `cache/download/…/@v/V.mod`, else the extracted
-    /// tree's, else a proxy directory's; checked against go.sum's `/go.mod` line.
-    fn dep_go_mod(&self, path: &str, version: &str) -> std::result::Result<GoMod, String> {
+    /// directory's, else `cache/download/…/@v/V.mod`, else a proxy
+    /// directory's (checked against go.sum's `/go.mod` line), else the
+    /// extracted tree's (covered by the tree's own hash). `record_missing`:
+    /// whether its absence counts as a missing module.
+    fn dep_go_mod(&self, path: &str, version: &str, record_missing: bool) -> std::result::Result<GoMod, String> {
         let (p, v) = match self.replacement(path, version) {
             Some(Replacement::Dir { abs, .. }) => {
                 let f = abs.join("go.mod");
@@ -457,7 +498,15 @@ impl Modules {
                 return gomod::parse_go_mod(&text, &f.display().to_string()).map_err(|e| e.to_string());
             }
         }
-        self.state.borrow_mut().missing.insert(format!("{p}@{v}"));
+        if let Some(mc) = &self.modcache {
+            let f = mc.join(format!("{ep}@{ev}")).join("go.mod");
+            if let Ok(text) = std::fs::read_to_string(&f) {
+                return gomod::parse_go_mod(&text, &f.display().to_string()).map_err(|e| e.to_string());
+            }
+        }
+        if record_missing {
+            self.state.borrow_mut().missing.insert(format!("{p}@{v}"));
+        }
         Err(format!("the go.mod of {p}@{v} is not in the module cache"))
     }
 

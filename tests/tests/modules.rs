@@ -529,6 +529,64 @@ fn exclude_directive() {
     same_as_go(&w, ours.path(), &theirs);
 }
 
+/// A go 1.16 main module has an unpruned module graph: its go.mod lists
+/// only what it imports directly, and the rest comes from minimal version
+/// selection over the dependencies' go.mod files.
+#[test]
+fn unpruned_main_module_uses_mvs() {
+    let Some(w) = World::new("mod-mvs") else { return };
+    let dir = w.scratch.join("old");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("go.mod"), "module example.com/old\n\ngo 1.16\n\nrequire example.com/chain/top v1.3.0\n")
+        .unwrap();
+    std::fs::write(
+        dir.join("main.go"),
+        "package main\n\nimport (\n\t\"fmt\"\n\n\t\"example.com/chain/top\"\n)\n\nfunc main() { fmt.Println(top.Describe()) }\n",
+    )
+    .unwrap();
+    modproxy::run_go(w.go_in(&dir, &w.app.gomodcache, Some(&w.app.proxy)).args(["mod", "tidy"])).unwrap();
+    let gomod = std::fs::read_to_string(dir.join("go.mod")).unwrap();
+    assert!(!gomod.contains("chain/mid"), "a go 1.16 go.mod lists only direct requirements: {gomod}");
+    let theirs = w.go_build(&dir, ".", "old", &w.app.gomodcache, "", &[]).unwrap_or_else(|e| panic!("{e}"));
+    if !ours_enabled() {
+        return;
+    }
+    let ours = build_ours(&w.ours(&dir, "out", &w.app.gomodcache), "old");
+    assert_eq!(same_as_go(&w, ours.path(), &theirs), "top v1.3.0 > mid v1.2.0 > base v1.0.3\n");
+}
+
+/// An untidy go.mod (a dependency requires a higher version than go.mod
+/// lists): go build refuses, and so do we, naming the requirement; with
+/// GOFLAGS=-mod=mod we build with the higher version, as go would after
+/// updating go.mod (we never write it).
+#[test]
+fn untidy_go_mod_needs_updates() {
+    let Some(w) = World::new("mod-untidy") else { return };
+    let go_mod = w.app.dir.join("go.mod");
+    let tidy = std::fs::read_to_string(&go_mod).unwrap();
+    assert!(tidy.contains("example.com/chain/base v1.0.4"), "{tidy}");
+    std::fs::write(&go_mod, tidy.replace("example.com/chain/base v1.0.4", "example.com/chain/base v1.0.3")).unwrap();
+    let go_err = w.go_build(&w.app.dir, ".", "untidy", &w.app.gomodcache, "", &[]).unwrap_err();
+    assert!(go_err.contains("go.mod") || go_err.contains("go.sum"), "{go_err}");
+    if !ours_enabled() {
+        return;
+    }
+    let err = build_err(&w.ours(&w.app.dir, "out", &w.app.gomodcache), "untidy");
+    assert!(err.contains("needs updates"), "{err}");
+    assert!(err.contains("example.com/kvfmt@v1.0.0 requires example.com/chain/base@v1.0.4"), "{err}");
+    assert!(err.contains("go mod tidy"), "{err}");
+    let mut b = w.ours(&w.app.dir, "out-mod", &w.app.gomodcache);
+    b.env("GOFLAGS", "-mod=mod");
+    let ours = build_ours(&b, "untidy");
+    assert_modapp_output(&run(ours.path(), &[]));
+    assert!(w.version_m(ours.path()).contains("\tdep\texample.com/chain/base\tv1.0.4\t"));
+    assert_eq!(
+        std::fs::read_to_string(&go_mod).unwrap(),
+        tidy.replace("base v1.0.4", "base v1.0.3"),
+        "go.mod untouched"
+    );
+}
+
 /// (7) A module edited in the module cache: go build uses it without a word
 /// (it trusts the extracted directory); go-link-build checks every module
 /// against go.sum on every build and refuses, naming both hashes.
