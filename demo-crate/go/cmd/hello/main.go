@@ -10,6 +10,7 @@ import (
 
 	"example.com/demo/internal/greet"
 	"example.com/demo/mathx"
+	"example.org/boxdraw"
 )
 
 // version is set at link time with Build::ldflag_x("main.version", …).
@@ -20,7 +21,7 @@ func main() {
 	if len(os.Args) > 1 {
 		who = strings.Join(os.Args[1:], " ")
 	}
-	fmt.Println(greet.Hello(who))
+	fmt.Println(boxdraw.Frame(greet.Hello(who), "(framed by example.org/boxdraw, a vendored module)"))
 	fmt.Printf("sum of squares 1..10 (Go assembly on amd64/arm64): %d\n", mathx.SumSquares(10))
 	fmt.Printf("version %s, built for %s/%s by %s\n", version, runtime.GOOS, runtime.GOARCH, runtime.Version())
 }
