@@ -252,7 +252,10 @@ impl Modules {
                     "GOFLAGS has -mod={other}: the valid values are mod, readonly and vendor"
                 )))
             }
-            None if vendor_dir.is_dir() && go_at_least(go_line.as_deref(), 14) => "vendor".into(),
+            // (Workspaces have a vendor directory from go 1.22.)
+            None if vendor_dir.is_dir() && go_at_least(go_line.as_deref(), if work.is_some() { 22 } else { 14 }) => {
+                "vendor".into()
+            }
             None => "readonly".into(),
         };
         let mode = if mode_name == "vendor" {
@@ -583,6 +586,11 @@ impl Modules {
                     if has_go_files(&dir) && !nested_module(&root, &dir) {
                         found.push((dir, dep));
                     }
+                }
+                // A module that might hold the package is not on disk: which
+                // module provides it cannot be decided (cmd/go would fetch it).
+                if !found.is_empty() && !problems.is_empty() {
+                    return Err(problems.join("; ").into());
                 }
                 match found.len() {
                     1 => {
