@@ -234,6 +234,8 @@ fn assert_modapp_output(out: &str) {
         "ids: 45454805674 a00a-aafd-f802-02bf",
         "colors: colors v0.9.1 | blue | red #ff8000 #fac81e",
         "main: loopvar 0 1 2",
+        // -trimpath: a dependency's files are module@version/…, the main module's import-path/….
+        "source files: example.com/UpperCo/Strutil@v1.2.3/strutil.go example.com/modapp/main.go",
     ] {
         assert!(out.contains(want), "missing {want:?} in:\n{out}");
     }
