@@ -557,6 +557,53 @@ fn unpruned_main_module_uses_mvs() {
     assert_eq!(same_as_go(&w, ours.path(), &theirs), "top v1.3.0 > mid v1.2.0 > base v1.0.3\n");
 }
 
+/// A C archive whose Go code uses third-party modules: built through the
+/// cgo pipeline from the module cache, then linked into a C program (the
+/// same link a Rust crate makes) that calls the exported function.
+#[test]
+fn c_archive_with_module_dependencies() {
+    let Some(w) = World::new("mod-carchive") else { return };
+    if !ours_enabled() {
+        return;
+    }
+    let dir = w.app.dir.join("capi");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("capi.go"),
+        "package main\n\n// #include <stdlib.h>\nimport \"C\"\n\nimport (\n\t\"unsafe\"\n\n\
+         \tstrutil \"example.com/UpperCo/Strutil\"\n\t\"example.com/kvfmt\"\n)\n\n\
+         //export ModReverse\nfunc ModReverse(s *C.char) *C.char { return C.CString(strutil.Reverse(C.GoString(s))) }\n\n\
+         //export ModTotal\nfunc ModTotal() *C.char {\n\treturn C.CString(kvfmt.Format(map[string]int{\"a\": 1, \"b\": 2}))\n}\n\n\
+         //export ModFree\nfunc ModFree(p *C.char) { C.free(unsafe.Pointer(p)) }\n\nfunc main() {}\n",
+    )
+    .unwrap();
+    let mut b = w.ours(&dir, "out", &w.app.gomodcache);
+    b.runtime_links_check(false);
+    let art = b.try_c_archive("capi").unwrap_or_else(|e| panic!("go-link-build failed:\n{e}"));
+    let header = art.header().expect("a header");
+    let prog = w.scratch.join("prog.c");
+    std::fs::write(
+        &prog,
+        "#include <stdio.h>\n#include \"capi.h\"\nint main(void) {\n  char *r = ModReverse(\"stressed\");\n  \
+         char *t = ModTotal();\n  printf(\"%s | %s\\n\", r, t);\n  ModFree(r); ModFree(t);\n  return 0;\n}\n",
+    )
+    .unwrap();
+    let exe = w.scratch.join("prog");
+    let out = Command::new("cc")
+        .arg("-o")
+        .arg(&exe)
+        .arg(&prog)
+        .arg("-I")
+        .arg(header.parent().unwrap())
+        .arg(art.path())
+        .args(art.link_flags())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "cc: {}", String::from_utf8_lossy(&out.stderr));
+    let got = run(&exe, &[]);
+    assert_eq!(got, "desserts | A=1, B=2; total=3 (doubled 6, base v1.0.4)\n");
+}
+
 /// An untidy go.mod (a dependency requires a higher version than go.mod
 /// lists): go build refuses, and so do we, naming the requirement; with
 /// GOFLAGS=-mod=mod we build with the higher version, as go would after
