@@ -477,14 +477,8 @@ impl Modules {
             None => (path.to_string(), version.to_string()),
         };
         let (ep, ev) = escape(&p, &v)?;
-        let mut candidates = Vec::new();
-        if let Some(mc) = &self.modcache {
-            candidates.push(mc.join("cache/download").join(&ep).join("@v").join(format!("{ev}.mod")));
-        }
-        for proxy in &self.proxies {
-            candidates.push(proxy.join(&ep).join("@v").join(format!("{ev}.mod")));
-        }
-        for f in candidates {
+        for (dir, _) in self.version_dirs(&ep) {
+            let f = dir.join(format!("{ev}.mod"));
             if let Ok(bytes) = std::fs::read(&f) {
                 let want = self.sums.mod_hashes(&p, &v);
                 let got = modfetch::hash_go_mod(&bytes);
@@ -735,11 +729,8 @@ impl Modules {
         if dir.is_dir() && !partial.exists() {
             return Ok(dir);
         }
-        let mut zips = vec![(download.join(format!("{ev}.zip")), None)];
-        for proxy in &self.proxies {
-            zips.push((proxy.join(&ep).join("@v").join(format!("{ev}.zip")), Some(proxy.join(&ep).join("@v"))));
-        }
-        for (zip, from_proxy) in zips {
+        for (vdir, from_proxy) in self.version_dirs(&ep) {
+            let zip = vdir.join(format!("{ev}.zip"));
             if !zip.is_file() {
                 continue;
             }
@@ -761,9 +752,9 @@ impl Modules {
                 )));
             }
             modfetch::extract_zip(&zip, p, v, &dir).map_err(|e| Unlocated::Module(e.to_string()))?;
-            if let Some(src) = from_proxy {
+            if from_proxy {
                 // Keep the download cache complete for the go command too.
-                let _ = populate_download_cache(&src, &download, &ev, &got);
+                let _ = populate_download_cache(&vdir, &download, &ev, &got);
             }
             return Ok(dir);
         }
@@ -840,15 +831,16 @@ impl Modules {
     /// Whether module `p@v` is extracted, or has a zip in the download cache or a file:// proxy.
     fn on_disk(&self, p: &str, v: &str) -> bool {
         let Ok((ep, ev)) = escape(p, v) else { return false };
-        let mut places = Vec::new();
-        if let Some(mc) = &self.modcache {
-            places.push(mc.join(format!("{ep}@{ev}")));
-            places.push(mc.join("cache/download").join(&ep).join("@v").join(format!("{ev}.zip")));
-        }
-        for proxy in &self.proxies {
-            places.push(proxy.join(&ep).join("@v").join(format!("{ev}.zip")));
-        }
-        places.iter().any(|p| p.exists())
+        self.modcache.as_ref().is_some_and(|mc| mc.join(format!("{ep}@{ev}")).is_dir())
+            || self.version_dirs(&ep).iter().any(|(d, _)| d.join(format!("{ev}.zip")).is_file())
+    }
+
+    /// The `@v` directories that may hold an escaped module path's `.mod` and
+    /// `.zip` files, in order: the download cache's, then each file:// proxy's
+    /// (marked `true`).
+    fn version_dirs(&self, ep: &str) -> Vec<(PathBuf, bool)> {
+        let cache = self.modcache.iter().map(|mc| (mc.join("cache/download").join(ep).join("@v"), false));
+        cache.chain(self.proxies.iter().map(|p| (p.join(ep).join("@v"), true))).collect()
     }
 
     /// The advice for missing modules, naming where we looked.
