@@ -380,6 +380,7 @@ impl Modules {
                 if self.is_main_path(p) {
                     continue;
                 }
+                modfetch::check(p, v).map_err(|e| e.context(format!("{}/go.mod: require {p} {v}", m.dir.display())))?;
                 if excluded(p, v) {
                     return Err(load_error(format!(
                         "{}/go.mod requires {p} {v}, which it also excludes: remove one of the two \
@@ -983,5 +984,30 @@ mod tests {
         assert!(go_at_least(Some("1.22.3"), 14));
         assert!(!go_at_least(Some("1.13"), 14));
         assert!(!go_at_least(None, 17));
+    }
+
+    #[test]
+    fn bad_requirements_name_go_mod() {
+        let dir = std::env::temp_dir().join(format!("glb-modload-bad-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let settings = ModSettings { gowork: Some("off".into()), ..Default::default() };
+        for (require, want) in [
+            ("example.com/a v1.2", "example.com/a v1.2"),
+            ("example.com/a latest", "example.com/a latest"),
+            ("Example.com/UPPER!x v1.0.0", "Example.com/UPPER!x"),
+        ] {
+            std::fs::write(dir.join("go.mod"), format!("module example.com/m\n\ngo 1.22\n\nrequire {require}\n"))
+                .unwrap();
+            let err = Modules::load(&dir, &settings).err().expect("an invalid requirement is an error").to_string();
+            assert!(err.contains("go.mod: require") && err.contains(want), "{err}");
+        }
+        std::fs::write(
+            dir.join("go.mod"),
+            "module example.com/m\n\ngo 1.22\n\nrequire example.com/a v1.0.0\n\nexclude example.com/a v1.0.0\n",
+        )
+        .unwrap();
+        let err = Modules::load(&dir, &settings).err().expect("requiring an excluded version is an error").to_string();
+        assert!(err.contains("which it also excludes"), "{err}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

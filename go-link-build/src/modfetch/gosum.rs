@@ -14,12 +14,6 @@ use crate::error::{Error, ErrorKind, Result};
 /// it for non-modules, and cmd/go drops such lines when reading.
 const EMPTY_GO_MOD_HASH: &str = "h1:G7mAYYxgmS0lVkHyy2hEOLQCFB0DlQFTMLWggykrydY=";
 
-/// cmd/go's text after a go.sum mismatch (modfetch/fetch.go `goSumMismatch`).
-const GO_SUM_MISMATCH: &str =
-    "\n\nSECURITY ERROR\nThis download does NOT match an earlier download recorded in go.sum.\n\
-The bits may have been replaced on the origin server, or an attacker may\nhave intercepted the download attempt.\n\n\
-For more information, see 'go help module-auth'.\n";
-
 /// The recorded hashes of a go.sum (or several merged).
 #[derive(Debug, Default, Clone)]
 pub(crate) struct GoSum {
@@ -93,39 +87,6 @@ impl GoSum {
     pub(crate) fn mod_hashes(&self, path: &str, version: &str) -> Vec<&str> {
         self.h1(&key(path, &format!("{version}/go.mod")))
     }
-
-    /// Checks a computed hash of the module's tree against go.sum, with cmd/go's messages.
-    pub(crate) fn verify_zip(&self, path: &str, version: &str, actual: &str) -> Result<()> {
-        verify(&self.zip_hashes(path, version), path, version, actual, "module")
-    }
-
-    /// Checks a computed hash of the module's go.mod against go.sum, with cmd/go's messages.
-    pub(crate) fn verify_mod(&self, path: &str, version: &str, actual: &str) -> Result<()> {
-        verify(&self.mod_hashes(path, version), path, version, actual, "go.mod file")
-    }
-}
-
-fn verify(recorded: &[&str], path: &str, version: &str, actual: &str, noun: &str) -> Result<()> {
-    if recorded.contains(&actual) {
-        return Ok(());
-    }
-    match recorded.first() {
-        None => Err(Error::new(
-            ErrorKind::Load,
-            format!(
-                "missing go.sum entry for {noun} {path}@{version}; to add it:\n\tgo mod download {path}\n\
-                 (builds are offline and verify every module against go.sum)"
-            ),
-        )),
-        Some(want) => Err(Error::new(
-            ErrorKind::Load,
-            format!(
-                "verifying {path}@{version}{}: checksum mismatch\n\tdownloaded: {actual}\n\tgo.sum:     {want}\
-                 {GO_SUM_MISMATCH}",
-                if noun == "module" { "" } else { "/go.mod" }
-            ),
-        )),
-    }
 }
 
 #[cfg(test)]
@@ -172,23 +133,12 @@ example.com/old v1.0.0/go.mod h1:G7mAYYxgmS0lVkHyy2hEOLQCFB0DlQFTMLWggykrydY=
     }
 
     #[test]
-    fn merge_and_verify() {
+    fn merge() {
         let mut s = GoSum::parse("example.com/a v1.0.0 h1:AAAA\n", "go.sum").unwrap();
         s.merge(
             GoSum::parse("example.com/a v1.0.0 h1:AAAA\nexample.com/b v1.0.0/go.mod h1:BBBB\n", "go.work.sum").unwrap(),
         );
         assert_eq!(s.zip_hashes("example.com/a", "v1.0.0"), vec!["h1:AAAA"]);
         assert_eq!(s.mod_hashes("example.com/b", "v1.0.0"), vec!["h1:BBBB"]);
-        s.verify_zip("example.com/a", "v1.0.0", "h1:AAAA").unwrap();
-        s.verify_mod("example.com/b", "v1.0.0", "h1:BBBB").unwrap();
-        let e = s.verify_zip("example.com/a", "v1.0.0", "h1:ZZZZ").unwrap_err().to_string();
-        let want =
-            "verifying example.com/a@v1.0.0: checksum mismatch\n\tdownloaded: h1:ZZZZ\n\tgo.sum:     h1:AAAA\n\n\
-                    SECURITY ERROR\n";
-        assert!(e.starts_with(want), "{e}");
-        let e = s.verify_mod("example.com/b", "v1.0.0", "h1:ZZZZ").unwrap_err().to_string();
-        assert!(e.starts_with("verifying example.com/b@v1.0.0/go.mod: checksum mismatch"), "{e}");
-        let e = s.verify_zip("example.com/b", "v1.0.0", "h1:BBBB").unwrap_err().to_string();
-        assert!(e.starts_with("missing go.sum entry for module example.com/b@v1.0.0"), "{e}");
     }
 }

@@ -13,7 +13,6 @@
 //!
 //! Conformance: hashes are checked against values from the real
 //! `golang.org/x/mod` in the unit tests; messages copy cmd/go's wording.
-#![allow(dead_code)] // Wired into the package loader separately.
 
 mod dirhash;
 mod dirstate;
@@ -27,18 +26,11 @@ mod zipfile;
 #[cfg(test)]
 mod testutil;
 
-// The crate's API for the package loader (unused until it is wired in).
-#[allow(unused_imports)]
+// The crate's API for the module loader (modload.rs).
 pub(crate) use dirhash::{hash_dir, hash_go_mod, hash_zip};
-#[allow(unused_imports)]
 pub(crate) use dirstate::dir_state;
-#[allow(unused_imports)]
 pub(crate) use gosum::GoSum;
-#[allow(unused_imports)]
-pub(crate) use module::{check, check_import_path, check_path, escape_path, escape_version};
-#[allow(unused_imports)]
-pub(crate) use semver::{compare as semver_compare, gover_compare, is_valid as semver_is_valid};
-#[allow(unused_imports)]
-pub(crate) use unzip::{extract_zip, remove_tree};
-#[allow(unused_imports)]
-pub(crate) use vendor::{check_vendor_consistency, VendorList, VendorModule};
+pub(crate) use module::{check, escape_path, escape_version};
+pub(crate) use semver::{compare as semver_compare, gover_compare};
+pub(crate) use unzip::extract_zip;
+pub(crate) use vendor::{check_vendor_consistency, VendorList};
