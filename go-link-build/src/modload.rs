@@ -259,20 +259,41 @@ impl Modules {
             None => "readonly".into(),
         };
         let mode = if mode_name == "vendor" {
-            if let Some((wf, _)) = &work {
-                return Err(load_error(format!(
-                    "workspace vendoring ({}) is not supported by go-link-build; build with GOFLAGS=-mod=readonly \
-                     from the module cache, or GOWORK=off to use the main module's own vendor directory",
-                    wf.display()
-                )));
-            }
             let txt = vendor_dir.join("modules.txt");
             let list = match std::fs::read_to_string(&txt) {
                 Ok(text) => VendorList::parse(&text, &txt.display().to_string())?,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => VendorList::default(),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    VendorList { workspace: work.is_some(), ..VendorList::default() }
+                }
                 Err(e) => return Err(Error::io("read", &txt, e)),
             };
-            modfetch::check_vendor_consistency(&mains[0].go_mod, &list, &mains[0].dir)?;
+            match &work {
+                Some((wf, w)) => {
+                    let wdir = wf.parent().unwrap_or(Path::new("/"));
+                    if !list.workspace {
+                        return Err(load_error(format!(
+                            "{} was written by `go mod vendor` for one module, but {} makes this a workspace: \
+                             run `go work vendor` in {}, or build with GOWORK=off",
+                            txt.display(),
+                            wf.display(),
+                            wdir.display()
+                        )));
+                    }
+                    let merged = workspace_go_mod(&mains, wdir, w);
+                    modfetch::check_vendor_consistency(&merged, &list, wdir, true)?;
+                }
+                None => {
+                    if list.workspace {
+                        return Err(load_error(format!(
+                            "{} was written by `go work vendor`, but no go.work applies here: run `go mod vendor` \
+                             in {}, or build from the workspace",
+                            txt.display(),
+                            mains[0].dir.display()
+                        )));
+                    }
+                    modfetch::check_vendor_consistency(&mains[0].go_mod, &list, &mains[0].dir, false)?;
+                }
+            }
             push_if_file(&mut inputs, txt);
             Mode::Vendor { dir: vendor_dir, list }
         } else {
@@ -872,6 +893,67 @@ impl Modules {
     }
 }
 
+/// What `go work vendor` checks modules.txt against, as one go.mod: the
+/// requirements of every workspace module (not on each other), and the
+/// replacements of go.work, then of the modules, local paths made relative to
+/// the workspace directory (cmd/go's `canonicalizeReplacePath`).
+fn workspace_go_mod(mains: &[MainModule], wdir: &Path, work: &GoWork) -> GoMod {
+    let is_main = |p: &str| mains.iter().any(|m| m.path == p);
+    let mut merged = GoMod { go: work.go.clone(), ..GoMod::default() };
+    for m in mains {
+        for r in &m.go_mod.require {
+            if !is_main(&r.0) && !merged.require.contains(r) {
+                merged.require.push(r.clone());
+            }
+        }
+    }
+    let sources =
+        std::iter::once((wdir, &work.replace)).chain(mains.iter().map(|m| (m.dir.as_path(), &m.go_mod.replace)));
+    for (base, replaces) in sources {
+        for r in replaces {
+            if merged.replace.iter().any(|x| x.old_path == r.old_path && x.old_version == r.old_version) {
+                continue;
+            }
+            let mut r = r.clone();
+            if r.new_version.is_none() && !Path::new(&r.new_path).is_absolute() {
+                r.new_path = relative_dir(wdir, &base.join(&r.new_path));
+            }
+            merged.replace.push(r);
+        }
+    }
+    merged
+}
+
+/// `target` relative to `base`, lexically, as `./x` or `../x` (`modload.ToDirectoryPath`).
+fn relative_dir(base: &Path, target: &Path) -> String {
+    use std::path::Component;
+    let norm = |p: &Path| {
+        let mut out: Vec<String> = Vec::new();
+        for c in p.components() {
+            match c {
+                Component::ParentDir => {
+                    out.pop();
+                }
+                Component::Normal(s) => out.push(s.to_string_lossy().into_owned()),
+                _ => {}
+            }
+        }
+        out
+    };
+    let (b, t) = (norm(base), norm(target));
+    let common = b.iter().zip(&t).take_while(|(x, y)| x == y).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); b.len() - common];
+    parts.extend(t[common..].iter().cloned());
+    let rel = parts.join("/");
+    if rel.starts_with("..") {
+        rel
+    } else if rel.is_empty() {
+        ".".into()
+    } else {
+        format!("./{rel}")
+    }
+}
+
 /// The directory of `path` inside main module `m`, unless a nested go.mod
 /// makes it another module's.
 fn main_package_dir(m: &MainModule, path: &str) -> std::result::Result<PathBuf, String> {
@@ -971,6 +1053,14 @@ mod tests {
             assert_eq!(p, vec![PathBuf::from("/srv/a"), PathBuf::from("/srv/b")]);
         }
         assert!(ModSettings::file_proxies(Some("off")).is_empty());
+    }
+
+    #[test]
+    fn workspace_relative_replacements() {
+        assert_eq!(relative_dir(Path::new("/w"), Path::new("/w/./colors-ws")), "./colors-ws");
+        assert_eq!(relative_dir(Path::new("/w"), Path::new("/w/app/../lib")), "./lib");
+        assert_eq!(relative_dir(Path::new("/w"), Path::new("/w/app/../../x")), "../x");
+        assert_eq!(relative_dir(Path::new("/w"), Path::new("/w")), ".");
     }
 
     #[test]

@@ -492,6 +492,53 @@ fn go_work_two_modules() {
     assert!(msg.contains("example.com/worklib"), "{msg}");
 }
 
+/// `go work vendor` (go ≥ 1.22): the workspace's vendor directory serves the
+/// dependencies of every workspace module, with an empty module cache; and
+/// an inconsistent one fails like go's, pointing to `go work vendor`.
+#[test]
+fn go_work_vendor() {
+    let Some(w) = World::new("mod-workvendor") else { return };
+    let ws = w.scratch.join("ws");
+    modproxy::copy_tree(&modproxy::fixtures_root().join("modwork"), &ws).unwrap();
+    local_colors(&ws.join("colors-ws"), "colors (workspace copy)");
+    modproxy::run_go(w.go_in(&ws.join("lib"), &w.app.gomodcache, Some(&w.app.proxy)).args(["mod", "tidy"])).unwrap();
+    modproxy::run_go(w.go_in(&ws, &w.app.gomodcache, None).env_remove("GOWORK").args(["work", "vendor"])).unwrap();
+    let modules_txt = ws.join("vendor/modules.txt");
+    assert!(std::fs::read_to_string(&modules_txt).unwrap().starts_with("## workspace\n"));
+
+    let empty = w.empty_dir("empty-modcache");
+    let app = ws.join("app");
+    let theirs = w.go_build(&app, ".", "workvendor", &empty, "", &[("GOWORK", None)]).unwrap_or_else(|e| panic!("{e}"));
+    assert!(!w.version_m(&theirs).contains("h1:"), "vendored deps have no sums");
+    if ours_enabled() {
+        let mut b = builder(&w.goroot, &app, &w.scratch.join("out"), &glb_cache());
+        b.env("GOMODCACHE", path_str(&empty)).env("GOPROXY", "off").env("GOFLAGS", "");
+        let ours = build_ours(&b, "workvendor");
+        same_as_go(&w, ours.path(), &theirs);
+        let watched = rerun_if_changed(&w.scratch.join("out"), "workvendor");
+        assert!(watched.contains(&modules_txt), "modules.txt is not watched: {watched:#?}");
+    }
+
+    // chain/top no longer marked explicit: both refuse.
+    let text = std::fs::read_to_string(&modules_txt).unwrap();
+    let edited = text.replace(
+        "# example.com/chain/top v1.3.0\n## explicit; go 1.20\n",
+        "# example.com/chain/top v1.3.0\n## go 1.20\n",
+    );
+    assert_ne!(text, edited, "{text}");
+    std::fs::write(&modules_txt, edited).unwrap();
+    let go_err = w.go_build(&app, ".", "bad", &empty, "", &[("GOWORK", None)]).unwrap_err();
+    assert!(go_err.contains("inconsistent vendoring"), "{go_err}");
+    if ours_enabled() {
+        let mut b = builder(&w.goroot, &app, &w.scratch.join("out-bad"), &glb_cache());
+        b.env("GOMODCACHE", path_str(&empty)).env("GOPROXY", "off").env("GOFLAGS", "");
+        let err = build_err(&b, "bad");
+        assert!(err.contains("inconsistent vendoring"), "{err}");
+        assert!(err.contains("example.com/chain/top@v1.3.0"), "{err}");
+        assert!(err.contains("go work vendor"), "{err}");
+    }
+}
+
 /// `exclude`: a main module that excludes the base version its dependencies
 /// ask for. `go mod tidy` moves the requirement to the next version up; the
 /// excluded version is never needed after that (its files are removed from

@@ -178,7 +178,17 @@ fn describe(path: &str, version: &str) -> String {
 /// `## explicit`) and replacements. For go.mod files before `go 1.14` only
 /// contradictions are reported, as cmd/go does. Checking `## go X` against
 /// the toolchain is the caller's job.
-pub(crate) fn check_vendor_consistency(go_mod: &GoMod, list: &VendorList, main_dir: &Path) -> Result<()> {
+///
+/// In a workspace (`workspace`), `go_mod` holds the requirements of every
+/// workspace module and the replacements of go.work and of the modules (local
+/// paths relative to the workspace directory, as `go work vendor` writes
+/// them), and the wording is cmd/go's workspace wording.
+pub(crate) fn check_vendor_consistency(
+    go_mod: &GoMod,
+    list: &VendorList,
+    main_dir: &Path,
+    workspace: bool,
+) -> Result<()> {
     let pre114 = semver::gover_compare(go_mod.go.as_deref().unwrap_or(""), "1.14").is_lt();
     let (vendor_list, vendor_version) = list.build_list();
     let mut errs = String::new();
@@ -249,7 +259,10 @@ pub(crate) fn check_vendor_consistency(go_mod: &GoMod, list: &VendorList, main_d
             problem(
                 &m.path,
                 m.version_str(),
-                "is marked as explicit in vendor/modules.txt, but not explicitly required in go.mod".into(),
+                format!(
+                    "is marked as explicit in vendor/modules.txt, but not explicitly required in {}go.mod",
+                    if workspace { "a " } else { "" }
+                ),
             );
         }
     }
@@ -260,7 +273,10 @@ pub(crate) fn check_vendor_consistency(go_mod: &GoMod, list: &VendorList, main_d
             problem(
                 &m.path,
                 m.version_str(),
-                "is marked as replaced in vendor/modules.txt, but not replaced in go.mod".into(),
+                format!(
+                    "is marked as replaced in vendor/modules.txt, but not replaced in {}",
+                    if workspace { "the workspace" } else { "go.mod" }
+                ),
             );
         }
     }
@@ -274,8 +290,9 @@ pub(crate) fn check_vendor_consistency(go_mod: &GoMod, list: &VendorList, main_d
             "inconsistent vendoring in {}:{errs}\n\n\
              \tTo ignore the vendor directory, use -mod=readonly or -mod=mod.\n\
              \tTo sync the vendor directory, run:\n\
-             \t\tgo mod vendor",
-            main_dir.display()
+             \t\tgo {} vendor",
+            main_dir.display(),
+            if workspace { "work" } else { "mod" }
         ),
     ))
 }
@@ -326,7 +343,7 @@ example.com/lib
     fn check(go_mod: &str, modules_txt: &str) -> std::result::Result<(), String> {
         let m = parse_go_mod(go_mod, "go.mod").unwrap();
         let l = VendorList::parse(modules_txt, "vendor/modules.txt").unwrap();
-        check_vendor_consistency(&m, &l, Path::new("/src/main")).map_err(|e| e.to_string())
+        check_vendor_consistency(&m, &l, Path::new("/src/main"), false).map_err(|e| e.to_string())
     }
 
     /// The problem lines of the error, which must otherwise be cmd/go's text.
