@@ -466,8 +466,10 @@ impl<'a> Session<'a> {
             let first = std::env::split_paths(gopath.as_os_str()).next()?;
             Some(first.join("pkg").join("mod"))
         });
+        let goflags = self.env.go_var("GOFLAGS").unwrap_or_default();
         modload::ModSettings {
-            mod_flag: self.env.go_var("GOFLAGS").and_then(|f| modload::ModSettings::mod_flag_of(&f)),
+            mod_flag: modload::ModSettings::mod_flag_of(&goflags),
+            modcache_rw: modload::ModSettings::modcache_rw_of(&goflags),
             gowork: self.env.go_var("GOWORK"),
             modcache,
             goproxy: self.env.go_var("GOPROXY"),

@@ -59,6 +59,8 @@ impl From<String> for Unlocated {
 pub(crate) struct ModSettings {
     /// `-mod=` from GOFLAGS.
     pub mod_flag: Option<String>,
+    /// `-modcacherw` in GOFLAGS: extracted trees keep writable directories.
+    pub modcache_rw: bool,
     /// `GOWORK`: `off`, a path, or unset (search for go.work).
     pub gowork: Option<String>,
     /// The module cache: GOMODCACHE, else `$GOPATH/pkg/mod`, else `$HOME/go/pkg/mod`.
@@ -77,6 +79,18 @@ impl ModSettings {
             .rev()
             .find_map(|f| f.strip_prefix("--mod=").or_else(|| f.strip_prefix("-mod=")))
             .map(str::to_string)
+    }
+
+    /// Whether a GOFLAGS string sets `-modcacherw` (a boolean flag: bare, or `=true`).
+    pub(crate) fn modcache_rw_of(goflags: &str) -> bool {
+        goflags.split_whitespace().rev().find_map(|f| {
+            let f = f.strip_prefix("--").or_else(|| f.strip_prefix('-'))?;
+            match f {
+                "modcacherw" | "modcacherw=true" => Some(true),
+                "modcacherw=false" => Some(false),
+                _ => None,
+            }
+        }) == Some(true)
     }
 
     /// The `file://` directories of a GOPROXY list, in order.
@@ -773,7 +787,8 @@ impl Modules {
                     partial.display()
                 )));
             }
-            modfetch::extract_zip(&zip, p, v, &dir).map_err(|e| Unlocated::Module(e.to_string()))?;
+            modfetch::extract_zip(&zip, p, v, &dir, self.settings.modcache_rw)
+                .map_err(|e| Unlocated::Module(e.to_string()))?;
             if from_proxy {
                 // Keep the download cache complete for the go command too.
                 let _ = populate_download_cache(&vdir, &download, &ev, &got);
@@ -1048,6 +1063,10 @@ mod tests {
         assert_eq!(ModSettings::mod_flag_of("-buildvcs=false -mod=vendor"), Some("vendor".into()));
         assert_eq!(ModSettings::mod_flag_of("--mod=mod -mod=readonly"), Some("readonly".into()));
         assert_eq!(ModSettings::mod_flag_of("-trimpath"), None);
+        assert!(ModSettings::modcache_rw_of("-mod=mod -modcacherw"));
+        assert!(ModSettings::modcache_rw_of("--modcacherw=true"));
+        assert!(!ModSettings::modcache_rw_of("-modcacherw -modcacherw=false"));
+        assert!(!ModSettings::modcache_rw_of("-mod=vendor"));
         let p = ModSettings::file_proxies(Some("https://proxy.golang.org,file:///srv/a|file:///srv/b,direct"));
         if !cfg!(windows) {
             assert_eq!(p, vec![PathBuf::from("/srv/a"), PathBuf::from("/srv/b")]);

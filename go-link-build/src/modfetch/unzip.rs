@@ -285,8 +285,9 @@ fn create_temp_sibling(dest: &Path) -> Result<PathBuf> {
 /// and it is renamed to `dest`. If `dest` already exists as a directory at
 /// that point (another process won the race), the temp tree is discarded and
 /// the call succeeds. On any error the temp tree is removed; `dest` is never
-/// left half-written.
-pub(crate) fn extract_zip(zip: &Path, path: &str, version: &str, dest: &Path) -> Result<()> {
+/// left half-written. `writable_dirs` is `GOFLAGS=-modcacherw`: directories
+/// keep their write bits (files are 0444 either way, as with cmd/go).
+pub(crate) fn extract_zip(zip: &Path, path: &str, version: &str, dest: &Path, writable_dirs: bool) -> Result<()> {
     module::check(path, version).map_err(|e| e.context(format_args!("unzip {}", zip.display())))?;
     let size = fs::metadata(zip).map_err(|e| Error::io("stat", zip, e))?.len();
     if size > MAX_ZIP_FILE {
@@ -300,7 +301,13 @@ pub(crate) fn extract_zip(zip: &Path, path: &str, version: &str, dest: &Path) ->
     let planned = check_entries(&mut archive, zip, &prefix)?;
 
     let tmp = create_temp_sibling(dest)?;
-    let result = write_files(&mut archive, zip, &tmp, &planned).and_then(|()| make_dirs_read_only(&tmp));
+    let result = write_files(&mut archive, zip, &tmp, &planned).and_then(|()| {
+        if writable_dirs {
+            Ok(())
+        } else {
+            make_dirs_read_only(&tmp)
+        }
+    });
     if let Err(e) = result {
         let _ = remove_tree(&tmp);
         return Err(e.context(format_args!("extracting {path}@{version} into {}", dest.display())));
@@ -361,7 +368,8 @@ fn write_files(archive: &mut zipfile::Archive, zip: &Path, tmp: &Path, planned: 
             w.write_all(&buf[..n]).map_err(|e| Error::io("write", &dst, e))?;
         }
         drop(limited);
-        w.sync_all().map_err(|e| Error::io("write", &dst, e))?;
+        // No fsync per file, like x/mod/zip's Unzip: atomicity comes from the
+        // rename of the whole tree, and a module can have thousands of files.
         #[cfg(not(unix))]
         {
             let mut perm = w.metadata().map_err(|e| Error::io("stat", &dst, e))?.permissions();
@@ -398,7 +406,7 @@ mod tests {
         write_zip(&zip, &entries);
         let out = t.path().join("out");
         let dest = out.join("example.com/m@v1.0.0");
-        extract_zip(&zip, "example.com/m", "v1.0.0", &dest).unwrap();
+        extract_zip(&zip, "example.com/m", "v1.0.0", &dest, false).unwrap();
         for (name, content) in FIXTURE {
             assert_eq!(fs::read_to_string(dest.join(name)).unwrap(), *content, "{name}");
         }
@@ -419,13 +427,24 @@ mod tests {
             assert_eq!(mode(&dest) & 0o222, 0);
             assert_eq!(mode(&dest.join("sub/deeper")) & 0o222, 0);
         }
+        // -modcacherw: the directories stay writable, the files do not.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let rw = out.join("example.com/rw@v1.0.0");
+            extract_zip(&zip, "example.com/m", "v1.0.0", &rw, true).unwrap();
+            let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_ne!(mode(&rw.join("sub/deeper")) & 0o200, 0);
+            assert_eq!(mode(&rw.join("go.mod")), 0o444);
+            remove_tree(&rw).unwrap();
+        }
         // A second extraction finds dest there: discards its temp tree and succeeds.
-        extract_zip(&zip, "example.com/m", "v1.0.0", &dest).unwrap();
+        extract_zip(&zip, "example.com/m", "v1.0.0", &dest, false).unwrap();
         assert_eq!(siblings(&out.join("example.com")), vec!["m@v1.0.0"]);
         // A file in the way is an error, and the temp tree still goes away.
         let blocked = out.join("blocked");
         fs::write(&blocked, "x").unwrap();
-        let e = extract_zip(&zip, "example.com/m", "v1.0.0", &blocked).unwrap_err().to_string();
+        let e = extract_zip(&zip, "example.com/m", "v1.0.0", &blocked, false).unwrap_err().to_string();
         assert!(e.contains("rename the extracted module into place"), "{e}");
         assert_eq!(siblings(&out), vec!["blocked", "example.com"]);
     }
@@ -437,7 +456,7 @@ mod tests {
         let out = t.path().join("out");
         fs::create_dir(&out).unwrap();
         let dest = out.join("m");
-        let e = extract_zip(&zip, path, version, &dest).unwrap_err().to_string();
+        let e = extract_zip(&zip, path, version, &dest, false).unwrap_err().to_string();
         assert!(e.contains(want), "{tag}: want {want:?} in:\n{e}");
         assert!(siblings(&out).is_empty(), "{tag}: left {:?}", siblings(&out));
     }
@@ -497,10 +516,10 @@ mod tests {
         fs::write(&zip, "not a zip at all").unwrap();
         let out = t.path().join("out");
         fs::create_dir(&out).unwrap();
-        let e = extract_zip(&zip, "example.com/m", "v1.0.0", &out.join("m")).unwrap_err().to_string();
+        let e = extract_zip(&zip, "example.com/m", "v1.0.0", &out.join("m"), false).unwrap_err().to_string();
         assert!(e.contains("failed to read module zip"), "{e}");
         assert!(siblings(&out).is_empty());
-        let e = extract_zip(&t.path().join("missing.zip"), "example.com/m", "v1.0.0", &out.join("m"));
+        let e = extract_zip(&t.path().join("missing.zip"), "example.com/m", "v1.0.0", &out.join("m"), false);
         assert!(e.is_err());
         assert!(siblings(&out).is_empty());
     }
@@ -526,7 +545,7 @@ mod tests {
         fs::write(&zip, &bytes).unwrap();
         let out = t.path().join("out");
         fs::create_dir(&out).unwrap();
-        let e = extract_zip(&zip, "example.com/m", "v1.0.0", &out.join("m")).unwrap_err().to_string();
+        let e = extract_zip(&zip, "example.com/m", "v1.0.0", &out.join("m"), false).unwrap_err().to_string();
         assert!(e.contains("big.txt"), "{e}");
         assert!(siblings(&out).is_empty(), "left {:?}", siblings(&out));
     }
