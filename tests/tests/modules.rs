@@ -447,17 +447,24 @@ fn replace_with_other_version() {
     same_as_go(&w, ours.path(), &theirs);
 }
 
+/// The `modwork` workspace in `<scratch>/ws`: app and lib, a local copy of
+/// colors for go.work's `replace`, and lib's go.sum from the proxy (made
+/// outside the workspace).
+fn workspace(w: &World) -> PathBuf {
+    let ws = w.scratch.join("ws");
+    modproxy::copy_tree(&modproxy::fixtures_root().join("modwork"), &ws).unwrap();
+    local_colors(&ws.join("colors-ws"), "colors (workspace copy)");
+    modproxy::run_go(w.go_in(&ws.join("lib"), &w.app.gomodcache, Some(&w.app.proxy)).args(["mod", "tidy"])).unwrap();
+    ws
+}
+
 /// (6) A workspace: `use ./app ./lib`, app importing lib without requiring it
 /// (lib is a workspace module), lib requiring modules from the proxy, and a
 /// go.work `replace` of a proxy module by a local directory.
 #[test]
 fn go_work_two_modules() {
     let Some(w) = World::new("mod-work") else { return };
-    let ws = w.scratch.join("ws");
-    modproxy::copy_tree(&modproxy::fixtures_root().join("modwork"), &ws).unwrap();
-    local_colors(&ws.join("colors-ws"), "colors (workspace copy)");
-    // lib's go.sum, from the proxy, outside the workspace.
-    modproxy::run_go(w.go_in(&ws.join("lib"), &w.app.gomodcache, Some(&w.app.proxy)).args(["mod", "tidy"])).unwrap();
+    let ws = workspace(&w);
 
     let app = ws.join("app");
     let theirs =
@@ -498,10 +505,7 @@ fn go_work_two_modules() {
 #[test]
 fn go_work_vendor() {
     let Some(w) = World::new("mod-workvendor") else { return };
-    let ws = w.scratch.join("ws");
-    modproxy::copy_tree(&modproxy::fixtures_root().join("modwork"), &ws).unwrap();
-    local_colors(&ws.join("colors-ws"), "colors (workspace copy)");
-    modproxy::run_go(w.go_in(&ws.join("lib"), &w.app.gomodcache, Some(&w.app.proxy)).args(["mod", "tidy"])).unwrap();
+    let ws = workspace(&w);
     modproxy::run_go(w.go_in(&ws, &w.app.gomodcache, None).env_remove("GOWORK").args(["work", "vendor"])).unwrap();
     let modules_txt = ws.join("vendor/modules.txt");
     assert!(std::fs::read_to_string(&modules_txt).unwrap().starts_with("## workspace\n"));
