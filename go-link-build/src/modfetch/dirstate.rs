@@ -60,16 +60,21 @@ fn walk(dir: &Path, rel: &mut Vec<u8>, lines: &mut Vec<Vec<u8>>) -> Result<()> {
     Ok(())
 }
 
-#[cfg(unix)]
-fn facts(meta: &fs::Metadata) -> String {
-    use std::os::unix::fs::MetadataExt;
-    let kind = if meta.file_type().is_symlink() {
+/// `l` symlink, `f` regular file, `o` anything else.
+fn kind(meta: &fs::Metadata) -> &'static str {
+    if meta.file_type().is_symlink() {
         "l"
     } else if meta.is_file() {
         "f"
     } else {
         "o"
-    };
+    }
+}
+
+#[cfg(unix)]
+fn facts(meta: &fs::Metadata) -> String {
+    use std::os::unix::fs::MetadataExt;
+    let kind = kind(meta);
     format!(
         "{kind} {} {}.{:09} {} {}.{:09} {:o}",
         meta.size(),
@@ -84,13 +89,7 @@ fn facts(meta: &fs::Metadata) -> String {
 
 #[cfg(not(unix))]
 fn facts(meta: &fs::Metadata) -> String {
-    let kind = if meta.file_type().is_symlink() {
-        "l"
-    } else if meta.is_file() {
-        "f"
-    } else {
-        "o"
-    };
+    let kind = kind(meta);
     let mtime = meta
         .modified()
         .ok()
