@@ -166,6 +166,8 @@ impl World {
     fn ours(&self, pkg_dir: &Path, out: &str, gomodcache: &Path) -> go_link_build::Build {
         let mut b = builder(&self.goroot, pkg_dir, &self.scratch.join(out), &glb_cache());
         b.env("GOMODCACHE", path_str(gomodcache)).env("GOPROXY", "off").env("GOFLAGS", "").env("GOWORK", "off");
+        // Like the go side (go_mod_env): no go env file, whatever this machine has in it.
+        b.env("GOENV", "off");
         b
     }
 
@@ -486,7 +488,7 @@ fn go_work_two_modules() {
     }
     // go.work found by walking up from the package, as go does.
     let mut b = builder(&w.goroot, &app, &w.scratch.join("out"), &glb_cache());
-    b.env("GOMODCACHE", path_str(&w.app.gomodcache)).env("GOPROXY", "off").env("GOFLAGS", "");
+    b.env("GOMODCACHE", path_str(&w.app.gomodcache)).env("GOPROXY", "off").env("GOFLAGS", "").env("GOENV", "off");
     let ours = build_ours(&b, "workapp");
     same_as_go(&w, ours.path(), &theirs);
     // GOWORK naming the file.
@@ -516,7 +518,7 @@ fn go_work_vendor() {
     assert!(!w.version_m(&theirs).contains("h1:"), "vendored deps have no sums");
     if ours_enabled() {
         let mut b = builder(&w.goroot, &app, &w.scratch.join("out"), &glb_cache());
-        b.env("GOMODCACHE", path_str(&empty)).env("GOPROXY", "off").env("GOFLAGS", "");
+        b.env("GOMODCACHE", path_str(&empty)).env("GOPROXY", "off").env("GOFLAGS", "").env("GOENV", "off");
         let ours = build_ours(&b, "workvendor");
         same_as_go(&w, ours.path(), &theirs);
         let watched = rerun_if_changed(&w.scratch.join("out"), "workvendor");
@@ -535,7 +537,7 @@ fn go_work_vendor() {
     assert!(go_err.contains("inconsistent vendoring"), "{go_err}");
     if ours_enabled() {
         let mut b = builder(&w.goroot, &app, &w.scratch.join("out-bad"), &glb_cache());
-        b.env("GOMODCACHE", path_str(&empty)).env("GOPROXY", "off").env("GOFLAGS", "");
+        b.env("GOMODCACHE", path_str(&empty)).env("GOPROXY", "off").env("GOFLAGS", "").env("GOENV", "off");
         let err = build_err(&b, "bad");
         assert!(err.contains("inconsistent vendoring"), "{err}");
         assert!(err.contains("example.com/chain/top@v1.3.0"), "{err}");
