@@ -474,6 +474,7 @@ impl<'a> Session<'a> {
             modcache,
             goproxy: self.env.go_var("GOPROXY"),
             verdicts: Some(cache.root().join("modverify")),
+            own_modcache: Some(cache.root().join("modcache")),
         }
     }
 

@@ -69,6 +69,9 @@ pub(crate) struct ModSettings {
     pub goproxy: Option<String>,
     /// Where to keep go.sum verification verdicts (inside the action cache).
     pub verdicts: Option<PathBuf>,
+    /// Where to extract module zips when the module cache cannot take them
+    /// (read-only, or none configured): inside the action cache.
+    pub own_modcache: Option<PathBuf>,
 }
 
 impl ModSettings {
@@ -753,17 +756,21 @@ impl Modules {
             return abs.canonicalize().map_err(|e| Unlocated::Module(format!("resolve {}: {e}", abs.display())));
         };
         let (ep, ev) = escape(p, v).map_err(Unlocated::Module)?;
-        let Some(mc) = &self.modcache else {
-            return Err(Unlocated::Module(format!(
-                "module {p}@{v} is needed, but there is no module cache: set GOMODCACHE or GOPATH (HOME is unset)"
-            )));
-        };
-        let dir = mc.join(format!("{ep}@{ev}"));
-        let download = mc.join("cache/download").join(&ep).join("@v");
-        // cmd/go marks an interrupted extraction with `cache/download/…/@v/V.partial`.
-        let partial = download.join(format!("{ev}.partial"));
-        if dir.is_dir() && !partial.exists() {
-            return Ok(dir);
+        let name = format!("{ep}@{ev}");
+        // The module cache's tree, unless cmd/go marked its extraction as
+        // interrupted (`cache/download/…/@v/V.partial`).
+        let dir = self.modcache.as_ref().map(|mc| mc.join(&name));
+        let download = self.modcache.as_ref().map(|mc| mc.join("cache/download").join(&ep).join("@v"));
+        let partial = download.as_ref().map(|d| d.join(format!("{ev}.partial")));
+        if let Some(dir) = dir.as_ref().filter(|d| d.is_dir()) {
+            if !partial.as_ref().is_some_and(|p| p.exists()) {
+                return Ok(dir.clone());
+            }
+        }
+        // Trees we extracted into our own cache because the module cache could not take them.
+        let own = self.settings.own_modcache.as_ref().map(|d| d.join(&name));
+        if let Some(own) = own.as_ref().filter(|d| d.is_dir()) {
+            return Ok(own.clone());
         }
         for (vdir, from_proxy) in self.version_dirs(&ep) {
             let zip = vdir.join(format!("{ev}.zip"));
@@ -778,25 +785,38 @@ impl Modules {
             if !want.contains(&got.as_str()) {
                 return Err(Unlocated::Module(mismatch(p, v, &zip, &got, &want)));
             }
-            if dir.is_dir() {
-                // A partial extraction: cmd/go would redo it, and so do we.
-                return Err(Unlocated::Module(format!(
-                    "{} is a partly extracted module ({} exists); remove both with `go clean -modcache` \
-                     or delete them by hand (chmod -R u+w first), then build again",
-                    dir.display(),
-                    partial.display()
-                )));
-            }
-            modfetch::extract_zip(&zip, p, v, &dir, self.settings.modcache_rw)
-                .map_err(|e| Unlocated::Module(e.to_string()))?;
-            if from_proxy {
-                // Keep the download cache complete for the go command too.
-                let _ = populate_download_cache(&vdir, &download, &ev, &got);
-            }
-            return Ok(dir);
+            let failed = match (&dir, &partial) {
+                (Some(dir), Some(partial)) if dir.is_dir() => {
+                    // A partial extraction: cmd/go would redo it; we leave its tree alone.
+                    return Err(Unlocated::Module(format!(
+                        "{} is a partly extracted module ({} exists); remove both with `go clean -modcache` \
+                         or delete them by hand (chmod -R u+w first), then build again",
+                        dir.display(),
+                        partial.display()
+                    )));
+                }
+                (Some(dir), _) => match modfetch::extract_zip(&zip, p, v, dir, self.settings.modcache_rw) {
+                    Ok(()) => {
+                        if let (true, Some(download)) = (from_proxy, &download) {
+                            // Keep the download cache complete for the go command too.
+                            let _ = populate_download_cache(&vdir, download, &ev, &got);
+                        }
+                        return Ok(dir.clone());
+                    }
+                    Err(e) => e.to_string(),
+                },
+                (None, _) => "there is no module cache (GOMODCACHE, GOPATH and HOME are unset)".to_string(),
+            };
+            // The module cache cannot take it (read-only, or none): our own cache can.
+            let Some(own) = &own else { return Err(Unlocated::Module(failed)) };
+            modfetch::extract_zip(&zip, p, v, own, self.settings.modcache_rw).map_err(|e| {
+                Unlocated::Module(format!("{failed}\nand extracting into {} failed too: {e}", own.display()))
+            })?;
+            return Ok(own.clone());
         }
         self.state.borrow_mut().missing.insert(format!("{p}@{v}"));
-        Err(Unlocated::Import(format!("module {p}@{v} is not in the module cache ({})", dir.display())))
+        let place = dir.map(|d| d.display().to_string()).unwrap_or_else(|| "no module cache is set".into());
+        Err(Unlocated::Import(format!("module {p}@{v} is not in the module cache ({place})")))
     }
 
     /// Checks a dependency's tree against go.sum (once per build; the verdict
@@ -868,7 +888,9 @@ impl Modules {
     /// Whether module `p@v` is extracted, or has a zip in the download cache or a file:// proxy.
     fn on_disk(&self, p: &str, v: &str) -> bool {
         let Ok((ep, ev)) = escape(p, v) else { return false };
-        self.modcache.as_ref().is_some_and(|mc| mc.join(format!("{ep}@{ev}")).is_dir())
+        [&self.modcache, &self.settings.own_modcache]
+            .iter()
+            .any(|root| root.as_ref().is_some_and(|r| r.join(format!("{ep}@{ev}")).is_dir()))
             || self.version_dirs(&ep).iter().any(|(d, _)| d.join(format!("{ev}.zip")).is_file())
     }
 

@@ -657,6 +657,49 @@ fn c_archive_with_module_dependencies() {
     assert_eq!(got, "desserts | A=1, B=2; total=3 (doubled 6, base v1.0.4)\n");
 }
 
+/// A module cache that cannot be written (here: its path runs through a
+/// regular file, which stops root too): modules from a `file://` proxy are
+/// verified and extracted into go-link-build's own cache instead, and the
+/// build goes on. Its own action cache, so no other test sees those trees.
+#[test]
+fn unwritable_module_cache_extracts_into_our_cache() {
+    let Some(w) = World::new("mod-rocache") else { return };
+    if !ours_enabled() {
+        return;
+    }
+    let dir = w.scratch.join("small");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("go.mod"),
+        "module example.com/small\n\ngo 1.22\n\nrequire example.com/UpperCo/Strutil v1.2.3\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("main.go"),
+        "package main\n\nimport (\n\t\"fmt\"\n\n\tstrutil \"example.com/UpperCo/Strutil\"\n)\n\n\
+         func main() { fmt.Println(strutil.Reverse(\"stressed\")) }\n",
+    )
+    .unwrap();
+    modproxy::run_go(w.go_in(&dir, &w.app.gomodcache, Some(&w.app.proxy)).args(["mod", "tidy"])).unwrap();
+    let blocker = w.scratch.join("not-a-dir");
+    std::fs::write(&blocker, "a file where the module cache's parent should be").unwrap();
+    let cache = w.scratch.join("own-cache");
+    let mut b = builder(&w.goroot, &dir, &w.scratch.join("out"), &cache);
+    b.env("GOMODCACHE", path_str(&blocker.join("modcache")))
+        .env("GOPROXY", &modproxy::file_url(&w.app.proxy))
+        .env("GOFLAGS", "")
+        .env("GOWORK", "off")
+        .env("GOENV", "off");
+    let art = build_ours(&b, "small");
+    assert_eq!(run(art.path(), &[]), "desserts\n");
+    let tree = cache.join("modcache/example.com/!upper!co/!strutil@v1.2.3");
+    assert!(tree.join("strutil.go").is_file(), "{} was not extracted", tree.display());
+    // The next build uses that tree (verified again against go.sum), with the proxy gone.
+    std::fs::write(dir.join("main.go"), std::fs::read_to_string(dir.join("main.go")).unwrap() + "\n// edit\n").unwrap();
+    b.env("GOPROXY", "off");
+    assert_eq!(run(build_ours(&b, "small").path(), &[]), "desserts\n");
+}
+
 /// An untidy go.mod (a dependency requires a higher version than go.mod
 /// lists): go build refuses, and so do we, naming the requirement; with
 /// GOFLAGS=-mod=mod we build with the higher version, as go would after
