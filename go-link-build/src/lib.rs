@@ -656,7 +656,7 @@ impl<'a> Session<'a> {
                 if single_main {
                     graph.roots[0]
                 } else {
-                    synthesize_main(&mut graph, &base.join(format!("{name}-main")), &mods.main_module_ref(main_module))?
+                    synthesize_main(&mut graph, &base.join(format!("{name}-main")), &mods.main_ref(main_module))?
                 }
             }
         };

@@ -665,7 +665,8 @@ impl Modules {
         }
     }
 
-    fn main_ref(&self, m: &MainModule) -> ModuleRef {
+    /// The module reference of main module `m`.
+    pub(crate) fn main_ref(&self, m: &MainModule) -> ModuleRef {
         ModuleRef { path: m.path.clone(), go: m.go_mod.go.clone(), root: m.dir.clone(), ..ModuleRef::default() }
     }
 
@@ -922,11 +923,6 @@ impl Modules {
     /// The main module that contains `dir` (the deepest), if any.
     pub(crate) fn main_containing(&self, dir: &Path) -> Option<&MainModule> {
         self.mains.iter().filter(|m| dir.starts_with(&m.dir)).max_by_key(|m| m.dir.as_os_str().len())
-    }
-
-    /// The module reference of main module `m`.
-    pub(crate) fn main_module_ref(&self, m: &MainModule) -> ModuleRef {
-        self.main_ref(m)
     }
 }
 

@@ -180,3 +180,14 @@ fn go_arch() -> &'static str {
         other => other,
     }
 }
+
+/// Prints what a (cross) build did and how long it took, for the test log.
+pub fn report_build(label: &str, art: &go_link_build::Artifact, started: std::time::Instant) {
+    let st = art.stats();
+    eprintln!(
+        "{label}: {} packages compiled, {} cached, {:.1}s",
+        st.compiled,
+        st.cached,
+        started.elapsed().as_secs_f64()
+    );
+}

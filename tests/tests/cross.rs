@@ -172,13 +172,7 @@ fn cross(triple: &str, ext: &str, format: Format, build_info: &[&str], runner: R
         .ldflag_x("main.version", "cross")
         .try_binary("app")
         .unwrap_or_else(|e| panic!("cross build for {triple} failed:\n{e}"));
-    let st = art.stats();
-    eprintln!(
-        "{triple}: {} packages compiled, {} cached, {:.1}s",
-        st.compiled,
-        st.cached,
-        started.elapsed().as_secs_f64()
-    );
+    report_build(triple, &art, started);
     let path = art.path();
     assert_eq!(path.file_name().unwrap().to_string_lossy(), format!("app{ext}"), "output name for {triple}");
     check_format(path, format);

@@ -120,13 +120,7 @@ fn c_archive_for(triple: &str, debian_package: &str, format: BinaryFormat, arch:
     let mut b = builder(&goroot, &dir.join("lib"), &scratch.join("out"), &shared_cache());
     b.package(dir.join("calc")).target(triple).runtime_links_check(false);
     let art = b.try_c_archive("fx").unwrap_or_else(|e| panic!("C archive for {triple} failed:\n{e}"));
-    let st = art.stats();
-    eprintln!(
-        "{triple}: {} packages compiled, {} cached, {:.1}s",
-        st.compiled,
-        st.cached,
-        started.elapsed().as_secs_f64()
-    );
+    report_build(triple, &art, started);
     check_archive(art.path(), format, arch);
     let header = art.header().expect("a header");
     let text = std::fs::read_to_string(header).unwrap();

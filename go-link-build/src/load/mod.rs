@@ -925,7 +925,7 @@ pub(crate) fn load_graph(ctx: &BuildContext, mods: Option<&Modules>, roots: &[Pa
                 let mut pkg = load_package(ctx, root, &path, standard)
                     .map_err(|e| e.context(format!("loading package {path}")))?;
                 pkg.module = match (standard, mods, main) {
-                    (false, Some(mods), Some(m)) => Some(mods.main_module_ref(m)),
+                    (false, Some(mods), Some(m)) => Some(mods.main_ref(m)),
                     _ => None,
                 };
                 ld.add(pkg)
