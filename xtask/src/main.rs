@@ -20,6 +20,8 @@
 
 mod bench;
 mod go_bin;
+#[cfg(test)]
+mod package_tidy;
 mod status;
 #[cfg(test)]
 mod tidy;
