@@ -444,6 +444,7 @@ impl Pipeline<'_> {
         }
         k.line("mode", format!("{:?}", self.mode));
         k.line("trimpath", self.trimpath);
+        k.line("goroot", format!("{:?}", tools::link_goroot(self.tc, self.trimpath)));
         k.line("main", built[main_idx].id.hex());
         for (pkg, b) in graph.packages.iter().zip(built) {
             k.line("pkg", format!("{} {}", pkg.import_path, b.id.hex()));

@@ -282,15 +282,34 @@ pub(crate) struct LinkRequest<'a> {
     pub cwd: PathBuf,
 }
 
+/// The GOROOT link runs with and the `GOROOT_FINAL` it gets, which decide
+/// the binary's `runtime.defaultGOROOT` (what `runtime.GOROOT()` returns when
+/// `GOROOT` is unset), as `gcToolchain.ld` (cmd/go/internal/work/gc.go) sets
+/// them:
+///
+/// - 1.21/1.22 with `-trimpath`: `GOROOT_FINAL=$GOROOT`, the literal
+///   seven-character string (`trimPathGoRootFinal`), which link treats as
+///   "leave `runtime.defaultGOROOT` unset" (go.dev/issue/51461), so
+///   `runtime.GOROOT()` is `""`;
+/// - 1.23+ with `-trimpath`: an empty `GOROOT` (link skips the setting);
+/// - without `-trimpath`: `GOROOT=<root>`, which link records.
+///
+/// The pair is part of the link's cache key (it changes the output).
+pub(crate) fn link_goroot(tc: &Toolchain, trimpath: bool) -> (Option<&Path>, Option<&'static str>) {
+    match (trimpath, tc.minor >= 23) {
+        (true, true) => (None, None),
+        (true, false) => (Some(tc.goroot.as_path()), Some("$GOROOT")),
+        (false, _) => (Some(tc.goroot.as_path()), None),
+    }
+}
+
 pub(crate) fn link(req: &LinkRequest<'_>) -> Invocation {
     let tc = req.tc;
     let mut inv = Invocation::new(tc.tool(Tool::Link), &req.cwd);
-    // With -trimpath, link runs with an empty GOROOT (1.23+) so the binary's
-    // runtime.GOROOT() is empty, as with `go build -trimpath`.
-    let goroot = if req.trimpath && tc.minor >= 23 { None } else { Some(tc.goroot.as_path()) };
+    let (goroot, goroot_final) = link_goroot(tc, req.trimpath);
     inv.env = tool_env(tc, req.ctx, goroot);
-    if req.trimpath && tc.minor < 23 {
-        inv.env("GOROOT_FINAL", "go");
+    if let Some(v) = goroot_final {
+        inv.env("GOROOT_FINAL", v);
     }
     inv.arg("-o").arg(&req.output);
     inv.arg("-importcfg").arg(&req.importcfg);

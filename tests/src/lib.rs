@@ -191,3 +191,67 @@ pub fn report_build(label: &str, art: &go_link_build::Artifact, started: std::ti
         started.elapsed().as_secs_f64()
     );
 }
+
+/// The newest patch release of every Go minor version the conformance tests
+/// compare against (`.ci/run` fetches them with `GOTOOLCHAIN=<v> go version`).
+pub const GO_MATRIX: &[&str] =
+    &["go1.21.13", "go1.22.12", "go1.23.12", "go1.24.13", "go1.25.5", "go1.26.8", "go1.27.3"];
+
+/// Every Go toolchain to test against: the `go` on PATH and the releases in
+/// the module cache, one per version, oldest first. A release of
+/// [`GO_MATRIX`] that is missing is a skip with a message, or a failure
+/// under CI.
+pub fn matrix() -> Vec<(String, PathBuf)> {
+    let Some(host) = host_goroot() else { return Vec::new() };
+    let host_version = std::fs::read_to_string(host.join("VERSION"))
+        .ok()
+        .and_then(|v| v.lines().next().map(str::to_string))
+        .unwrap_or_default();
+    let mut all = extra_goroots();
+    if !all.iter().any(|(v, _)| *v == host_version) {
+        all.push((host_version, host));
+    }
+    for want in GO_MATRIX {
+        if !all.iter().any(|(v, _)| v == want) {
+            let msg = format!("{want} is not in the module cache; run `GOTOOLCHAIN={want} go version` (see .ci/run)");
+            assert!(std::env::var_os("CI").is_none(), "{msg}");
+            eprintln!("skipping part of the matrix: {msg}");
+        }
+    }
+    all.sort_by_key(|(v, _)| go_minor_patch(v));
+    all
+}
+
+/// `(minor, patch)` of `go1.N.P`.
+pub fn go_minor_patch(version: &str) -> (u32, u32) {
+    let mut it = version.trim_start_matches("go").split('.').skip(1).map(|p| p.parse().unwrap_or(0));
+    (it.next().unwrap_or(0), it.next().unwrap_or(0))
+}
+
+/// A cache directory shared by every test process and run (go-link-build's
+/// action cache, or a GOCACHE for the oracle): under cargo's
+/// `CARGO_TARGET_TMPDIR`, never the user's caches. Both caches are content
+/// addressed, so sharing them only saves rebuilding the standard library.
+pub fn shared_cache(label: &str) -> PathBuf {
+    // A test executable is target/<profile>/deps/<name>; cargo's
+    // CARGO_TARGET_TMPDIR (only known to integration tests) is target/tmp.
+    let exe = std::env::current_exe().unwrap();
+    let target = exe.ancestors().nth(3).unwrap().to_path_buf();
+    let dir = target.join("tmp").join("shared-caches").join(label);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The `go` command of `goroot` set up as the oracle: local toolchain only,
+/// a shared GOCACHE, no VCS stamping unless asked, CGO off unless asked.
+pub fn go_command(goroot: &Path) -> Command {
+    let mut cmd = Command::new(goroot.join("bin").join("go"));
+    cmd.env("GOCACHE", shared_cache("gocache"))
+        .env("GOROOT", goroot)
+        .env("GOTOOLCHAIN", "local")
+        .env("GOFLAGS", "-mod=mod -buildvcs=false")
+        .env("CGO_ENABLED", "0")
+        .env_remove("GOAMD64")
+        .env_remove("GOEXPERIMENT");
+    cmd
+}
