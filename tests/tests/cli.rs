@@ -95,6 +95,54 @@ fn c_archive_and_print_link_flags() {
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
     assert!(stdout.contains("-lpthread"), "{stdout}");
     assert!(out.is_file());
-    let header = std::fs::read_to_string(scratch.join("calc.h")).unwrap();
+    // Named like go build's: -o libcalc.a writes libcalc.h beside it.
+    let header = std::fs::read_to_string(scratch.join("libcalc.h")).unwrap();
     assert!(header.contains("FxFib") && header.contains("FxScale"), "both packages' exports: {header}");
+}
+
+/// A C archive's files are named as `go build -buildmode=c-archive` names
+/// them (`-o DIR/libgo.a` → `DIR/libgo.h`; `-o DIR/` → `DIR/single.a` and
+/// `DIR/single.h`), and the header is the same text.
+#[test]
+fn c_archive_files_named_like_go_build() {
+    let Some(goroot) = host_goroot() else { return };
+    let (scratch, dir) = copy_fixture("cffi");
+    let pkg = dir.join("cmd/single");
+    for (i, o) in ["libgo.a", "libgo", ""].into_iter().enumerate() {
+        let (ours, theirs) = (scratch.join(format!("ours{i}")), scratch.join(format!("theirs{i}")));
+        std::fs::create_dir_all(&ours).unwrap();
+        std::fs::create_dir_all(&theirs).unwrap();
+        // -o "" stands for -o DIR/ (an existing directory).
+        let res = Command::new(cli())
+            .args(["build", "--buildmode", "c-archive", "-o"])
+            .arg(ours.join(o))
+            .arg(&pkg)
+            .env("GOROOT", &goroot)
+            .env("GO_LINK_BUILD_CACHE", shared_cache("glb"))
+            .output()
+            .unwrap();
+        assert!(res.status.success(), "{}", String::from_utf8_lossy(&res.stderr));
+        let res = go_command(&goroot)
+            .env("CGO_ENABLED", "1")
+            .args(["build", "-trimpath", "-buildmode=c-archive", "-o"])
+            .arg(theirs.join(o))
+            .arg("./cmd/single")
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert!(res.status.success(), "{}", String::from_utf8_lossy(&res.stderr));
+        let names = |d: &std::path::Path| {
+            let mut v: Vec<String> =
+                std::fs::read_dir(d).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+            v.sort();
+            v
+        };
+        assert_eq!(names(&ours), names(&theirs), "-o {o:?}");
+        let header = names(&theirs).into_iter().find(|n| n.ends_with(".h")).expect("go build wrote a header");
+        assert_eq!(
+            std::fs::read_to_string(ours.join(&header)).unwrap(),
+            std::fs::read_to_string(theirs.join(&header)).unwrap(),
+            "-o {o:?}: header text"
+        );
+    }
 }

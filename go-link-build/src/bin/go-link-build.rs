@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! go-link-build build [--target TRIPLE] [-o OUT] [--tags a,b] [-X k=v]... [--strip] PKGDIR
-//! go-link-build build --buildmode c-archive [-o DIR/libNAME.a] [--print-link-flags] [--allow-musl-c-archive] PKGDIR...
+//! go-link-build build --buildmode c-archive [-o DIR/libNAME.a → DIR/libNAME.h] [--print-link-flags] [--allow-musl-c-archive] PKGDIR...
 //! ```
 //!
 //! It builds exactly what a build script would, through the same public API,
@@ -53,7 +53,8 @@ enum Command {
         /// Keep absolute source paths in the output (no -trimpath).
         #[arg(long)]
         no_trimpath: bool,
-        /// `exe` (a program) or `c-archive` (lib<name>.a plus <name>.h next to it).
+        /// `exe` (a program) or `c-archive` (named like go build's: `-o libgo.a`
+        /// writes `libgo.a` and `libgo.h`; no -o: `<dir>.a` and `<dir>.h`).
         #[arg(long, default_value = "exe", value_parser = ["exe", "c-archive"])]
         buildmode: String,
         /// Enable cgo for a program (always on for c-archive).
@@ -109,15 +110,20 @@ fn run(cli: Cli) -> Result<(), String> {
     if print_link_flags && !archive {
         return Err("--print-link-flags goes with --buildmode c-archive".into());
     }
-    // The output name: from -o (libNAME.a for archives), else the first package directory.
+    // The output name: the first package directory's, like go build's
+    // DefaultExecName; a C archive's files are named after -o (below).
     let dir_name = dirs[0].file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "a.out".into());
-    let name = match (&output, archive) {
-        (Some(o), true) => o
+    let archive_paths = archive.then(|| c_archive_paths(output.as_deref(), &dir_name));
+    // The library's own name for the archive (lib<name>.a in its out dir): the
+    // archive's file name without `lib` and extension.
+    let name = match &archive_paths {
+        Some((dest, _)) => dest
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .map(|n| n.strip_prefix("lib").unwrap_or(&n).strip_suffix(".a").unwrap_or(&n).to_string())
+            .filter(|n| !n.is_empty())
             .unwrap_or(dir_name.clone()),
-        _ => dir_name.clone(),
+        None => dir_name.clone(),
     };
     let work = std::env::temp_dir().join(format!("go-link-build-cli-{}", std::process::id()));
     let mut b = go_link_build::Build::new();
@@ -150,8 +156,7 @@ fn run(cli: Cli) -> Result<(), String> {
     let res = if archive { b.try_c_archive(&name) } else { b.try_binary(&name) };
     let result = res.map_err(|e| e.to_string()).and_then(|art| {
         if archive {
-            let dest = output.clone().unwrap_or_else(|| PathBuf::from(format!("lib{name}.a")));
-            let header = dest.with_file_name(format!("{name}.h"));
+            let (dest, header) = archive_paths.clone().expect("c-archive paths");
             std::fs::copy(art.path(), &dest).map_err(|e| format!("copy to {}: {e}", dest.display()))?;
             if let Some(h) = art.header() {
                 std::fs::copy(h, &header).map_err(|e| format!("copy to {}: {e}", header.display()))?;
@@ -171,6 +176,26 @@ fn run(cli: Cli) -> Result<(), String> {
     });
     let _ = std::fs::remove_dir_all(&work);
     result
+}
+
+/// Where `go build -buildmode=c-archive [-o OUT]` puts the archive and its
+/// header: the archive is OUT, or `<dir>.a` (in OUT when OUT is an existing
+/// directory or ends in a separator, else in the current directory), and
+/// the header is the archive's path with its extension replaced by `.h`
+/// (`work.addInstallHeaderAction`: `Target[:len(Target)-len(filepath.Ext(Target))] + ".h"`),
+/// so `-o out/libgo.a` gives `out/libgo.h` and `-o out/libgo` gives `out/libgo.h`.
+fn c_archive_paths(output: Option<&std::path::Path>, dir_name: &str) -> (PathBuf, PathBuf) {
+    let default = format!("{dir_name}.a");
+    let target = match output {
+        None => PathBuf::from(default),
+        Some(o) if o.is_dir() || o.as_os_str().to_string_lossy().ends_with(std::path::is_separator) => o.join(default),
+        Some(o) => o.to_path_buf(),
+    };
+    // filepath.Ext: from the last dot of the last element, dot included.
+    let file = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = file.rfind('.').map_or(file.as_str(), |i| &file[..i]);
+    let header = target.with_file_name(format!("{stem}.h"));
+    (target, header)
 }
 
 /// `$XDG_CACHE_HOME/go-link-build`, `~/Library/Caches/go-link-build`, or `%LocalAppData%\go-link-build`.
