@@ -62,6 +62,8 @@ mod load;
 mod modfetch;
 mod modload;
 mod pipeline;
+#[cfg(feature = "remote-cache")]
+mod remote;
 mod sched;
 mod stamp;
 mod target;

@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub mod dirhash;
 pub mod modproxy;
+pub mod nginx;
 
 /// The tests crate's fixtures directory.
 pub fn fixtures() -> PathBuf {

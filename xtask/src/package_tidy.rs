@@ -70,7 +70,13 @@ fn declared_rust_version_covers_the_dependencies() {
     assert!(closure.iter().any(|(n, _)| n == "cc"), "cargo tree lost the dependencies: {closure:?}");
     let meta = cargo_metadata::MetadataCommand::new()
         .manifest_path(workspace_root().join("Cargo.toml"))
-        .other_options(vec!["--offline".to_string(), "--filter-platform".to_string(), host_triple()])
+        // All features, as for cargo tree above: optional dependencies (clap, rustls) are listed only then.
+        .other_options(vec![
+            "--offline".to_string(),
+            "--all-features".to_string(),
+            "--filter-platform".to_string(),
+            host_triple(),
+        ])
         .exec()
         .expect("cargo metadata");
     let rust_version = |name: &str, version: &str| {
