@@ -290,6 +290,17 @@ pub(crate) fn add_pkg_config(
     let ctx = |e: Error| e.context(format!("# {import_path}"));
     let (opts, pkgs) = pkg_config_args(&d.pkg_config).map_err(ctx)?;
     let program = env_list("PKG_CONFIG", "pkg-config", env).map_err(ctx)?;
+    if program.is_empty() {
+        // Only white space: no program to run (cmd/go indexes an empty list here).
+        return Err(ctx(Error::new(
+            crate::error::ErrorKind::Config,
+            format!(
+                "PKG_CONFIG is {:?}, which names no program: unset it to run pkg-config, or set it to the \
+                 pkg-config to run",
+                env("PKG_CONFIG").unwrap_or_default()
+            ),
+        )));
+    }
     let run = |what: &str| -> Result<Vec<String>> {
         let mut inv = Invocation::new(&program[0], dir);
         inv.env = ctool::base_env(&[]);

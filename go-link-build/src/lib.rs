@@ -636,6 +636,7 @@ impl<'a> Session<'a> {
             })?);
         }
         let mods = modload::Modules::load(&roots[0], &self.mod_settings(&cache))?;
+        mods.check_go_lines(&tc.version)?;
         let main_module = &mods.mains[0];
         let mut graph = load::load_graph(&ctx, Some(&mods), &roots)?;
         let main_idx = match kind {

@@ -356,6 +356,39 @@ impl Modules {
         Ok(mods)
     }
 
+    /// gover.TooNewError, as modload.ReadModFile and loadWorkFile raise it: a
+    /// go.work or main module go.mod whose go line is newer than the Go
+    /// release that builds it. (cmd/go would switch toolchains, downloading
+    /// one; go-link-build uses the installation it was given, like
+    /// GOTOOLCHAIN=local.) `toolchain_version` is `$GOROOT/VERSION`'s `go1.26.8`.
+    pub(crate) fn check_go_lines(&self, toolchain_version: &str) -> Result<()> {
+        let running = toolchain_version.split_whitespace().next().unwrap_or("");
+        let running = running.strip_prefix("go").unwrap_or(running);
+        let mut files: Vec<(PathBuf, Option<&str>)> = Vec::new();
+        if let Some((wf, w)) = &self.work {
+            files.push((wf.clone(), w.go.as_deref()));
+        }
+        for m in &self.mains {
+            files.push((m.dir.join("go.mod"), m.go_mod.go.as_deref()));
+        }
+        for (file, go) in files {
+            let Some(go) = go else { continue };
+            if modfetch::gover_compare(go, running) == std::cmp::Ordering::Greater {
+                return Err(Error::new(
+                    ErrorKind::Toolchain,
+                    format!(
+                        "{} requires go >= {go} (running go {running}; GOTOOLCHAIN=local)\n\
+                         go-link-build builds with the Go installation it finds and never downloads another: \
+                         install Go {go} or newer and point GO_LINK_BUILD_GOROOT at it, or lower the go line \
+                         if the code does not need Go {go}",
+                        file.display()
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// The go line that drives DefaultGODEBUG: go.work's in a workspace.
     pub(crate) fn godebug_go_line(&self) -> Option<&str> {
         match &self.work {
@@ -510,7 +543,7 @@ impl Modules {
             Some(Replacement::Dir { abs, .. }) => {
                 let f = abs.join("go.mod");
                 let text = std::fs::read_to_string(&f).map_err(|e| format!("read {}: {e}", f.display()))?;
-                return gomod::parse_go_mod(&text, &f.display().to_string()).map_err(|e| e.to_string());
+                return gomod::parse_go_mod_lax(&text, &f.display().to_string()).map_err(|e| e.to_string());
             }
             Some(Replacement::Module { path, version }) => (path, version),
             None => (path.to_string(), version.to_string()),
@@ -531,13 +564,19 @@ impl Modules {
                     ));
                 }
                 let text = String::from_utf8_lossy(&bytes);
-                return gomod::parse_go_mod(&text, &f.display().to_string()).map_err(|e| e.to_string());
+                let go_mod = gomod::parse_go_mod_lax(&text, &f.display().to_string())
+                    .map_err(|e| format!("{p}@{v}: parsing go.mod: {e}"))?;
+                check_declared_path(path, &p, &v, &go_mod, &f)?;
+                return Ok(go_mod);
             }
         }
         if let Some(mc) = &self.modcache {
             let f = mc.join(format!("{ep}@{ev}")).join("go.mod");
             if let Ok(text) = std::fs::read_to_string(&f) {
-                return gomod::parse_go_mod(&text, &f.display().to_string()).map_err(|e| e.to_string());
+                let go_mod = gomod::parse_go_mod_lax(&text, &f.display().to_string())
+                    .map_err(|e| format!("{p}@{v}: parsing go.mod: {e}"))?;
+                check_declared_path(path, &p, &v, &go_mod, &f)?;
+                return Ok(go_mod);
             }
         }
         if record_missing {
@@ -716,7 +755,7 @@ impl Modules {
         let g = self.root(dep).ok().and_then(|root| {
             let f = root.join("go.mod");
             let text = std::fs::read_to_string(&f).ok()?;
-            gomod::parse_go_mod(&text, &f.display().to_string()).ok()?.go
+            gomod::parse_go_mod_lax(&text, &f.display().to_string()).ok()?.go
         });
         self.state.borrow_mut().go_lines.insert(dep.path.clone(), g.clone());
         g
@@ -746,6 +785,17 @@ impl Modules {
             let Some(Replacement::Dir { written, abs }) = &dep.replace else {
                 return Err(Unlocated::Module(format!("{}: no source for the module", dep.path)));
             };
+            if abs.exists() && !abs.is_dir() {
+                // cmd/go: "reading …/file.go/go.mod: open …: not a directory".
+                return Err(Unlocated::Module(format!(
+                    "{}@{} (replaced by {written}): reading {}: not a directory: {} is a file, and a \
+                     replacement must be a directory holding a go.mod",
+                    dep.path,
+                    dep.version,
+                    abs.join("go.mod").display(),
+                    abs.display()
+                )));
+            }
             if !abs.join("go.mod").is_file() {
                 return Err(Unlocated::Module(format!(
                     "{} is replaced by {written} ({}), which {}: a replacement directory must hold a go.mod",
@@ -804,6 +854,9 @@ impl Modules {
                         }
                         return Ok(dir.clone());
                     }
+                    // A zip that is itself bad fails the same way anywhere:
+                    // say so once, with no talk of where it was written.
+                    Err(e) if e.kind() != crate::error::ErrorKind::Io => return Err(Unlocated::Module(e.to_string())),
                     Err(e) => e.to_string(),
                 },
                 (None, _) => "there is no module cache (GOMODCACHE, GOPATH and HOME are unset)".to_string(),
@@ -827,7 +880,21 @@ impl Modules {
         if let Some(r) = self.state.borrow().verified.get(&dep.path) {
             return r.clone();
         }
-        let r = self.verify_uncached(p, v, dep);
+        let r = self.verify_uncached(p, v, dep).and_then(|()| {
+            // After the hash check, so the go.mod read is the verified one.
+            let root = self.root(dep)?;
+            let f = root.join("go.mod");
+            match std::fs::read_to_string(&f) {
+                Ok(text) => {
+                    let go_mod = gomod::parse_go_mod_lax(&text, &f.display().to_string())
+                        .map_err(|e| Unlocated::Module(format!("{p}@{v}: parsing go.mod: {e}")))?;
+                    check_declared_path(&dep.path, p, v, &go_mod, &f).map_err(Unlocated::Module)
+                }
+                // A module without a go.mod (cmd/go synthesizes `module <path>`).
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+                Err(e) => Err(Unlocated::Module(format!("read {}: {e}", f.display()))),
+            }
+        });
         self.state.borrow_mut().verified.insert(dep.path.clone(), r.clone());
         r
     }
@@ -1063,6 +1130,37 @@ fn populate_download_cache(src: &Path, dst: &Path, ev: &str, ziphash: &str) -> R
 }
 
 /// Whether a go line (`1.21`, `1.21.3`) is at least 1.`minor`. No line → 1.16.
+/// modload.goModSummary's check of a dependency's go.mod (from the module
+/// cache, a zip or a proxy's `.mod`): it must have a module line, declaring
+/// the path the module was required as, or the path of the module version
+/// that replaces it (`actual`). Local directory replacements are not checked,
+/// as cmd/go does not check them.
+fn check_declared_path(
+    required: &str,
+    actual: &str,
+    version: &str,
+    go_mod: &GoMod,
+    file: &Path,
+) -> std::result::Result<(), String> {
+    let declared = go_mod.module.as_str();
+    if declared.is_empty() {
+        return Err(format!(
+            "{actual}@{version}: parsing go.mod: missing module line\n\t({} has no `module` line; the module \
+             version is broken: use another version)",
+            file.display()
+        ));
+    }
+    if declared != required && declared != actual {
+        return Err(format!(
+            "{actual}@{version}: parsing go.mod:\n\tmodule declares its path as: {declared}\n\t        but was \
+             required as: {required}\n\t({}): the module moved or was published under another path; require it \
+             by its declared path (and update the imports), or use a `replace` directive",
+            file.display()
+        ));
+    }
+    Ok(())
+}
+
 fn go_at_least(go: Option<&str>, minor: u32) -> bool {
     modfetch::gover_compare(go.unwrap_or("1.16"), &format!("1.{minor}")) != std::cmp::Ordering::Less
 }
@@ -1119,14 +1217,14 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let settings = ModSettings { gowork: Some("off".into()), ..Default::default() };
         for (require, want) in [
-            ("example.com/a v1.2", "example.com/a v1.2"),
-            ("example.com/a latest", "example.com/a latest"),
+            ("example.com/a v1.2", "go.mod:5: require example.com/a: version \"v1.2\" invalid: not canonical"),
+            ("example.com/a latest", "go.mod:5: require example.com/a: version \"latest\" invalid"),
             ("Example.com/UPPER!x v1.0.0", "Example.com/UPPER!x"),
         ] {
             std::fs::write(dir.join("go.mod"), format!("module example.com/m\n\ngo 1.22\n\nrequire {require}\n"))
                 .unwrap();
             let err = Modules::load(&dir, &settings).err().expect("an invalid requirement is an error").to_string();
-            assert!(err.contains("go.mod: require") && err.contains(want), "{err}");
+            assert!(err.contains("go.mod") && err.contains(want), "{err}");
         }
         std::fs::write(
             dir.join("go.mod"),
@@ -1136,5 +1234,38 @@ mod tests {
         let err = Modules::load(&dir, &settings).err().expect("requiring an excluded version is an error").to_string();
         assert!(err.contains("which it also excludes"), "{err}");
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn go_line_newer_than_the_toolchain() {
+        let go_mod = |go: &str| GoMod { module: "example.com/m".into(), go: Some(go.into()), ..GoMod::default() };
+        let main = |go: &str| MainModule { path: "example.com/m".into(), dir: PathBuf::from("/p"), go_mod: go_mod(go) };
+        let err = Modules::main_only(main("1.99")).check_go_lines("go1.26.8").unwrap_err().to_string();
+        assert!(err.starts_with("/p/go.mod requires go >= 1.99 (running go 1.26.8; GOTOOLCHAIN=local)\n"), "{err}");
+        assert!(err.contains("GO_LINK_BUILD_GOROOT"), "{err}");
+        assert!(Modules::main_only(main("1.26.99")).check_go_lines("go1.26.8").is_err());
+        assert!(Modules::main_only(main("1.26.8")).check_go_lines("go1.26.8").is_ok());
+        assert!(Modules::main_only(main("1.26")).check_go_lines("go1.26.8").is_ok());
+        assert!(Modules::main_only(main("1.27rc1")).check_go_lines("go1.26.8").is_err());
+    }
+
+    #[test]
+    fn declared_path_must_match() {
+        let m = |path: &str| GoMod { module: path.into(), ..GoMod::default() };
+        let f = Path::new("/mc/example.com/evil@v1.0.0/go.mod");
+        let err = check_declared_path("example.com/evil", "example.com/evil", "v1.0.0", &m("example.com/other"), f)
+            .unwrap_err();
+        assert!(
+            err.starts_with(
+                "example.com/evil@v1.0.0: parsing go.mod:\n\tmodule declares its path as: example.com/other\n\t        \
+                 but was required as: example.com/evil\n"
+            ),
+            "{err}"
+        );
+        // A replacement module version may declare either path.
+        assert!(check_declared_path("example.com/a", "example.com/b", "v1.0.0", &m("example.com/a"), f).is_ok());
+        assert!(check_declared_path("example.com/a", "example.com/b", "v1.0.0", &m("example.com/b"), f).is_ok());
+        let err = check_declared_path("example.com/a", "example.com/a", "v1.0.0", &m(""), f).unwrap_err();
+        assert!(err.starts_with("example.com/a@v1.0.0: parsing go.mod: missing module line"), "{err}");
     }
 }

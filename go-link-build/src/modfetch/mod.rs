@@ -30,7 +30,11 @@ mod testutil;
 pub(crate) use dirhash::{hash_dir, hash_go_mod, hash_zip};
 pub(crate) use dirstate::dir_state;
 pub(crate) use gosum::GoSum;
-pub(crate) use module::{check, escape_path, escape_version};
-pub(crate) use semver::{compare as semver_compare, gover_compare};
+pub(crate) use module::{
+    check, escape_path, escape_version, import_path_problem, path_major_problem, split_path_version,
+};
+pub(crate) use semver::{
+    canonical_module_version, compare as semver_compare, gover_compare, is_valid as semver_is_valid,
+};
 pub(crate) use unzip::extract_zip;
 pub(crate) use vendor::{check_vendor_consistency, VendorList};

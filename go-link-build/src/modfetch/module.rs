@@ -139,6 +139,11 @@ pub(crate) fn check_path(path: &str) -> Result<()> {
     }
 }
 
+/// `module.CheckImportPath`'s reason, if `path` is not a valid import path.
+pub(crate) fn import_path_problem(path: &str) -> Option<String> {
+    check_path_kind(path, Kind::Import).err()
+}
+
 /// `module.CheckImportPath`.
 pub(crate) fn check_import_path(path: &str) -> Result<()> {
     check_path_kind(path, Kind::Import)
@@ -193,7 +198,7 @@ fn split_gopkg_in(path: &str) -> Option<(&str, &str)> {
 }
 
 /// `module.CheckPathMajor`'s reason, if version `v` does not fit the path's major suffix.
-fn path_major_problem(v: &str, path_major: &str) -> Option<String> {
+pub(crate) fn path_major_problem(v: &str, path_major: &str) -> Option<String> {
     let mut pm = path_major;
     if pm.starts_with(".v") {
         pm = pm.strip_suffix("-unstable").unwrap_or(pm);
