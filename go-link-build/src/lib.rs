@@ -46,6 +46,7 @@
 #![deny(missing_docs)]
 
 mod archive;
+mod bindings;
 mod buildinfo;
 mod cache;
 mod cargo;
@@ -114,6 +115,7 @@ pub struct Build {
     cgo: Option<bool>,
     runtime_links_check: bool,
     allow_musl_c_archive: bool,
+    rust_bindings: bool,
 }
 
 /// The `links` value a crate that links a Go C archive declares (the
@@ -148,6 +150,7 @@ impl OutputKind {
 pub struct Artifact {
     path: PathBuf,
     header: Option<PathBuf>,
+    rust_bindings: Option<PathBuf>,
     link_flags: Vec<String>,
     stats: Stats,
     no_op: bool,
@@ -163,6 +166,12 @@ impl Artifact {
     /// exported Go functions.
     pub fn header(&self) -> Option<&Path> {
         self.header.as_deref()
+    }
+
+    /// The Rust declarations generated from the header (`<name>.rs`, see
+    /// [`Build::rust_bindings`]), when they were asked for.
+    pub fn rust_bindings(&self) -> Option<&Path> {
+        self.rust_bindings.as_deref()
     }
 
     /// The linker flags the C archive needs besides itself, in order
@@ -215,6 +224,7 @@ impl Build {
             cgo: None,
             runtime_links_check: true,
             allow_musl_c_archive: false,
+            rust_bindings: false,
         }
     }
 
@@ -340,6 +350,19 @@ impl Build {
     /// example with a Go toolchain patched for musl.
     pub fn allow_musl_c_archive(&mut self, on: bool) -> &mut Build {
         self.allow_musl_c_archive = on;
+        self
+    }
+
+    /// Whether [`Build::c_archive`] also writes Rust declarations of the
+    /// exported functions, `<name>.rs` next to the header, generated from the
+    /// header cgo wrote for this target (so `GoInt` has the target's width),
+    /// and prints `cargo:rustc-env=GO_LINK_BUILD_RS_<NAME>=<path>` for
+    /// `include!(env!("GO_LINK_BUILD_RS_<NAME>"))`. Off by default. A C type
+    /// with no exact Rust equivalent becomes an opaque struct (behind a
+    /// pointer) or leaves its function out, with a build warning. The file
+    /// needs Rust 1.82 (`unsafe extern "C"`).
+    pub fn rust_bindings(&mut self, on: bool) -> &mut Build {
+        self.rust_bindings = on;
         self
     }
 
@@ -529,7 +552,7 @@ impl<'a> Session<'a> {
         let base = out_dir.join("go-link-build");
         let env_name: String =
             name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' }).collect();
-        let (out_path, header_path) = match kind {
+        let (out_path, header_path): (PathBuf, Option<PathBuf>) = match kind {
             OutputKind::Binary => {
                 let ext = match gotarget.goos.as_str() {
                     "windows" => ".exe",
@@ -542,6 +565,7 @@ impl<'a> Session<'a> {
                 (base.join("lib").join(format!("lib{name}.a")), Some(base.join("include").join(format!("{name}.h"))))
             }
         };
+        let rs_path = header_path.as_ref().filter(|_| self.cfg.rust_bindings).map(|h| h.with_extension("rs"));
         let stamp_path = base.join(format!("{name}.{}.stamp", kind.label()));
         let fingerprint = self.fingerprint(name, &out_path);
 
@@ -559,6 +583,7 @@ impl<'a> Session<'a> {
             return Ok(Artifact {
                 path: out_path,
                 header: header_path,
+                rust_bindings: rs_path,
                 link_flags,
                 stats: Stats::default(),
                 no_op: true,
@@ -800,6 +825,14 @@ impl<'a> Session<'a> {
             OutputKind::CArchive => {
                 let header = header_path.as_ref().expect("c-archive has a header path");
                 write_header(&graph, &built, main_idx, header)?;
+                if let Some(rs) = &rs_path {
+                    let complex =
+                        bindings::complex_abi_is_struct(&ctx.goarch, ctx.arch_level.as_ref().map(|l| l.1.as_str()));
+                    for w in bindings::write(header, rs, &format!("{}/{}", ctx.goos, ctx.goarch), complex)? {
+                        directives.push(format!("warning=go-link-build: {w}"));
+                    }
+                    directives.push(format!("rustc-env=GO_LINK_BUILD_RS_{env_name}={}", rs.display()));
+                }
                 let lib_dir = out_path.parent().unwrap_or(&base);
                 directives.push(format!("rustc-link-search=native={}", lib_dir.display()));
                 directives.push(format!("rustc-link-lib=static={name}"));
@@ -820,7 +853,7 @@ impl<'a> Session<'a> {
         }
         st.directives = directives;
         st.add_output(&out_path);
-        if let Some(h) = &header_path {
+        for h in header_path.iter().chain(&rs_path) {
             st.add_output(h);
         }
         st.write(&stamp_path)?;
@@ -830,7 +863,7 @@ impl<'a> Session<'a> {
                 stats.cached, stats.compiled, stats.linked
             );
         }
-        Ok(Artifact { path: out_path, header: header_path, link_flags, stats, no_op: false })
+        Ok(Artifact { path: out_path, header: header_path, rust_bindings: rs_path, link_flags, stats, no_op: false })
     }
 
     /// The one-Go-runtime rule: a crate that links a Go C archive declares
@@ -868,6 +901,8 @@ impl<'a> Session<'a> {
             if let Some((k, v)) = kv.split_once('=') {
                 self.out.rustc_env(k, v);
             }
+        } else if let Some(w) = directive.strip_prefix("warning=") {
+            self.out.warning(w);
         } else if directive.starts_with("rustc-link-") || directive.starts_with("include=") {
             self.out.directive(directive);
         }

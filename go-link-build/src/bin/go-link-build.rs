@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! go-link-build build [--target TRIPLE] [-o OUT] [--tags a,b] [-X k=v]... [--strip] PKGDIR
-//! go-link-build build --buildmode c-archive [-o DIR/libNAME.a → DIR/libNAME.h] [--print-link-flags] [--allow-musl-c-archive] PKGDIR...
+//! go-link-build build --buildmode c-archive [-o DIR/libNAME.a → DIR/libNAME.h] [--print-link-flags] [--allow-musl-c-archive]
+//!     [--rust-bindings FILE] PKGDIR...
 //! ```
 //!
 //! It builds exactly what a build script would, through the same public API,
@@ -67,6 +68,10 @@ enum Command {
         /// crash there at startup (golang/go#13492); see Build::allow_musl_c_archive.
         #[arg(long)]
         allow_musl_c_archive: bool,
+        /// With c-archive: also write Rust declarations of the exported
+        /// functions, generated from the header, to FILE (see Build::rust_bindings).
+        #[arg(long, value_name = "FILE")]
+        rust_bindings: Option<PathBuf>,
         /// The Go package directories: one main package for exe; one or more for c-archive.
         #[arg(required = true)]
         pkgdirs: Vec<PathBuf>,
@@ -97,6 +102,7 @@ fn run(cli: Cli) -> Result<(), String> {
         cgo,
         print_link_flags,
         allow_musl_c_archive,
+        rust_bindings,
         pkgdirs,
     } = cli.command;
     let mut dirs = Vec::new();
@@ -109,6 +115,9 @@ fn run(cli: Cli) -> Result<(), String> {
     }
     if print_link_flags && !archive {
         return Err("--print-link-flags goes with --buildmode c-archive".into());
+    }
+    if rust_bindings.is_some() && !archive {
+        return Err("--rust-bindings goes with --buildmode c-archive".into());
     }
     // The output name: the first package directory's, like go build's
     // DefaultExecName; a C archive's files are named after -o (below).
@@ -134,7 +143,7 @@ fn run(cli: Cli) -> Result<(), String> {
     if cgo {
         b.cgo(true);
     }
-    b.allow_musl_c_archive(allow_musl_c_archive);
+    b.allow_musl_c_archive(allow_musl_c_archive).rust_bindings(rust_bindings.is_some());
     if let Some(t) = &target {
         b.target(t);
     }
@@ -160,6 +169,9 @@ fn run(cli: Cli) -> Result<(), String> {
             std::fs::copy(art.path(), &dest).map_err(|e| format!("copy to {}: {e}", dest.display()))?;
             if let Some(h) = art.header() {
                 std::fs::copy(h, &header).map_err(|e| format!("copy to {}: {e}", header.display()))?;
+            }
+            if let (Some(dest), Some(rs)) = (&rust_bindings, art.rust_bindings()) {
+                std::fs::copy(rs, dest).map_err(|e| format!("copy to {}: {e}", dest.display()))?;
             }
             let flags = art.link_flags().join(" ");
             if print_link_flags {
