@@ -239,7 +239,14 @@ impl CTool {
                 ),
             )
         })?;
-        let meta = which::which(&cc[0]).ok().and_then(|p| std::fs::metadata(p).ok());
+        // The compiler binary's identity: a bare name is looked up on PATH.
+        let program = Path::new(&cc[0]);
+        let resolved = if program.components().count() > 1 {
+            Some(program.to_path_buf())
+        } else {
+            crate::toolchain::find_program(&program.to_string_lossy(), &req.env.path().unwrap_or_default())
+        };
+        let meta = resolved.and_then(|p| std::fs::metadata(p).ok());
         let id = format!(
             "{:?} {:?} {} {}",
             cc,

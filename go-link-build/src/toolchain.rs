@@ -117,7 +117,7 @@ pub(crate) fn discover(explicit: Option<&Path>, env: &Env) -> Result<Toolchain> 
         Some(go) => Some(PathBuf::from(go)),
         None => {
             let path = env.path().unwrap_or_default();
-            which::which_in("go", Some(path), std::env::current_dir().unwrap_or_default()).ok()
+            find_program("go", &path)
         }
     };
     match &go {
@@ -208,8 +208,45 @@ pub(crate) fn validate(dir: &Path, found_by: &str) -> Result<Toolchain> {
     })
 }
 
-/// `go1.26.8` → 1.26.8, `go1.21` → 1.21.0, `go1.22rc1` → 1.22.0-rc1.
-pub(crate) fn parse_go_version(v: &str) -> Option<semver::Version> {
+/// The first `name` (with an executable extension on Windows) in the
+/// directories of a `PATH` value that is a regular file, executable on Unix;
+/// what `which` does, without a crate. Empty entries are skipped rather than
+/// read as the current directory, as Go's `exec.LookPath` refuses them too.
+pub(crate) fn find_program(name: &str, path: &std::ffi::OsStr) -> Option<PathBuf> {
+    let exts: &[&str] = if cfg!(windows) { &[".exe", ".cmd", ".bat", ""] } else { &[""] };
+    for dir in std::env::split_paths(path).filter(|d| !d.as_os_str().is_empty()) {
+        for ext in exts {
+            let candidate = dir.join(format!("{name}{ext}"));
+            let Ok(meta) = std::fs::metadata(&candidate) else { continue };
+            #[cfg(unix)]
+            let runnable = {
+                use std::os::unix::fs::PermissionsExt;
+                meta.is_file() && meta.permissions().mode() & 0o111 != 0
+            };
+            #[cfg(not(unix))]
+            let runnable = meta.is_file();
+            if runnable {
+                return Some(candidate);
+            }
+        }
+    }
+    None
+}
+
+/// A Go release version from `$GOROOT/VERSION`: `go1.26.8`, `go1.21`, `go1.22rc1`.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct GoVersion {
+    pub major: u64,
+    pub minor: u64,
+    pub patch: u64,
+    /// `rc1`, `beta2`, or empty for a release.
+    pub pre: String,
+}
+
+/// `go1.26.8` → 1.26.8, `go1.21` → 1.21.0, `go1.22rc1` → 1.22.0 with pre `rc1`.
+/// A prerelease part must be ASCII letters, digits, `.` and `-` (semver's
+/// identifier characters), so `devel +abc …` is not a release version.
+pub(crate) fn parse_go_version(v: &str) -> Option<GoVersion> {
     let rest = v.strip_prefix("go")?;
     let split = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
     let (nums, pre) = rest.split_at(split);
@@ -217,11 +254,14 @@ pub(crate) fn parse_go_version(v: &str) -> Option<semver::Version> {
     let major = it.next()?.parse().ok()?;
     let minor = it.next().unwrap_or("0").parse().ok()?;
     let patch = it.next().unwrap_or("0").parse().ok()?;
-    let mut ver = semver::Version::new(major, minor, patch);
-    if !pre.is_empty() {
-        ver.pre = semver::Prerelease::new(pre).ok()?;
+    if it.next().is_some() {
+        return None;
     }
-    Some(ver)
+    let pre_ok = pre.split('.').all(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+    if !pre.is_empty() && !pre_ok {
+        return None;
+    }
+    Some(GoVersion { major, minor, patch, pre: pre.to_string() })
 }
 
 /// `linux_amd64` for the machine we run on (the tools are host binaries).
@@ -292,9 +332,12 @@ mod tests {
 
     #[test]
     fn versions() {
-        assert_eq!(parse_go_version("go1.26.8"), Some(semver::Version::new(1, 26, 8)));
-        assert_eq!(parse_go_version("go1.21"), Some(semver::Version::new(1, 21, 0)));
+        let v = |major, minor, patch| GoVersion { major, minor, patch, pre: String::new() };
+        assert_eq!(parse_go_version("go1.26.8"), Some(v(1, 26, 8)));
+        assert_eq!(parse_go_version("go1.21"), Some(v(1, 21, 0)));
         assert_eq!(parse_go_version("go1.22rc1").unwrap().pre.as_str(), "rc1");
+        assert_eq!(parse_go_version("go1.22 rc1"), None);
+        assert_eq!(parse_go_version("go1.2.3.4"), None);
         assert_eq!(parse_go_version("devel +abc"), None);
     }
 

@@ -137,7 +137,7 @@ impl VendorList {
         let mut versions: HashMap<&str, &str> = HashMap::new();
         for m in self.modules.iter().filter(|m| !m.packages.is_empty()) {
             let v = m.version_str();
-            let newer = versions.get(m.path.as_str()).map_or(true, |old| semver::compare(old, v).is_lt());
+            let newer = versions.get(m.path.as_str()).is_none_or(|old| semver::compare(old, v).is_lt());
             if newer {
                 list.push(m);
                 versions.insert(&m.path, v);

@@ -97,7 +97,7 @@ fn central_directory_count(f: &mut File) -> std::result::Result<u64, String> {
         return Ok(count); // no zip64 record: the 16/32-bit values are real
     }
     let rec_offset = u64_at(&loc, 8).ok_or_else(bad64)?;
-    if rec_offset.checked_add(56).map_or(true, |end| end > size) {
+    if rec_offset.checked_add(56).is_none_or(|end| end > size) {
         return Err(bad64());
     }
     let mut rec = [0u8; 56];
