@@ -57,6 +57,9 @@ mod ctool;
 mod env;
 mod error;
 mod exec;
+#[cfg(any(test, feature = "fuzzing"))]
+#[doc(hidden)]
+pub mod fuzzing;
 mod godebug;
 mod gomod;
 mod load;

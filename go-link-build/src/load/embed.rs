@@ -315,7 +315,8 @@ fn glob_elems(base: &Path, elems: &[&str]) -> Result<Vec<PathBuf>, BadPattern> {
         let p = join(elems);
         return Ok(if std::fs::symlink_metadata(&p).is_ok() { vec![p] } else { vec![] });
     }
-    let (file, dir_elems) = elems.split_last().expect("a pattern with meta characters has an element");
+    // (Non-empty: an element has meta characters.)
+    let Some((file, dir_elems)) = elems.split_last() else { return Ok(Vec::new()) };
     let dirs = if dir_elems.iter().any(|e| has_meta(e)) { glob_elems(base, dir_elems)? } else { vec![join(dir_elems)] };
     let mut out = Vec::new();
     for dir in dirs {

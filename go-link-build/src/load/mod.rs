@@ -33,8 +33,8 @@
 //!   package on 15 targets with `go list`.
 
 pub(crate) mod constraint;
-mod embed;
-mod scan;
+pub(crate) mod embed;
+pub(crate) mod scan;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Read;

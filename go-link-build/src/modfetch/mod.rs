@@ -24,7 +24,7 @@ mod vendor;
 mod zipfile;
 
 #[cfg(test)]
-mod testutil;
+pub(crate) mod testutil;
 
 // The crate's API for the module loader (modload.rs).
 pub(crate) use dirhash::{hash_dir, hash_go_mod, hash_zip};
@@ -36,5 +36,7 @@ pub(crate) use module::{
 pub(crate) use semver::{
     canonical_module_version, compare as semver_compare, gover_compare, is_valid as semver_is_valid,
 };
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) use unzip::check_zip_bytes;
 pub(crate) use unzip::extract_zip;
 pub(crate) use vendor::{check_vendor_consistency, VendorList};

@@ -106,7 +106,11 @@ struct Planned {
 
 /// x/mod/zip's `checkZip`: the files to extract, or every problem found
 /// (one `<entry>: <reason>` line each, like Go's `FileErrorList`).
-fn check_entries(archive: &mut zipfile::Archive, zip: &Path, prefix: &str) -> Result<Vec<Planned>> {
+fn check_entries<R: Read + std::io::Seek>(
+    archive: &mut zipfile::Archive<R>,
+    zip: &Path,
+    prefix: &str,
+) -> Result<Vec<Planned>> {
     let mut invalid: Vec<String> = Vec::new();
     let mut size_error: Option<String> = None;
     let mut collisions = Collisions::default();
@@ -185,6 +189,15 @@ fn check_entries(archive: &mut zipfile::Archive, zip: &Path, prefix: &str) -> Re
         return Err(invalid_zip(zip, &invalid.join("\n\t")));
     }
     Ok(planned)
+}
+
+/// The checks of [`extract_zip`] on zip bytes, without extracting: the
+/// number of files it would write. (The fuzz targets' entry point.)
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) fn check_zip_bytes(bytes: &[u8], path: &str, version: &str) -> Result<usize> {
+    let zip = Path::new("fuzz.zip");
+    let mut archive = zipfile::open_reader(std::io::Cursor::new(bytes), zip)?;
+    Ok(check_entries(&mut archive, zip, &format!("{path}@{version}/"))?.len())
 }
 
 fn invalid_zip(zip: &Path, problems: &str) -> Error {

@@ -12,7 +12,7 @@ use zip::ZipArchive;
 
 use crate::error::{Error, ErrorKind, Result};
 
-pub(crate) type Archive = ZipArchive<BufReader<File>>;
+pub(crate) type Archive<R = BufReader<File>> = ZipArchive<R>;
 
 /// What to tell a person about a zip we cannot use.
 const REDOWNLOAD: &str = "Delete the zip so that it is downloaded again (`go mod download`).";
@@ -23,12 +23,17 @@ pub(crate) fn zip_error(zip: &Path, e: &ZipError) -> Error {
 
 /// Opens `zip`, refusing archives with duplicate entry names.
 pub(crate) fn open(zip: &Path) -> Result<Archive> {
-    let mut file = File::open(zip).map_err(|e| Error::io("open", zip, e))?;
+    let file = File::open(zip).map_err(|e| Error::io("open", zip, e))?;
+    open_reader(BufReader::new(file), zip)
+}
+
+/// [`open`] of zip bytes from any reader; `zip` names it in errors.
+pub(crate) fn open_reader<R: Read + Seek>(mut file: R, zip: &Path) -> Result<Archive<R>> {
     let listed = central_directory_count(&mut file).map_err(|e| {
         Error::new(ErrorKind::Load, format!("failed to read module zip {}: {e}\n\t{REDOWNLOAD}", zip.display()))
     })?;
     file.seek(SeekFrom::Start(0)).map_err(|e| Error::io("read", zip, e))?;
-    let archive = ZipArchive::new(BufReader::new(file)).map_err(|e| zip_error(zip, &e))?;
+    let archive = ZipArchive::new(file).map_err(|e| zip_error(zip, &e))?;
     if listed != archive.len() as u64 {
         return Err(Error::new(
             ErrorKind::Load,
@@ -58,7 +63,7 @@ fn u64_at(b: &[u8], i: usize) -> Option<u64> {
 /// The total entry count of the end-of-central-directory record (zip64 aware),
 /// found the way Go's archive/zip finds it: the last signature whose comment
 /// fits in the rest of the file.
-fn central_directory_count(f: &mut File) -> std::result::Result<u64, String> {
+fn central_directory_count<R: Read + Seek>(f: &mut R) -> std::result::Result<u64, String> {
     const EOCD_LEN: usize = 22;
     const MAX_COMMENT: u64 = 0xffff;
     let size = f.seek(SeekFrom::End(0)).map_err(|e| e.to_string())?;
