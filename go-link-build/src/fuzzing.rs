@@ -60,7 +60,9 @@ pub fn cgo_lines(data: &[u8]) {
     let ctx = context();
     let _ = crate::cgoflags::parse_cgo_lines(&ctx, Path::new("/pkg"), "x.go", &text(data), 1, &mut out);
     let _ = crate::cgoflags::pkg_config_args(&out.pkg_config);
-    let _ = crate::cgoflags::quoted_split(&text(data));
+    // internal/quoted.Split, as CGO_CFLAGS and the like are split.
+    let t = text(data);
+    let _ = crate::cgoflags::env_list("CGO_CFLAGS", "-O2", &|_| Some(t.to_string()));
     let env = |_: &str| None;
     let _ = crate::cgoflags::cgo_flags(&out, &env);
 }
