@@ -73,6 +73,7 @@ mod stamp;
 mod target;
 mod toolchain;
 mod tools;
+mod vcs;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -119,6 +120,7 @@ pub struct Build {
     runtime_links_check: bool,
     allow_musl_c_archive: bool,
     rust_bindings: bool,
+    buildvcs: Option<bool>,
 }
 
 /// The `links` value a crate that links a Go C archive declares (the
@@ -228,6 +230,7 @@ impl Build {
             runtime_links_check: true,
             allow_musl_c_archive: false,
             rust_bindings: false,
+            buildvcs: None,
         }
     }
 
@@ -366,6 +369,22 @@ impl Build {
     /// needs Rust 1.82 (`unsafe extern "C"`).
     pub fn rust_bindings(&mut self, on: bool) -> &mut Build {
         self.rust_bindings = on;
+        self
+    }
+
+    /// Whether to stamp the program's build info with version control
+    /// information, like `go build -buildvcs=true|false`: `vcs`,
+    /// `vcs.revision`, `vcs.time`, `vcs.modified` of the git checkout that
+    /// holds the main module, and (Go 1.24+) the module's version from its
+    /// tags instead of `(devel)`. Unset, GOFLAGS's `-buildvcs` decides, as
+    /// for `go build`, else `auto`: stamp when the package is in a git
+    /// checkout and `git` is on PATH. Only git is supported; other systems
+    /// get no stamp (`true` makes that an error). A new commit or checkout
+    /// reruns the build script (`.git/HEAD`, its branch's ref, `packed-refs`
+    /// and `logs/HEAD` are `rerun-if-changed` files); edits to files that are
+    /// not Go inputs change `vcs.modified` only when the build reruns.
+    pub fn buildvcs(&mut self, on: bool) -> &mut Build {
+        self.buildvcs = Some(on);
         self
     }
 
@@ -539,6 +558,37 @@ impl<'a> Session<'a> {
         k.line("manifest", self.manifest_dir().display());
         k.line("path", self.env.path().unwrap_or_default().to_string_lossy());
         k.finish().hex()
+    }
+
+    /// The VCS stamp of the main package (see `vcs.rs`): `Build::buildvcs`,
+    /// else GOFLAGS's `-buildvcs`, else auto.
+    fn vcs_stamp(
+        &self,
+        tc: &toolchain::Toolchain,
+        pkg_dir: &Path,
+        module_dir: &Path,
+        module_path: &str,
+    ) -> Result<Option<vcs::Stamp>> {
+        let mode = match self.cfg.buildvcs {
+            Some(true) => vcs::Mode::On,
+            Some(false) => vcs::Mode::Off,
+            None => vcs::Mode::of_goflags(&self.env.go_var("GOFLAGS").unwrap_or_default()).unwrap_or(vcs::Mode::Auto),
+        };
+        if mode == vcs::Mode::Off {
+            return Ok(None);
+        }
+        // `git` on PATH (PATH is part of the no-op fingerprint, not a reported variable).
+        let path = env::passthrough("PATH").unwrap_or_default();
+        let git = std::env::split_paths(&path)
+            .map(|d| d.join(format!("git{}", std::env::consts::EXE_SUFFIX)))
+            .find(|p| p.is_file());
+        let mut git_env = Vec::new();
+        for k in env::PASSTHROUGH {
+            if let Some(v) = env::passthrough(k) {
+                git_env.push(((*k).into(), v));
+            }
+        }
+        vcs::stamp(&vcs::Request { mode, minor: tc.minor, pkg_dir, module_dir, module_path, git, env: git_env })
     }
 
     fn build(&self, kind: OutputKind, name: &str) -> Result<Artifact> {
@@ -727,12 +777,20 @@ impl<'a> Session<'a> {
             arch_level: ctx.arch_level.clone(),
         });
         let main_mod_path = main_pkg.module.as_ref().map_or_else(|| main_module.path.clone(), |m| m.path.clone());
+        let mut settings = settings;
+        // A standard main package (a command of $GOROOT/src/cmd) has no
+        // module and no VCS stamp (`load.setBuildInfo`: `!p.Standard`).
+        let vcs_stamp =
+            if main_pkg.standard { None } else { self.vcs_stamp(&tc, &roots[0], &main_module.dir, &main_mod_path)? };
+        if let Some(stamp) = &vcs_stamp {
+            settings.extend(stamp.settings.iter().cloned());
+        }
         let info = buildinfo::BuildInfo {
             go_version: tc.version.clone(),
             path: main_pkg.import_path.clone(),
-            main: Some(buildinfo::ModuleInfo {
+            main: (!main_pkg.standard).then(|| buildinfo::ModuleInfo {
                 path: main_mod_path.clone(),
-                version: "(devel)".into(),
+                version: vcs_stamp.as_ref().and_then(|v| v.main_version.clone()).unwrap_or_else(|| "(devel)".into()),
                 sum: String::new(),
                 replace: None,
             }),
@@ -808,6 +866,7 @@ impl<'a> Session<'a> {
         // go.mod, go.sum, go.work, go.work.sum, vendor/modules.txt, replacement go.mod files.
         inputs.extend(mods.inputs.iter().cloned());
         inputs.extend(self.env.go_env_path());
+        inputs.extend(vcs_stamp.iter().flat_map(|v| v.watch.iter().cloned()));
         inputs.sort();
         inputs.dedup();
         for p in &inputs {

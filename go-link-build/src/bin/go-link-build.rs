@@ -1,7 +1,7 @@
 //! `go-link-build`: the command-line front end, for anyone with a GOROOT.
 //!
 //! ```text
-//! go-link-build build [--target TRIPLE] [-o OUT] [--tags a,b] [-X k=v]... [--strip] PKGDIR
+//! go-link-build build [--target TRIPLE] [-o OUT] [--tags a,b] [-X k=v]... [--strip] [--buildvcs=BOOL] PKGDIR
 //! go-link-build build --buildmode c-archive [-o DIR/libNAME.a → DIR/libNAME.h] [--print-link-flags] [--allow-musl-c-archive]
 //!     [--rust-bindings FILE] PKGDIR...
 //! ```
@@ -72,6 +72,10 @@ enum Command {
         /// functions, generated from the header, to FILE (see Build::rust_bindings).
         #[arg(long, value_name = "FILE")]
         rust_bindings: Option<PathBuf>,
+        /// Stamp build info with git's revision, time and modified flag
+        /// (default: GOFLAGS's -buildvcs, else auto, as go build).
+        #[arg(long, value_name = "BOOL", value_parser = clap::value_parser!(bool))]
+        buildvcs: Option<bool>,
         /// The Go package directories: one main package for exe; one or more for c-archive.
         #[arg(required = true)]
         pkgdirs: Vec<PathBuf>,
@@ -103,6 +107,7 @@ fn run(cli: Cli) -> Result<(), String> {
         print_link_flags,
         allow_musl_c_archive,
         rust_bindings,
+        buildvcs,
         pkgdirs,
     } = cli.command;
     let mut dirs = Vec::new();
@@ -144,6 +149,9 @@ fn run(cli: Cli) -> Result<(), String> {
         b.cgo(true);
     }
     b.allow_musl_c_archive(allow_musl_c_archive).rust_bindings(rust_bindings.is_some());
+    if let Some(on) = buildvcs {
+        b.buildvcs(on);
+    }
     if let Some(t) = &target {
         b.target(t);
     }

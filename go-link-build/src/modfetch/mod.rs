@@ -18,7 +18,7 @@ mod dirhash;
 mod dirstate;
 mod gosum;
 mod module;
-mod semver;
+pub(crate) mod semver;
 mod unzip;
 mod vendor;
 mod zipfile;
