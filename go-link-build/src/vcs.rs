@@ -317,7 +317,7 @@ pub(crate) fn main_version(
     // `module.SplitPathVersion`: a /vN suffix (N ≥ 2) names the major version.
     let path_major = module_path
         .rsplit_once("/v")
-        .filter(|(_, n)| n.len() >= 1 && n.bytes().all(|b| b.is_ascii_digit()) && !n.starts_with('0') && *n != "1")
+        .filter(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && !n.starts_with('0') && *n != "1")
         .map(|(_, n)| format!("v{n}"));
     let fits = |t: &str| {
         semver::is_valid(t)
