@@ -1,6 +1,8 @@
-//! Builds the C-archive fixture the tests call over FFI: two Go packages
-//! (`fixtures/cffi/lib` with C code, `fixtures/cffi/calc`) linked into one
-//! archive `libfx.a`, one Go runtime.
+//! Builds the C-archive fixture the tests call over FFI: three Go packages
+//! (`fixtures/cffi/lib` with C code, `fixtures/cffi/calc`, and
+//! `fixtures/cffi/bind`, which exports every kind of type) linked into one
+//! archive `libfx.a`, one Go runtime, with Rust declarations generated from
+//! its header (`GO_LINK_BUILD_RS_FX`, used by tests/bindings.rs).
 
 fn main() {
     // The host triple, for tests that ask the `cc` crate about a cross target.
@@ -8,6 +10,8 @@ fn main() {
     go_link_build::Build::new()
         .package("fixtures/cffi/lib")
         .package("fixtures/cffi/calc")
+        .package("fixtures/cffi/bind")
+        .rust_bindings(true)
         // demo-crate declares `links = "go-runtime"`, and cargo allows one
         // `links` value per workspace; this crate is the only Go archive in
         // the test binaries, so the check is off here.

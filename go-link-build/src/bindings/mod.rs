@@ -597,7 +597,7 @@ impl<'a> Gen<'a> {
             s.push('\n');
         }
         if !self.externs.is_empty() {
-            s.push_str("#[allow(non_snake_case, clippy::too_many_arguments)]\nunsafe extern \"C\" {\n");
+            s.push_str("#[allow(non_snake_case, dead_code, clippy::too_many_arguments)]\nunsafe extern \"C\" {\n");
             for (i, e) in self.externs.iter().enumerate() {
                 if i > 0 {
                     s.push('\n');
@@ -638,7 +638,8 @@ fn go_doc(name: &str) -> String {
     format!("/// {what}\n")
 }
 
-const GOSTRING_IMPL: &str = r#"impl GoString {
+const GOSTRING_IMPL: &str = r#"#[allow(dead_code)]
+impl GoString {
     /// A `GoString` that borrows `s`, to pass to a Go function.
     ///
     /// It is valid only during the call it is passed to: the borrow is not
@@ -666,7 +667,8 @@ const GOSTRING_IMPL: &str = r#"impl GoString {
 }
 "#;
 
-const GOSLICE_IMPL: &str = r#"impl GoSlice {
+const GOSLICE_IMPL: &str = r#"#[allow(dead_code)]
+impl GoSlice {
     /// A `GoSlice` that borrows `s`, to pass to a Go function that only reads it.
     ///
     /// It is valid only during the call it is passed to; Go must neither keep
