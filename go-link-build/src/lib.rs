@@ -54,6 +54,7 @@ mod cgo;
 mod cgoflags;
 mod context;
 mod ctool;
+mod docsrs;
 mod env;
 mod error;
 mod exec;
@@ -400,7 +401,11 @@ impl Build {
     /// Go runtime. A crate calling this must declare `links = "go-runtime"`
     /// (see [`Build::runtime_links_check`]).
     pub fn try_c_archive(&self, name: &str) -> Result<Artifact> {
-        Session::new(self)?.build(OutputKind::CArchive, name)
+        let session = Session::new(self)?;
+        if session.docs_rs() {
+            return session.docs_rs_placeholder(OutputKind::CArchive, name);
+        }
+        session.build(OutputKind::CArchive, name)
     }
 
     /// Like [`Build::try_c_archive`], but on failure prints the error as
@@ -414,7 +419,11 @@ impl Build {
     /// `.exe` for Windows targets) in `$OUT_DIR/go-link-build/bin/`, and
     /// prints `cargo:rustc-env=GO_LINK_BUILD_BIN_<NAME>=<path>`.
     pub fn try_binary(&self, name: &str) -> Result<Artifact> {
-        Session::new(self)?.build(OutputKind::Binary, name)
+        let session = Session::new(self)?;
+        if session.docs_rs() {
+            return session.docs_rs_placeholder(OutputKind::Binary, name);
+        }
+        session.build(OutputKind::Binary, name)
     }
 
     /// Like [`Build::try_binary`], but on failure prints the error as
@@ -443,6 +452,39 @@ impl<'a> Session<'a> {
             cfg,
             env: Env::new(cfg.env.clone()),
             out: CargoOutput { metadata: cfg.cargo_metadata, warnings: cfg.warnings },
+        })
+    }
+
+    /// docs.rs (or a `cargo doc` without Go) is building documentation: see `docsrs`.
+    fn docs_rs(&self) -> bool {
+        self.env.var("DOCS_RS").is_some()
+    }
+
+    /// The DOCS_RS build: placeholders at the usual paths, nothing run.
+    fn docs_rs_placeholder(&self, kind: OutputKind, name: &str) -> Result<Artifact> {
+        if name.is_empty() || name.contains(['/', '\\']) {
+            return Err(Error::new(
+                ErrorKind::Config,
+                format!("invalid output name {name:?}: use a plain name such as \"hello\""),
+            ));
+        }
+        let base = self.out_dir()?.join("go-link-build");
+        let goos = target::go_target(&self.rust_target()).map(|t| t.goos.clone()).unwrap_or_default();
+        let exe_ext = match goos.as_str() {
+            "windows" => ".exe",
+            "wasip1" | "js" => ".wasm",
+            _ => "",
+        };
+        let manifest = self.manifest_dir();
+        let packages: Vec<PathBuf> = self.cfg.packages.iter().map(|p| manifest.join(p)).collect();
+        docsrs::build(&docsrs::Placeholder {
+            kind,
+            name,
+            base: &base,
+            exe_ext,
+            packages: &packages,
+            rust_bindings: self.cfg.rust_bindings,
+            out: &self.out,
         })
     }
 
