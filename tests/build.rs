@@ -16,5 +16,14 @@ fn main() {
         // `links` value per workspace; this crate is the only Go archive in
         // the test binaries, so the check is off here.
         .runtime_links_check(false)
+        // Never the user's cache: the tests keep theirs in cargo's target dir.
+        .cache_dir(test_cache())
         .c_archive("fx");
+}
+
+/// `<target dir>/go-link-build-cache` (cargo marks the target dir with CACHEDIR.TAG).
+fn test_cache() -> std::path::PathBuf {
+    let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    let target = out.ancestors().find(|d| d.join("CACHEDIR.TAG").is_file()).unwrap_or(&out);
+    target.join("go-link-build-cache")
 }

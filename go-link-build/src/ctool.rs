@@ -409,10 +409,8 @@ fn probe_flags(cc: &[OsString], env: &[(OsString, OsString)], id: &str, cache: &
         k.line("flag", f);
     }
     let key = k.finish();
-    if let Some(dir) = cache.lookup(&key) {
-        if let Ok(text) = std::fs::read_to_string(dir.join("supported")) {
-            return Ok(text.lines().map(str::to_string).collect());
-        }
+    if let Some(text) = cache.get_bytes(&key) {
+        return Ok(String::from_utf8_lossy(&text).lines().map(str::to_string).collect());
     }
     let tmp = cache.temp_dir()?;
     // First, whether it compiles C for the target at all (a host compiler
@@ -449,10 +447,8 @@ fn probe_flags(cc: &[OsString], env: &[(OsString, OsString)], id: &str, cache: &
             supported.push(flag.to_string());
         }
     }
-    let _ = std::fs::remove_file(tmp.path().join("probe.o"));
-    std::fs::write(tmp.path().join("supported"), supported.join("\n"))
-        .map_err(|e| Error::io("write", tmp.path(), e))?;
-    cache.commit(&key, tmp)?;
+    drop(tmp);
+    cache.put_bytes(&key, supported.join("\n").as_bytes())?;
     Ok(supported)
 }
 

@@ -78,6 +78,16 @@ impl Env {
         self.overrides.get(key).cloned()
     }
 
+    /// A variable that only locates a cache (`HOME`, `XDG_CACHE_HOME`,
+    /// `LocalAppData`): no output depends on it, so it is not reported
+    /// (unless `Build::env` set it).
+    pub(crate) fn location_var(&self, key: &str) -> Option<String> {
+        if let Some(v) = self.overrides.get(key) {
+            return Some(v.clone()).filter(|v| !v.is_empty());
+        }
+        raw(key).and_then(|v| v.into_string().ok()).filter(|v| !v.is_empty())
+    }
+
     /// `PATH`, which is read but never reported.
     pub(crate) fn path(&self) -> Option<OsString> {
         raw("PATH")

@@ -26,7 +26,7 @@
 //! |---|---|
 //! | `GO_LINK_BUILD_GOROOT`, `GOROOT` | the Go installation to use (else `go env GOROOT`, else the `go` on `PATH`) |
 //! | `GO` | the `go` command to ask for GOROOT |
-//! | `GO_LINK_BUILD_CACHE` | the action cache (default: `go-link-build-cache` in cargo's target dir) |
+//! | `GO_LINK_BUILD_CACHE` | the action cache (default: per user, `~/.cache/go-link-build` on Linux; see the README) |
 //! | `GOAMD64`, `GOARM`, `GOARM64`, `GO386`, `GOMIPS`, `GOMIPS64`, `GOPPC64`, `GORISCV64` | the arch level, as for `go build` |
 //! | `GOEXPERIMENT` | toolchain experiments, as for `go build` |
 //! | `GO_LINK_BUILD_DEBUG` | `1`: print every tool command; `2`: also print cache-key inputs |
@@ -39,8 +39,9 @@
 //! $OUT_DIR/go-link-build/
 //!     bin/<name>[.exe]      the linked program (Build::binary)
 //!     <name>.stamp          the no-op fingerprint of the last build
-//! <target dir>/go-link-build-cache/
-//!     v1/<aa>/<action id>/  one finished action (package archive or linked output)
+//! ~/.cache/go-link-build/ (the per-user cache; see `cache/mod.rs`)
+//!     ac/<xx>/<action id>   the record of one finished action
+//!     cas/<xx>/<sha256>     the files records name
 //!     tmp/                  actions in progress
 //! ```
 #![deny(missing_docs)]
@@ -307,6 +308,9 @@ impl Build {
     }
 
     /// Where the action cache lives (default: `GO_LINK_BUILD_CACHE`, else
+    /// the per-user cache directory: `$XDG_CACHE_HOME/go-link-build` or
+    /// `~/.cache/go-link-build`, `~/Library/Caches/go-link-build`,
+    /// `%LocalAppData%\go-link-build`; if that cannot be written,
     /// `go-link-build-cache` in cargo's target directory).
     pub fn cache_dir(&mut self, dir: impl AsRef<Path>) -> &mut Build {
         self.cache_dir = Some(dir.as_ref().to_path_buf());
@@ -567,13 +571,9 @@ impl<'a> Session<'a> {
         }
     }
 
-    fn cache_root(&self, out_dir: &Path) -> PathBuf {
-        if let Some(d) = &self.cfg.cache_dir {
-            return d.clone();
-        }
-        if let Some(d) = self.env.var("GO_LINK_BUILD_CACHE") {
-            return PathBuf::from(d);
-        }
+    /// The cache when the per-user one is not usable: `go-link-build-cache`
+    /// in cargo's target dir (or in OUT_DIR outside cargo's layout).
+    fn target_cache_dir(out_dir: &Path) -> PathBuf {
         // OUT_DIR is <target>/[<triple>/]<profile>/build/<pkg>-<hash>/out; cargo
         // marks <target> with CACHEDIR.TAG. Sharing it across profiles and
         // triples is safe: action IDs include everything that differs.
@@ -695,7 +695,8 @@ impl<'a> Session<'a> {
         if kind == OutputKind::CArchive {
             target::check_c_archive(&rust_target, &gotarget, tc.minor, self.cfg.allow_musl_c_archive)?;
         }
-        let cache = cache::Cache::open(&self.cache_root(&out_dir))?;
+        let cache =
+            cache::location::open(self.cfg.cache_dir.as_deref(), &self.env, || Some(Self::target_cache_dir(&out_dir)))?;
         let tool_id = tc.tool_id()?;
         if debug_enabled() {
             eprintln!("go-link-build: using {} at {} (found by {})", tc.version, tc.goroot.display(), tc.found_by);
@@ -855,25 +856,52 @@ impl<'a> Session<'a> {
             ctool: ctool.as_ref(),
             env: &self.env,
         };
-        let mut stats = Stats::default();
-        let built = pipeline.build_packages(&graph, &mut stats)?;
-        let (linked, ran) = pipeline.link(
-            &graph,
-            &built,
-            main_idx,
-            &LinkOptions {
-                godebug_default,
-                modinfo,
-                strip: self.cfg.strip,
-                x: self.cfg.x.clone(),
-                ext: ctool.as_ref().map(|c| c.ext_link(kind == OutputKind::CArchive)),
-                macos_min: self.macos_min(&ctx)?,
-            },
-        )?;
-        stats.linked = ran;
+        let link_options = LinkOptions {
+            godebug_default,
+            modinfo,
+            strip: self.cfg.strip,
+            x: self.cfg.x.clone(),
+            ext: ctool.as_ref().map(|c| c.ext_link(kind == OutputKind::CArchive)),
+            macos_min: self.macos_min(&ctx)?,
+        };
         let out_parent = out_path.parent().unwrap_or(&base);
         std::fs::create_dir_all(out_parent).map_err(|e| Error::io("create directory", out_parent, e))?;
-        cache::copy_atomic(&linked, &out_path)?;
+        // Build, link and install; the install checks the output's SHA-256.
+        let attempt = || -> Result<(Vec<pipeline::Built>, Stats)> {
+            let mut stats = Stats::default();
+            let built = pipeline.build_packages(&graph, &mut stats)?;
+            let (linked, ran) = pipeline.link(&graph, &built, main_idx, &link_options)?;
+            stats.linked = ran;
+            cache.install(&linked, &out_path, kind == OutputKind::Binary)?;
+            Ok((built, stats))
+        };
+        // A failure caused by a damaged cache entry (a tool rejecting a
+        // cached input, a hash mismatch) removes the entry; then one retry
+        // rebuilds it.
+        let damage_before = cache.damage_seen();
+        let (built, stats) = match attempt() {
+            Ok(r) => r,
+            Err(e) => {
+                cache.audit_used();
+                if cache.damage_seen() == damage_before {
+                    return Err(e);
+                }
+                if debug_enabled() {
+                    eprintln!("go-link-build: {name}: damaged cache entries were removed; building again");
+                }
+                attempt().map_err(|e| {
+                    e.context(format!(
+                        "building again after removing damaged entries from the cache {}",
+                        cache.root().display()
+                    ))
+                })?
+            }
+        };
+        // Sweep dead builds' temp dirs; trim unused entries at most daily.
+        let trimmed = cache.maybe_trim();
+        if debug_enabled() && trimmed != cache::trim::Trimmed::default() {
+            eprintln!("go-link-build: cache {}: trimmed {trimmed:?}", cache.root().display());
+        }
 
         // Tell cargo what to watch: every input outside GOROOT, GOROOT's
         // VERSION, and every variable read.
@@ -928,7 +956,7 @@ impl<'a> Session<'a> {
             }
             OutputKind::CArchive => {
                 let header = header_path.as_ref().expect("c-archive has a header path");
-                write_header(&graph, &built, main_idx, header)?;
+                write_header(&graph, &built, main_idx, &cache, header)?;
                 if let Some(rs) = &rs_path {
                     let complex =
                         bindings::complex_abi_is_struct(&ctx.goarch, ctx.arch_level.as_ref().map(|l| l.1.as_str()));
@@ -1067,11 +1095,9 @@ fn probe_target(
         k.line("env", format!("{a}={b}"));
     }
     let id = k.finish();
-    let read = |dir: &Path| -> Option<toolchain::TargetProbe> {
-        let line = std::fs::read_to_string(dir.join("header")).ok()?;
-        toolchain::parse_object_header(line.trim())
-    };
-    if let Some(probe) = cache.lookup(&id).and_then(|d| read(&d)) {
+    if let Some(probe) =
+        cache.get_bytes(&id).and_then(|b| toolchain::parse_object_header(String::from_utf8_lossy(&b).trim()))
+    {
         return Ok(probe);
     }
     let tmp = cache.temp_dir()?;
@@ -1100,11 +1126,8 @@ fn probe_target(
         .ok_or_else(|| Error::new(ErrorKind::Toolchain, "the compiler wrote an archive without an object header"))?;
     let probe = toolchain::parse_object_header(&header)
         .ok_or_else(|| Error::new(ErrorKind::Toolchain, format!("unrecognised object header {header:?}")))?;
-    for f in ["probe.go", "importcfg", "probe.a"] {
-        let _ = std::fs::remove_file(o.join(f));
-    }
-    std::fs::write(o.join("header"), &header).map_err(|e| Error::io("write", &o.join("header"), e))?;
-    cache.commit(&id, tmp)?;
+    drop(tmp);
+    cache.put_bytes(&id, header.as_bytes())?;
     Ok(probe)
 }
 
@@ -1161,21 +1184,27 @@ fn synthesize_main(graph: &mut load::Graph, dir: &Path, main_module: &load::Modu
 
 /// Writes the archive's C header: the main package's `_cgo_install.h`, or,
 /// for a generated main, those of every package with exports, in order.
-fn write_header(graph: &load::Graph, built: &[pipeline::Built], main_idx: usize, path: &Path) -> Result<()> {
-    let header_of = |i: usize| built[i].archive.parent().map(|d| d.join("_cgo_install.h"));
+fn write_header(
+    graph: &load::Graph,
+    built: &[pipeline::Built],
+    main_idx: usize,
+    cache: &cache::Cache,
+    path: &Path,
+) -> Result<()> {
+    let header_of = |i: usize| cache.lookup(&built[i].id).and_then(|e| e.file("_cgo_install.h"));
     let mut sources: Vec<PathBuf> = Vec::new();
-    if let Some(h) = header_of(main_idx).filter(|h| h.is_file()) {
+    if let Some(h) = header_of(main_idx) {
         sources.push(h);
     } else {
         for (i, p) in graph.packages.iter().enumerate() {
             if !p.standard && !p.cgo_files.is_empty() {
-                sources.extend(header_of(i).filter(|h| h.is_file()));
+                sources.extend(header_of(i));
             }
         }
     }
     let mut text = String::new();
     for h in &sources {
-        text.push_str(&std::fs::read_to_string(h).map_err(|e| Error::io("read", h, e))?);
+        text.push_str(&String::from_utf8_lossy(&cache.read_verified(h)?));
     }
     if sources.is_empty() {
         text.push_str("/* Code generated by go-link-build. The Go packages export no functions (no //export). */\n");

@@ -195,8 +195,8 @@ impl Pipeline<'_> {
         let mut built: Vec<Option<Built>> = vec![None; n];
         let mut todo: Vec<usize> = Vec::new();
         for i in 0..n {
-            match self.cache.lookup(&ids[i]) {
-                Some(dir) => built[i] = Some(Built { id: ids[i], archive: dir.join("_pkg_.a"), cgo: cgo[i].clone() }),
+            match self.cache.lookup(&ids[i]).and_then(|e| e.file("_pkg_.a")) {
+                Some(archive) => built[i] = Some(Built { id: ids[i], archive, cgo: cgo[i].clone() }),
                 None => todo.push(i),
             }
         }
@@ -226,7 +226,7 @@ impl Pipeline<'_> {
                 .map(|&d| {
                     let archive = match &cached[d] {
                         Some(b) => b.archive.clone(),
-                        None => self.cache.lookup(&ids[d]).map(|e| e.join("_pkg_.a")).unwrap_or_default(),
+                        None => self.cache.lookup(&ids[d]).and_then(|e| e.file("_pkg_.a")).unwrap_or_default(),
                     };
                     (graph.packages[d].import_path.clone(), archive)
                 })
@@ -380,8 +380,17 @@ impl Pipeline<'_> {
                 }
             }
         }
-        let dir = self.cache.commit(id, tmp)?;
-        Ok(Built { id: *id, archive: dir.join("_pkg_.a"), cgo: cgo.cloned() })
+        let entry = self.cache.commit(id, tmp)?;
+        let archive = entry.file("_pkg_.a").ok_or_else(|| {
+            Error::new(
+                ErrorKind::Tool,
+                format!(
+                    "{header}
+the compiler wrote no archive"
+                ),
+            )
+        })?;
+        Ok(Built { id: *id, archive, cgo: cgo.cloned() })
     }
 
     /// The evaluated `#cgo` flags of a cgo package (env flags first, then
@@ -458,8 +467,16 @@ impl Pipeline<'_> {
         k.line("ext", format!("{:?}", link.ext));
         k.line("macos", format!("{:?}", link.macos_min));
         let id = k.finish();
-        if let Some(dir) = self.cache.lookup(&id) {
-            return Ok((dir.join("a.out"), false));
+        if let Some(out) = self.cache.lookup(&id).and_then(|e| e.file("a.out")) {
+            return Ok((out, false));
+        }
+        // The link reads every archive: hash those that came from the cache,
+        // so a damaged one (even of the right size) cannot reach the output.
+        if self.cache.audit_used() {
+            return Err(Error::new(
+                ErrorKind::Io,
+                format!("damaged package archives in the cache {} were removed", self.cache.root().display()),
+            ));
         }
         let tmp = self.cache.temp_dir()?;
         let o = tmp.path();
@@ -493,8 +510,18 @@ impl Pipeline<'_> {
         let inv = tools::link(&req);
         self.forward(inv.run(&format!("# {}", main.import_path))?.combined);
         let _ = std::fs::remove_file(&importcfg);
-        let dir = self.cache.commit(&id, tmp)?;
-        Ok((dir.join("a.out"), true))
+        let entry = self.cache.commit(&id, tmp)?;
+        let out = entry.file("a.out").ok_or_else(|| {
+            Error::new(
+                ErrorKind::Tool,
+                format!(
+                    "# {}
+the linker wrote no output",
+                    main.import_path
+                ),
+            )
+        })?;
+        Ok((out, true))
     }
 }
 

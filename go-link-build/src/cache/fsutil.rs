@@ -1,0 +1,172 @@
+//! File operations the cache and the installers share: streaming hashes,
+//! atomic writes and copies, use-time updates, and telling whether the
+//! process that owns a temporary directory is still alive.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use sha2::{Digest as _, Sha256};
+
+use crate::cache::record::Digest;
+use crate::error::{Error, Result};
+
+static TMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// A name no other process or thread uses: `.<name>.tmp-<pid>-<n>`.
+pub(crate) fn temp_sibling(path: &Path) -> PathBuf {
+    let n = TMP_COUNTER.fetch_add(1, Ordering::Relaxed);
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    path.with_file_name(format!(".{name}.tmp-{}-{n}", std::process::id()))
+}
+
+/// A process-unique counter for names under the cache's `tmp/`.
+pub(crate) fn next_id() -> u64 {
+    TMP_COUNTER.fetch_add(1, Ordering::Relaxed)
+}
+
+/// The SHA-256 and size of a file, read in chunks.
+pub(crate) fn hash_file(path: &Path) -> std::io::Result<Digest> {
+    let mut f = std::fs::File::open(path)?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 256 * 1024];
+    let mut size = 0u64;
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+        size += n as u64;
+    }
+    Ok(Digest { sha256: h.finalize().into(), size })
+}
+
+/// Writes a file atomically: a temp file next to it, then rename.
+pub(crate) fn write_atomic(path: &Path, data: &[u8]) -> Result<()> {
+    let tmp = temp_sibling(path);
+    std::fs::write(&tmp, data).map_err(|e| Error::io("write", &tmp, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Error::io("rename into place", path, e)
+    })
+}
+
+/// Copies a file atomically (copy to a temp name beside `to`, then rename),
+/// keeping its permissions. A program running from `to` keeps running: the
+/// rename replaces the directory entry, not the file it executes.
+pub(crate) fn copy_atomic(from: &Path, to: &Path) -> Result<()> {
+    let tmp = temp_sibling(to);
+    std::fs::copy(from, &tmp).map_err(|e| Error::io(&format!("copy {} to", from.display()), &tmp, e))?;
+    rename_into_place(&tmp, to)
+}
+
+/// Copies `from` to `to` atomically while hashing it, and renames it into
+/// place only if the bytes are exactly `want`; the file gets mode 0755
+/// (`executable`) or 0644 before umask. On a mismatch nothing is written
+/// and the error says which file differs.
+pub(crate) fn install_verified(from: &Path, want: &Digest, executable: bool, to: &Path) -> Result<()> {
+    let tmp = temp_sibling(to);
+    let res = (|| -> std::io::Result<Option<Digest>> {
+        let mut src = std::fs::File::open(from)?;
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(if executable { 0o777 } else { 0o666 });
+        }
+        let mut dst = opts.open(&tmp)?;
+        let mut h = Sha256::new();
+        let mut buf = vec![0u8; 256 * 1024];
+        let mut size = 0u64;
+        loop {
+            let n = src.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            h.update(&buf[..n]);
+            dst.write_all(&buf[..n])?;
+            size += n as u64;
+        }
+        let got = Digest { sha256: h.finalize().into(), size };
+        Ok((got != *want).then_some(got))
+    })();
+    match res {
+        Ok(None) => rename_into_place(&tmp, to),
+        Ok(Some(got)) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(Error::new(
+                crate::error::ErrorKind::Io,
+                format!(
+                    "the cached file {} is damaged (SHA-256/size {got:?}, recorded {want:?}); nothing was installed at {}",
+                    from.display(),
+                    to.display()
+                ),
+            ))
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(Error::io(&format!("copy {} to", from.display()), &tmp, e))
+        }
+    }
+}
+
+fn rename_into_place(tmp: &Path, to: &Path) -> Result<()> {
+    std::fs::rename(tmp, to).map_err(|e| {
+        let _ = std::fs::remove_file(tmp);
+        Error::io("rename into place", to, e)
+    })
+}
+
+/// Sets a file's modification time to now (the use time `Trim` reads).
+/// Errors are ignored: a missed update costs at most a rebuild after a trim.
+pub(crate) fn touch(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        if let Ok(c) = std::ffi::CString::new(path.as_os_str().as_bytes()) {
+            // SAFETY: a valid NUL-terminated path; a null `times` means "now".
+            unsafe {
+                libc::utimensat(libc::AT_FDCWD, c.as_ptr(), std::ptr::null(), 0);
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        // Rust 1.74 has no portable way to set a file time; entries then age
+        // from when they were written.
+        let _ = path;
+    }
+}
+
+/// Whether process `pid` may still be running. On Unix, `kill(pid, 0)`
+/// failing with ESRCH proves it is gone; elsewhere we cannot tell and say yes
+/// (the caller then relies on an age limit).
+pub(crate) fn process_alive(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        let Ok(pid) = libc::pid_t::try_from(pid) else { return true };
+        if pid <= 0 {
+            return true;
+        }
+        // SAFETY: signal 0 only checks for existence and permission.
+        let r = unsafe { libc::kill(pid, 0) };
+        r == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
+    }
+}
+
+/// Seconds since the Unix epoch of a file's modification time.
+pub(crate) fn mtime_secs(meta: &std::fs::Metadata) -> u64 {
+    meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map(|d| d.as_secs()).unwrap_or(0)
+}
+
+/// Now, in seconds since the Unix epoch.
+pub(crate) fn now_secs() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
