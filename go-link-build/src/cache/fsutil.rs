@@ -122,21 +122,8 @@ fn rename_into_place(tmp: &Path, to: &Path) -> Result<()> {
 /// Sets a file's modification time to now (the use time `Trim` reads).
 /// Errors are ignored: a missed update costs at most a rebuild after a trim.
 pub(crate) fn touch(path: &Path) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::ffi::OsStrExt;
-        if let Ok(c) = std::ffi::CString::new(path.as_os_str().as_bytes()) {
-            // SAFETY: a valid NUL-terminated path; a null `times` means "now".
-            unsafe {
-                libc::utimensat(libc::AT_FDCWD, c.as_ptr(), std::ptr::null(), 0);
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        // Rust 1.74 has no portable way to set a file time; entries then age
-        // from when they were written.
-        let _ = path;
+    if let Ok(f) = std::fs::OpenOptions::new().write(true).open(path) {
+        let _ = f.set_modified(std::time::SystemTime::now());
     }
 }
 
