@@ -80,6 +80,7 @@ mod vcs;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+pub use cache::{CacheDir, CacheUsage};
 pub use error::{Error, Result};
 #[doc(hidden)]
 pub use load::__private;
@@ -691,13 +692,14 @@ impl<'a> Session<'a> {
         if kind == OutputKind::CArchive {
             self.check_one_runtime()?;
         }
-        let tc = toolchain::discover(self.cfg.goroot.as_deref(), &self.env)?;
+        let cache = cache::location::open(self.cfg.cache_dir.as_deref(), &self.env, || {
+            Some(Self::target_cache_dir(&out_dir))
+        })?;
+        let tc = toolchain::discover(self.cfg.goroot.as_deref(), &self.env, &cache)?;
         if kind == OutputKind::CArchive {
             target::check_c_archive(&rust_target, &gotarget, tc.minor, self.cfg.allow_musl_c_archive)?;
         }
-        let cache =
-            cache::location::open(self.cfg.cache_dir.as_deref(), &self.env, || Some(Self::target_cache_dir(&out_dir)))?;
-        let tool_id = tc.tool_id()?;
+        let tool_id = tc.tool_id(&cache)?;
         if debug_enabled() {
             eprintln!("go-link-build: using {} at {} (found by {})", tc.version, tc.goroot.display(), tc.found_by);
         }

@@ -14,6 +14,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::cache::{Cache, KeyBuilder};
 use crate::env::Env;
 use crate::error::{Error, ErrorKind, Result};
 use crate::exec::Invocation;
@@ -71,7 +72,31 @@ impl Toolchain {
     /// release version, or a build ID for development toolchains), plus the
     /// size and modification time of every tool binary we run, so that a
     /// rebuilt toolchain with an unchanged version string still misses.
-    pub(crate) fn tool_id(&self) -> Result<String> {
+    ///
+    /// Cached under the tool binaries' paths, sizes and mtimes, so a build
+    /// runs `compile -V=full` only after the toolchain changed.
+    pub(crate) fn tool_id(&self, cache: &Cache) -> Result<String> {
+        let mut stats = String::new();
+        for tool in [Tool::Compile, Tool::Asm, Tool::Link, Tool::Cgo] {
+            let path = self.tool(tool);
+            let meta = std::fs::metadata(&path).map_err(|e| Error::io("stat", &path, e))?;
+            stats.push_str(&format!(" {}:{}:{}", tool.name(), meta.len(), mtime_nanos(&meta)));
+        }
+        let mut k = KeyBuilder::new("tool-id");
+        k.line("tooldir", self.tool_dir.display());
+        k.line("tools", &stats);
+        let key = k.finish();
+        if let Some(id) = cache.get_bytes(&key).and_then(|b| String::from_utf8(b).ok()) {
+            return Ok(id);
+        }
+        let mut id = self.compile_version()?;
+        id.push_str(&stats);
+        cache.put_bytes(&key, id.as_bytes())?;
+        Ok(id)
+    }
+
+    /// What `compile -V=full` prints.
+    fn compile_version(&self) -> Result<String> {
         let mut inv = Invocation::new(self.tool(Tool::Compile), &self.goroot);
         inv.arg("-V=full");
         inv.env("GOROOT", &self.goroot);
@@ -84,13 +109,7 @@ impl Toolchain {
                 ),
             )
         })?;
-        let mut id = String::from_utf8_lossy(&out.stdout).trim().to_string();
-        for tool in [Tool::Compile, Tool::Asm, Tool::Link, Tool::Cgo] {
-            let path = self.tool(tool);
-            let meta = std::fs::metadata(&path).map_err(|e| Error::io("stat", &path, e))?;
-            id.push_str(&format!(" {}:{}:{}", tool.name(), meta.len(), mtime_nanos(&meta)));
-        }
-        Ok(id)
+        Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
     }
 }
 
@@ -99,7 +118,7 @@ pub(crate) fn mtime_nanos(meta: &std::fs::Metadata) -> u128 {
 }
 
 /// Finds GOROOT (see the module docs for the order) and validates it.
-pub(crate) fn discover(explicit: Option<&Path>, env: &Env) -> Result<Toolchain> {
+pub(crate) fn discover(explicit: Option<&Path>, env: &Env, cache: &Cache) -> Result<Toolchain> {
     let mut tried: Vec<String> = Vec::new();
     if let Some(dir) = explicit {
         return validate(dir, "Build::goroot")
@@ -123,6 +142,14 @@ pub(crate) fn discover(explicit: Option<&Path>, env: &Env) -> Result<Toolchain> 
     match &go {
         None => tried.push("`go` on PATH: not found".into()),
         Some(go) => {
+            // `go env GOROOT` is the go binary's own GOROOT (GOROOT is unset
+            // here, GOTOOLCHAIN=local): cached under the binary's path, size and mtime.
+            let key = go_binary_key(go);
+            if let Some(dir) = key.and_then(|k| cache.get_bytes(&k)).and_then(|b| String::from_utf8(b).ok()) {
+                if let Ok(tc) = validate(Path::new(&dir), &format!("`{} env GOROOT` (cached)", go.display())) {
+                    return Ok(tc);
+                }
+            }
             let mut inv = Invocation::new(go, std::env::temp_dir());
             inv.arg("env").arg("GOROOT");
             inv.env("GOTOOLCHAIN", "local");
@@ -136,7 +163,12 @@ pub(crate) fn discover(explicit: Option<&Path>, env: &Env) -> Result<Toolchain> 
                     let dir = String::from_utf8_lossy(&out.stdout).trim().to_string();
                     if !dir.is_empty() {
                         match validate(Path::new(&dir), &format!("`{} env GOROOT`", go.display())) {
-                            Ok(tc) => return Ok(tc),
+                            Ok(tc) => {
+                                if let Some(k) = key {
+                                    let _ = cache.put_bytes(&k, dir.as_bytes());
+                                }
+                                return Ok(tc);
+                            }
                             Err(e) => tried.push(format!("`{} env GOROOT` = {dir}: {e}", go.display())),
                         }
                     }
@@ -164,6 +196,17 @@ pub(crate) fn discover(explicit: Option<&Path>, env: &Env) -> Result<Toolchain> 
             tried.join("\n  - ")
         ),
     ))
+}
+
+/// The cache key of a go binary's `go env GOROOT` answer.
+fn go_binary_key(go: &Path) -> Option<crate::cache::ActionId> {
+    let resolved = std::fs::canonicalize(go).ok()?;
+    let meta = std::fs::metadata(&resolved).ok()?;
+    let mut k = KeyBuilder::new("go-env-goroot");
+    k.line("go", go.display());
+    k.line("resolved", resolved.display());
+    k.line("stat", format!("{} {}", meta.len(), mtime_nanos(&meta)));
+    Some(k.finish())
 }
 
 /// Checks that `dir` is a GOROOT we can drive, and reads its version.

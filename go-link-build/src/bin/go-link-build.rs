@@ -4,11 +4,21 @@
 //! go-link-build build [--target TRIPLE] [-o OUT] [--tags a,b] [-X k=v]... [--strip] [--buildvcs=BOOL] PKGDIR
 //! go-link-build build --buildmode c-archive [-o DIR/libNAME.a → DIR/libNAME.h] [--print-link-flags] [--allow-musl-c-archive]
 //!     [--rust-bindings FILE] PKGDIR...
+//! go-link-build cache [trim | clean]
 //! ```
 //!
 //! It builds exactly what a build script would, through the same public API,
 //! with no cargo directives. The default output is `./<dir name>` (plus
 //! `.exe` for Windows targets), like `go build`.
+//!
+//! The build's output directory is kept in the cache (`CacheDir::work_dir`,
+//! keyed on the package directories, every option and the output path), so
+//! the library's no-op stamp works here too: a rebuild with nothing changed
+//! spawns no process and copies nothing. The output is installed like
+//! `go build` installs it: never over a directory or over an existing file
+//! that is not an object file (cmd/go's `checkDstOverwrite`), and through a
+//! temp file beside it that is renamed into place, so a program that is
+//! running keeps running and a crash never leaves a torn file.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -80,6 +90,22 @@ enum Command {
         #[arg(required = true)]
         pkgdirs: Vec<PathBuf>,
     },
+    /// Show where the build cache is, its size and entry count; trim or clean it.
+    Cache {
+        /// The cache (default: $GO_LINK_BUILD_CACHE, else the user cache dir).
+        #[arg(long)]
+        cache: Option<PathBuf>,
+        #[command(subcommand)]
+        action: Option<CacheAction>,
+    },
+}
+
+#[derive(Subcommand)]
+enum CacheAction {
+    /// Remove entries unused for 5 days and temp files of builds no longer running.
+    Trim,
+    /// Remove everything; the next build compiles again.
+    Clean,
 }
 
 fn main() -> ExitCode {
@@ -93,6 +119,9 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), String> {
+    if let Command::Cache { cache, action } = cli.command {
+        return cache_command(cache, action);
+    }
     let Command::Build {
         target,
         output,
@@ -109,7 +138,10 @@ fn run(cli: Cli) -> Result<(), String> {
         rust_bindings,
         buildvcs,
         pkgdirs,
-    } = cli.command;
+    } = cli.command
+    else {
+        unreachable!("handled above")
+    };
     let mut dirs = Vec::new();
     for d in &pkgdirs {
         dirs.push(std::fs::canonicalize(d).map_err(|e| format!("{}: {e}", d.display()))?);
@@ -139,7 +171,15 @@ fn run(cli: Cli) -> Result<(), String> {
             .unwrap_or(dir_name.clone()),
         None => dir_name.clone(),
     };
-    let work = std::env::temp_dir().join(format!("go-link-build-cli-{}", std::process::id()));
+    let cache = go_link_build::CacheDir::open(cache.as_deref())
+        .map_err(|e| format!("{e}\nChoose a writable cache directory with --cache DIR or GO_LINK_BUILD_CACHE."))?;
+    let cwd = std::env::current_dir().map_err(|e| format!("current directory: {e}"))?;
+    // The out dir, kept between runs for the no-op stamp: one per request.
+    let key = format!(
+        "{:?}",
+        (&dirs, &target, &output, &cwd, &tags, &x, strip, &goroot, no_trimpath, &buildmode, cgo, allow_musl_c_archive)
+    );
+    let work = cache.work_dir(&key).map_err(|e| e.to_string())?;
     let mut b = go_link_build::Build::new();
     for d in &dirs {
         b.package(d);
@@ -158,44 +198,166 @@ fn run(cli: Cli) -> Result<(), String> {
     if let Some(g) = &goroot {
         b.goroot(g);
     }
-    let cache = cache.or_else(|| {
-        #[allow(clippy::disallowed_methods)] // The CLI reads its own defaults; the library never does.
-        let explicit = std::env::var_os("GO_LINK_BUILD_CACHE").map(PathBuf::from);
-        explicit.or_else(user_cache_dir)
-    });
-    if let Some(c) = &cache {
-        b.cache_dir(c);
-    }
+    b.cache_dir(cache.path());
     for kv in &x {
         let (k, v) = kv.split_once('=').ok_or_else(|| format!("-X {kv}: expected importpath.name=value"))?;
         b.ldflag_x(k, v);
     }
-    let res = if archive { b.try_c_archive(&name) } else { b.try_binary(&name) };
-    let result = res.map_err(|e| e.to_string()).and_then(|art| {
-        if archive {
-            let (dest, header) = archive_paths.clone().expect("c-archive paths");
-            std::fs::copy(art.path(), &dest).map_err(|e| format!("copy to {}: {e}", dest.display()))?;
-            if let Some(h) = art.header() {
-                std::fs::copy(h, &header).map_err(|e| format!("copy to {}: {e}", header.display()))?;
+    // Refuse a bad -o before building, as the install would.
+    let exe_dest = |ext: &str| output.clone().unwrap_or_else(|| PathBuf::from(format!("{name}{ext}")));
+    match &archive_paths {
+        Some((dest, _)) => check_dst_overwrite(dest)?,
+        None => {
+            if let Some(o) = &output {
+                check_dst_overwrite(o)?;
             }
-            if let (Some(dest), Some(rs)) = (&rust_bindings, art.rust_bindings()) {
-                std::fs::copy(rs, dest).map_err(|e| format!("copy to {}: {e}", dest.display()))?;
-            }
-            let flags = art.link_flags().join(" ");
-            if print_link_flags {
-                println!("{flags}");
-            } else {
-                eprintln!("wrote {} and {}; link with: {} {flags}", dest.display(), header.display(), dest.display());
-            }
-        } else {
-            let ext = art.path().extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default();
-            let dest = output.clone().unwrap_or_else(|| PathBuf::from(format!("{name}{ext}")));
-            std::fs::copy(art.path(), &dest).map_err(|e| format!("copy to {}: {e}", dest.display()))?;
         }
-        Ok(())
-    });
-    let _ = std::fs::remove_dir_all(&work);
-    result
+    }
+    let art = if archive { b.try_c_archive(&name) } else { b.try_binary(&name) }.map_err(|e| e.to_string())?;
+    let mut installs = Vec::new();
+    if let Some((dest, header)) = &archive_paths {
+        installs.push((art.path().to_path_buf(), dest.clone(), true));
+        if let Some(h) = art.header() {
+            // cmd/go installs the header with force: it is its own output.
+            installs.push((h.to_path_buf(), header.clone(), false));
+        }
+        if let (Some(dest), Some(rs)) = (&rust_bindings, art.rust_bindings()) {
+            installs.push((rs.to_path_buf(), dest.clone(), false));
+        }
+    } else {
+        let ext = art.path().extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default();
+        installs.push((art.path().to_path_buf(), exe_dest(&ext), true));
+    }
+    // The no-op: the build was up to date and every installed file is as
+    // this command left it.
+    let marker = work.join("installed");
+    let facts = install_facts(&installs);
+    let up_to_date = art.was_up_to_date() && std::fs::read_to_string(&marker).ok() == facts;
+    if !up_to_date {
+        for (from, to, check) in &installs {
+            if *check {
+                check_dst_overwrite(to)?;
+            }
+            install(from, to)?;
+        }
+        if let Some(f) = install_facts(&installs) {
+            let _ = std::fs::write(&marker, f);
+        }
+    }
+    if let Some((dest, header)) = &archive_paths {
+        let flags = art.link_flags().join(" ");
+        if print_link_flags {
+            println!("{flags}");
+        } else {
+            eprintln!("wrote {} and {}; link with: {} {flags}", dest.display(), header.display(), dest.display());
+        }
+    }
+    Ok(())
+}
+
+/// `go-link-build cache [trim | clean]`.
+fn cache_command(dir: Option<PathBuf>, action: Option<CacheAction>) -> Result<(), String> {
+    let cache = go_link_build::CacheDir::open(dir.as_deref()).map_err(|e| e.to_string())?;
+    let mb = |b: u64| format!("{:.1} MB", b as f64 / 1e6);
+    match action {
+        None => {
+            let u = cache.usage();
+            println!("location: {}", cache.path().display());
+            println!("size: {}", mb(u.bytes()));
+            println!("entries: {} ({} files)", u.entries(), u.files());
+        }
+        Some(CacheAction::Trim) => {
+            let t = cache.trim();
+            println!("trimmed {} entries and {} files ({}) from {}", t.entries(), t.files(), mb(t.bytes()), cache.path().display());
+        }
+        Some(CacheAction::Clean) => {
+            let t = cache.clean();
+            println!("removed {} entries ({}) from {}", t.entries(), mb(t.bytes()), cache.path().display());
+        }
+    }
+    Ok(())
+}
+
+/// Size and mtime of each source and installed file, one line each.
+fn install_facts(installs: &[(PathBuf, PathBuf, bool)]) -> Option<String> {
+    let stat = |p: &std::path::Path| -> Option<String> {
+        let m = std::fs::metadata(p).ok()?;
+        let t = m.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos();
+        Some(format!("{} {t}", m.len()))
+    };
+    let mut s = String::new();
+    for (from, to, _) in installs {
+        let to_abs = std::path::absolute(to).unwrap_or_else(|_| to.clone());
+        s.push_str(&format!("{} {} {}\n", stat(from)?, stat(to)?, to_abs.display()));
+    }
+    Some(s)
+}
+
+/// Copies `from` to a temp file beside `to` and renames it into place: a
+/// program running from `to` keeps its old file (no "text file busy"), and
+/// `to` is never half-written.
+fn install(from: &std::path::Path, to: &std::path::Path) -> Result<(), String> {
+    let name = to.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = to.with_file_name(format!(".{name}.go-link-build-{}", std::process::id()));
+    std::fs::copy(from, &tmp).map_err(|e| format!("copy to {}: {e}", tmp.display()))?;
+    std::fs::rename(&tmp, to).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("rename {} to {}: {e}", tmp.display(), to.display())
+    })
+}
+
+/// Source files a build output must never replace, whatever their content.
+const SOURCE_EXTENSIONS: &[&str] = &[
+    "go", "mod", "sum", "work", "s", "S", "sx", "c", "h", "hh", "hpp", "hxx", "cc", "cpp", "cxx", "c++", "m", "f",
+    "F", "for", "f90", "swig", "swigcxx", "syso", "rs", "toml",
+];
+
+/// cmd/go's `checkDstOverwrite` (`cmd/go/internal/work/shell.go`): an
+/// existing directory, or an existing non-empty regular file that is not an
+/// object file (`isObject`, `work/exec.go`), is never replaced by a build
+/// output. Stricter than cmd/go: an existing file with a source extension
+/// (`.go`, `.c`, …) is refused even when empty.
+fn check_dst_overwrite(dst: &std::path::Path) -> Result<(), String> {
+    let Ok(meta) = std::fs::metadata(dst) else { return Ok(()) };
+    if meta.is_dir() {
+        return Err(format!("build output {:?} already exists and is a directory", dst.display().to_string()));
+    }
+    let ext = dst.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_default();
+    let source = SOURCE_EXTENSIONS.contains(&ext.as_str());
+    if meta.is_file() && (source || meta.len() != 0 && !is_object(dst)) {
+        return Err(format!("build output {:?} already exists and is not an object file", dst.display().to_string()));
+    }
+    Ok(())
+}
+
+/// cmd/go's `objectMagic` (`cmd/go/internal/work/exec.go`).
+const OBJECT_MAGIC: &[&[u8]] = &[
+    b"!<arch>\n",                    // Package archive
+    b"<bigaf>\n",                    // Package AIX big archive
+    b"\x7FELF",                      // ELF
+    &[0xFE, 0xED, 0xFA, 0xCE],       // Mach-O big-endian 32-bit
+    &[0xFE, 0xED, 0xFA, 0xCF],       // Mach-O big-endian 64-bit
+    &[0xCE, 0xFA, 0xED, 0xFE],       // Mach-O little-endian 32-bit
+    &[0xCF, 0xFA, 0xED, 0xFE],       // Mach-O little-endian 64-bit
+    &[0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00], // PE (Windows) as generated by 6l/8l and gcc
+    &[0x4d, 0x5a, 0x78, 0x00, 0x01, 0x00], // PE (Windows) as generated by llvm for dll
+    &[0x00, 0x00, 0x01, 0xEB],       // Plan 9 i386
+    &[0x00, 0x00, 0x8a, 0x97],       // Plan 9 amd64
+    &[0x00, 0x00, 0x06, 0x47],       // Plan 9 arm
+    &[0x00, 0x61, 0x73, 0x6D],       // WASM
+    &[0x01, 0xDF],                   // XCOFF 32bit
+    &[0x01, 0xF7],                   // XCOFF 64bit
+];
+
+/// cmd/go's `isObject`: the first 64 bytes start with a known magic.
+fn is_object(path: &std::path::Path) -> bool {
+    use std::io::Read;
+    let Ok(f) = std::fs::File::open(path) else { return false };
+    let mut buf = Vec::with_capacity(64);
+    if f.take(64).read_to_end(&mut buf).is_err() {
+        return false;
+    }
+    OBJECT_MAGIC.iter().any(|m| buf.starts_with(m))
 }
 
 /// Where `go build -buildmode=c-archive [-o OUT]` puts the archive and its
@@ -216,18 +378,4 @@ fn c_archive_paths(output: Option<&std::path::Path>, dir_name: &str) -> (PathBuf
     let stem = file.rfind('.').map_or(file.as_str(), |i| &file[..i]);
     let header = target.with_file_name(format!("{stem}.h"));
     (target, header)
-}
-
-/// `$XDG_CACHE_HOME/go-link-build`, `~/Library/Caches/go-link-build`, or `%LocalAppData%\go-link-build`.
-#[allow(clippy::disallowed_methods)]
-fn user_cache_dir() -> Option<PathBuf> {
-    let var = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
-    let base = if cfg!(windows) {
-        var("LocalAppData")
-    } else if cfg!(target_os = "macos") {
-        var("HOME").map(|h| h.join("Library/Caches"))
-    } else {
-        var("XDG_CACHE_HOME").or_else(|| var("HOME").map(|h| h.join(".cache")))
-    }?;
-    Some(base.join("go-link-build"))
 }

@@ -73,6 +73,7 @@
 
 pub(crate) mod fsutil;
 pub(crate) mod location;
+mod public;
 pub(crate) mod record;
 pub(crate) mod trim;
 
@@ -85,6 +86,7 @@ use sha2::{Digest as _, Sha256};
 
 use crate::error::{Error, Result};
 pub(crate) use fsutil::{copy_atomic, write_atomic};
+pub use public::{CacheDir, CacheUsage};
 pub(crate) use record::{Digest, OutputFile, Record};
 
 /// Bump when the meaning of a key line or the entry layout changes.

@@ -135,7 +135,6 @@ impl Cache {
 
     /// Removes every entry, blob, command-line directory and module
     /// extraction, and the temp directories of dead processes.
-    #[allow(dead_code)] // For `go-link-build cache clean` (next step).
     pub(crate) fn clean(&self) -> Trimmed {
         let mut t = self.sweep(fsutil::now_secs());
         let u = self.usage();
