@@ -692,9 +692,8 @@ impl<'a> Session<'a> {
         if kind == OutputKind::CArchive {
             self.check_one_runtime()?;
         }
-        let cache = cache::location::open(self.cfg.cache_dir.as_deref(), &self.env, || {
-            Some(Self::target_cache_dir(&out_dir))
-        })?;
+        let cache =
+            cache::location::open(self.cfg.cache_dir.as_deref(), &self.env, || Some(Self::target_cache_dir(&out_dir)))?;
         let tc = toolchain::discover(self.cfg.goroot.as_deref(), &self.env, &cache)?;
         if kind == OutputKind::CArchive {
             target::check_c_archive(&rust_target, &gotarget, tc.minor, self.cfg.allow_musl_c_archive)?;
@@ -878,25 +877,36 @@ impl<'a> Session<'a> {
             Ok((built, stats))
         };
         // A failure caused by a damaged cache entry (a tool rejecting a
-        // cached input, a hash mismatch) removes the entry; then one retry
-        // rebuilds it.
-        let damage_before = cache.damage_seen();
-        let (built, stats) = match attempt() {
-            Ok(r) => r,
-            Err(e) => {
-                cache.audit_used();
-                if cache.damage_seen() == damage_before {
-                    return Err(e);
+        // cached input, a hash mismatch) removes the entry; the build then
+        // runs again, which rebuilds it. Each retry needs newly found damage,
+        // so this ends.
+        let mut tries = 0;
+        let (built, stats) = loop {
+            let damage_before = cache.damage_seen();
+            match attempt() {
+                Ok(r) => break r,
+                Err(e) => {
+                    cache.audit_used();
+                    tries += 1;
+                    if cache.damage_seen() == damage_before {
+                        return Err(if tries == 1 {
+                            e
+                        } else {
+                            e.context(format!(
+                                "building again after removing damaged entries from the cache {}",
+                                cache.root().display()
+                            ))
+                        });
+                    }
+                    if tries == 3 {
+                        return Err(
+                            e.context(format!("the cache {} keeps yielding damaged entries", cache.root().display()))
+                        );
+                    }
+                    if debug_enabled() {
+                        eprintln!("go-link-build: {name}: damaged cache entries were removed; building again");
+                    }
                 }
-                if debug_enabled() {
-                    eprintln!("go-link-build: {name}: damaged cache entries were removed; building again");
-                }
-                attempt().map_err(|e| {
-                    e.context(format!(
-                        "building again after removing damaged entries from the cache {}",
-                        cache.root().display()
-                    ))
-                })?
             }
         };
         // Sweep dead builds' temp dirs; trim unused entries at most daily.

@@ -27,6 +27,10 @@
 //!    no-op stamp; `go build` from its cache and the output's build ID.
 //! 3. **one-file edit**: `msg.go` gets a new constant, so the main package is
 //!    recompiled and the program relinked.
+//! 4. **new workspace**: the same sources copied to another directory and
+//!    built into another out dir (another checkout or target dir on the same
+//!    machine), with the same caches: go-link-build's per-user cache and
+//!    GOCACHE. Neither should compile anything.
 //!
 //! go-link-build runs in process through its public API with `jobs` = the
 //! number of cores (what `go build -p` defaults to); `go build` runs as a
@@ -201,6 +205,7 @@ enum Scenario {
     Cold,
     NoOp,
     Edit,
+    NewWorkspace,
 }
 
 impl Scenario {
@@ -209,6 +214,7 @@ impl Scenario {
             Scenario::Cold => "cold",
             Scenario::NoOp => "no-op",
             Scenario::Edit => "one-file edit",
+            Scenario::NewWorkspace => "new workspace",
         }
     }
 }
@@ -323,6 +329,21 @@ impl Bench {
             Ok((ours, go, art))
         }
     }
+}
+
+/// Copies a source tree (regular files and directories).
+fn copy_tree(from: &Path, to: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(to).with_context(|| format!("failed to create {}", to.display()))?;
+    for e in std::fs::read_dir(from).with_context(|| format!("failed to read {}", from.display()))? {
+        let e = e?;
+        let (src, dst) = (e.path(), to.join(e.file_name()));
+        if e.file_type()?.is_dir() {
+            copy_tree(&src, &dst)?;
+        } else {
+            std::fs::copy(&src, &dst).with_context(|| format!("failed to copy {}", src.display()))?;
+        }
+    }
+    Ok(())
 }
 
 /// Runs both outputs and checks they print the expected line.
@@ -474,11 +495,19 @@ fn run_rounds(bench: &mut Bench, opts: &Options, root: &Path) -> anyhow::Result<
             // Alternate the order by round and program, so neither builder
             // always runs on a warmer page cache.
             let ours_first = (round + i) % 2 == 0;
-            for scenario in [Scenario::Cold, Scenario::NoOp, Scenario::Edit] {
+            for scenario in [Scenario::Cold, Scenario::NoOp, Scenario::Edit, Scenario::NewWorkspace] {
                 if scenario == Scenario::Edit {
                     bench.edits += 1;
                     greeting = format!("hello, world #{}", bench.edits);
                     write(&w.src.join("msg.go"), &msg_go(&greeting))?;
+                }
+                if scenario == Scenario::NewWorkspace {
+                    // Another checkout of the same code, another target dir; same caches.
+                    let src2 = dir.join("workspace2").join("src");
+                    copy_tree(&w.src, &src2)?;
+                    w.src = src2;
+                    w.ours_out = dir.join("workspace2").join("ours-out");
+                    w.go_exe = dir.join("workspace2").join("go-out").join(prog.name);
                 }
                 let (ours, go, art) = bench.pair(&w, prog, ours_first)?;
                 if scenario != Scenario::NoOp {
