@@ -57,7 +57,7 @@ impl Cache {
                 continue;
             }
             let old = e.metadata().map(|m| now.saturating_sub(fsutil::mtime_secs(&m)) > TEMP_LIMIT).unwrap_or(true);
-            if pid.map_or(true, |p| !fsutil::process_alive(p)) || old {
+            if pid.is_none_or(|p| !fsutil::process_alive(p)) || old {
                 t.bytes += remove_all(&e.path());
                 t.temp += 1;
             }
