@@ -7,17 +7,15 @@ use std::process::Command;
 /// Where the build script put the sidecar (`cargo:rustc-env` from go-link-build).
 const HELLO: &str = env!("GO_LINK_BUILD_BIN_HELLO");
 
-// The exports of go/ffi (see $OUT_DIR/go-link-build/include/goffi.h).
-// Strings returned by Go are malloc'd by Go and released with GoFree.
-extern "C" {
-    fn GoAdd(a: i32, b: i32) -> i32;
-    fn GoGreet(name: *const c_char) -> *mut c_char;
-    fn GoFree(p: *mut c_char);
-    fn GoChecksum(data: *const u8, n: usize) -> u64;
-    fn GoParsePort(s: *const c_char, port: *mut i32, errmsg: *mut *mut c_char) -> i32;
-    fn GoVisitPrimes(limit: i32, visit: extern "C" fn(*mut c_void, i32), ctx: *mut c_void);
-    fn GoSystemInfo() -> *mut c_char;
+/// The exports of go/ffi, declared by go-link-build from the header cgo wrote
+/// for this target (`$OUT_DIR/go-link-build/include/goffi.rs`): no
+/// hand-written `extern` block, no guessed C types. Strings returned by Go
+/// are malloc'd by Go and released with GoFree.
+mod goffi {
+    include!(env!("GO_LINK_BUILD_RS_GOFFI"));
 }
+
+use goffi::{GoAdd, GoChecksum, GoFree, GoGreet, GoParsePort, GoSystemInfo, GoVisitPrimes};
 
 /// Takes ownership of a string Go returned.
 fn go_string(p: *mut c_char) -> String {
@@ -34,7 +32,7 @@ fn parse_port(s: &str) -> Result<i32, String> {
     let c = CString::new(s).map_err(|e| e.to_string())?;
     let (mut port, mut err) = (0i32, std::ptr::null_mut());
     // SAFETY: valid pointers for the duration of the call.
-    match unsafe { GoParsePort(c.as_ptr(), &mut port, &mut err) } {
+    match unsafe { GoParsePort(c.as_ptr().cast_mut(), &mut port, &mut err) } {
         0 => Ok(port),
         _ => Err(go_string(err)),
     }
@@ -51,13 +49,13 @@ fn main() {
     // SAFETY (all calls below): plain values and pointers valid for the call.
     println!("  GoAdd(40, 2) = {}", unsafe { GoAdd(40, 2) });
     let name = CString::new("Ferris").unwrap();
-    println!("  GoGreet: {}", go_string(unsafe { GoGreet(name.as_ptr()) }));
+    println!("  GoGreet: {}", go_string(unsafe { GoGreet(name.as_ptr().cast_mut()) }));
     let bytes = b"hello, go";
-    println!("  GoChecksum(b\"hello, go\") = {}", unsafe { GoChecksum(bytes.as_ptr(), bytes.len()) });
+    println!("  GoChecksum(b\"hello, go\") = {}", unsafe { GoChecksum(bytes.as_ptr().cast_mut(), bytes.len()) });
     println!("  GoParsePort(\"8080\") = {:?}", parse_port("8080"));
     println!("  GoParsePort(\"99999\") = {:?}", parse_port("99999"));
     let mut primes: Vec<i32> = Vec::new();
-    unsafe { GoVisitPrimes(30, collect, &mut primes as *mut Vec<i32> as *mut c_void) };
+    unsafe { GoVisitPrimes(30, Some(collect), &mut primes as *mut Vec<i32> as *mut c_void) };
     println!("  GoVisitPrimes(30) called back into Rust with {primes:?}");
     println!("  GoSystemInfo: {}", go_string(unsafe { GoSystemInfo() }));
     let sums: Vec<i32> = (0..4)

@@ -20,6 +20,25 @@
 //! # let _ = bin;
 //! ```
 //!
+//! # Calling Go from Rust
+//!
+//! A C archive's exported functions need no hand-written `extern` block:
+//! [`Build::rust_bindings`] generates their declarations from the header cgo
+//! wrote for the target, with the target's widths (`GoInt` is 32-bit on armv7).
+//!
+//! ```no_run
+//! // build.rs
+//! go_link_build::Build::new().package("go/ffi").rust_bindings(true).c_archive("goffi");
+//! ```
+//!
+//! ```ignore
+//! // src/main.rs
+//! mod goffi {
+//!     include!(env!("GO_LINK_BUILD_RS_GOFFI"));
+//! }
+//! let sum = unsafe { goffi::GoAdd(40, 2) };
+//! ```
+//!
 //! # Environment
 //!
 //! | variable | meaning |
@@ -595,6 +614,10 @@ impl<'a> Session<'a> {
         let mut k = cache::KeyBuilder::new("stamp");
         k.line("version", env!("CARGO_PKG_VERSION"));
         k.line("config", format!("{:?}", self.cfg));
+        if self.cfg.rust_bindings {
+            // The generated file changes with the generator, not only with the version.
+            k.line("bindings", bindings::generator_id());
+        }
         k.line("name", name);
         k.line("target", format!("{:?}", self.rust_target()));
         k.line("out", out_path.display());

@@ -309,7 +309,10 @@ pub(crate) fn parse(text: &str) -> Result<Header, String> {
     let mut conditional = false;
     let mut depth: i32 = 0;
     let mut fn_body = false;
-    let active = |groups: &[Group]| groups.last().map_or(true, |g| g.parent_active && g.current != Cond::False);
+    let active = |groups: &[Group]| match groups.last() {
+        Some(g) => g.parent_active && g.current != Cond::False,
+        None => true,
+    };
     let undecided = |groups: &[Group]| groups.iter().any(|g| g.current == Cond::Unknown);
     let mut idx = 0;
     while idx < toks.len() {

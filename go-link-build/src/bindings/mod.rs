@@ -67,6 +67,17 @@ pub(crate) fn complex_abi_is_struct(goarch: &str, arch_level: Option<&str>) -> b
     }
 }
 
+/// A digest of the generator's own source: part of the no-op stamp's
+/// fingerprint, so a changed generator rewrites the file even at the same
+/// crate version (as during development of go-link-build itself).
+pub(crate) fn generator_id() -> &'static str {
+    static ID: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    ID.get_or_init(|| {
+        let src = [include_str!("mod.rs"), include_str!("header.rs")].concat();
+        crate::cache::digest(src.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    })
+}
+
 /// Writes `rs` from the C archive's header (only when its content changes,
 /// atomically) and returns the warnings for the build to print.
 pub(crate) fn write(header: &Path, rs: &Path, target: &str, complex_by_value: bool) -> Result<Vec<String>> {
@@ -400,7 +411,7 @@ impl<'a> Gen<'a> {
                     self.items.push(format!(
                         "{doc}///\n/// C's `_Complex` has the layout of two floats, real part first (C11 6.2.5p13).\n\
                          #[repr(C)]\n#[derive(Clone, Copy, Debug, Default, PartialEq)]\n\
-                         #[allow(non_camel_case_types)]\npub struct {rust_name} {{\n    /// The real part.\n    pub re: {f},\n    \
+                         #[allow(non_camel_case_types, dead_code)]\npub struct {rust_name} {{\n    /// The real part.\n    pub re: {f},\n    \
                          /// The imaginary part.\n    pub im: {f},\n}}\n"
                     ));
                     Ok(rust_name.clone())
