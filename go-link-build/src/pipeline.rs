@@ -501,6 +501,7 @@ the compiler wrote no archive"
             godebug_default: link.godebug_default.clone(),
             build_id: format!("{0}/{0}/{0}/{0}", id.short()),
             strip: link.strip,
+            cmd_build_id: tools::cmd_build_id(main.standard, &main.import_path, &self.ctx.goos, &self.ctx.goarch),
             x: link.x.clone(),
             trimpath: self.trimpath,
             ext: link.ext.clone(),

@@ -271,6 +271,9 @@ pub(crate) struct LinkRequest<'a> {
     pub godebug_default: String,
     pub build_id: String,
     pub strip: bool,
+    /// Whether the program is a command of `$GOROOT/src/cmd`, which gets its
+    /// own build ID as `-X=cmd/internal/objabi.buildID=` (see [`cmd_build_id`]).
+    pub cmd_build_id: bool,
     /// User `-X importpath.name=value` settings.
     pub x: Vec<(String, String)>,
     pub trimpath: bool,
@@ -280,6 +283,20 @@ pub(crate) struct LinkRequest<'a> {
     /// internal linker writes (`-macos`, Go 1.27+; before, always 12.0/13.0).
     pub macos_min: Option<String>,
     pub cwd: PathBuf,
+}
+
+/// Whether link gets `-X=cmd/internal/objabi.buildID=<build ID>`, as
+/// `gcToolchain.ld` gives it (1.21–1.27) to a GOROOT command (`cmd/...`)
+/// unless the target must link externally without cgo
+/// (`platform.MustLinkExternal(goos, goarch, false)`): Go's tools report
+/// their own build ID from it.
+pub(crate) fn cmd_build_id(standard: bool, import_path: &str, goos: &str, goarch: &str) -> bool {
+    let must_link_external = match goos {
+        "android" => goarch != "arm64",
+        "ios" => goarch == "arm64",
+        _ => false,
+    };
+    standard && import_path.starts_with("cmd/") && !must_link_external
 }
 
 /// The GOROOT link runs with and the `GOROOT_FINAL` it gets, which decide
@@ -315,6 +332,9 @@ pub(crate) fn link(req: &LinkRequest<'_>) -> Invocation {
     inv.arg("-importcfg").arg(&req.importcfg);
     if req.strip {
         inv.arg("-s").arg("-w");
+    }
+    if req.cmd_build_id {
+        inv.arg(format!("-X=cmd/internal/objabi.buildID={}", req.build_id));
     }
     if !req.godebug_default.is_empty() {
         inv.arg(format!("-X=runtime.godebugDefault={}", req.godebug_default));
@@ -468,6 +488,7 @@ mod tests {
             godebug_default: String::new(),
             build_id: "x/x/x/x".into(),
             strip: false,
+            cmd_build_id: false,
             x: Vec::new(),
             trimpath: true,
             ext: Some(ext),

@@ -147,3 +147,97 @@ fn vcs_stamp_matches_go_build() {
     assert_ne!(before, after, "a new commit must change the stamp");
     assert!(after.contains("vcs.modified=false"), "{after}");
 }
+
+/// Builds a command of `$GOROOT/src/cmd` with go-link-build (the cmd
+/// module: standard packages, `cmd/vendor` imports).
+fn ours_cmd(goroot: &Path, cmd: &str, out_dir: &Path) -> PathBuf {
+    let dir = cmd.split('/').fold(goroot.join("src"), |d, e| d.join(e));
+    ours(goroot, &dir, out_dir, true)
+}
+
+/// Go's own commands built from `$GOROOT/src/cmd` behave like the installed
+/// ones: gofmt on real input (and its build info equals go build's), vet as
+/// `go vet -vettool`, and the go command itself (`version`, `env GOROOT`,
+/// `build` and run of a hello program). One test: cmd/go is big.
+#[test]
+fn cmd_module_commands_behave_like_installed_ones() {
+    let Some(goroot) = host_goroot() else { return };
+    let scratch = Scratch::new("cmdmod");
+
+    // gofmt: the same diff as the installed gofmt, and go build's build info.
+    let gofmt = ours_cmd(&goroot, "cmd/gofmt", &scratch.join("gofmt"));
+    let messy = scratch.join("messy.go");
+    std::fs::write(&messy, "package  p\nimport \"fmt\"\nfunc F( ) {x:=1\nfmt.Println( x )}\n").unwrap();
+    let gofmt_out = |prog: &Path| {
+        let out = Command::new(prog).arg("-d").arg(&messy).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).replace(&prog.display().to_string(), "gofmt")
+    };
+    let installed = gofmt_out(&goroot.join("bin/gofmt"));
+    assert!(installed.contains("+func F() {"), "{installed}");
+    assert_eq!(gofmt_out(&gofmt), installed, "gofmt -d differs from the installed gofmt");
+    let theirs = scratch.join("gofmt-go");
+    let res = go_command(&goroot)
+        .args(["build", "-trimpath", "-o"])
+        .arg(&theirs)
+        .arg("cmd/gofmt")
+        .current_dir(&scratch.0)
+        .output()
+        .unwrap();
+    assert!(res.status.success(), "go build cmd/gofmt: {}", String::from_utf8_lossy(&res.stderr));
+    assert_eq!(build_info(&goroot, &gofmt), build_info(&goroot, &theirs), "cmd/gofmt build info");
+
+    // vet, run by go vet as its vet tool, finds the same problems.
+    let vet = ours_cmd(&goroot, "cmd/vet", &scratch.join("vet"));
+    let (_s, fixture) = copy_fixture("goroot");
+    std::fs::write(
+        fixture.join("bad.go"),
+        "package main\n\nimport \"fmt\"\n\nfunc bad() { fmt.Printf(\"%d\\n\", \"x\") }\n",
+    )
+    .unwrap();
+    let go_vet = |tool: Option<&Path>| {
+        let mut cmd = go_command(&goroot);
+        cmd.arg("vet");
+        if let Some(t) = tool {
+            cmd.arg(format!("-vettool={}", t.display()));
+        }
+        let out = cmd.arg(".").current_dir(&fixture).output().unwrap();
+        assert!(!out.status.success(), "go vet must report the Printf misuse");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let installed = go_vet(None);
+    assert!(installed.contains("bad.go:5"), "{installed}");
+    assert_eq!(go_vet(Some(&vet)), installed, "vet's findings differ from the installed vet's");
+
+    // The go command itself.
+    let go = ours_cmd(&goroot, "cmd/go", &scratch.join("go"));
+    // Ours runs with the oracle's environment (GOROOT, GOCACHE, GOFLAGS, …).
+    let ours_go = |args: &[&str], dir: &Path| {
+        let mut c = Command::new(&go);
+        for (k, v) in go_command(&goroot).get_envs() {
+            match v {
+                Some(v) => c.env(k, v),
+                None => c.env_remove(k),
+            };
+        }
+        let out = c.args(args).current_dir(dir).output().unwrap();
+        assert!(out.status.success(), "our go {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let installed = |args: &[&str]| {
+        let out = go_command(&goroot).args(args).output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert_eq!(ours_go(&["version"], &scratch.0), installed(&["version"]));
+    assert_eq!(ours_go(&["env", "GOROOT"], &scratch.0).trim(), goroot.display().to_string());
+    let hello = scratch.join("hello");
+    std::fs::create_dir_all(&hello).unwrap();
+    std::fs::write(hello.join("go.mod"), "module example.com/hello\n\ngo 1.21\n").unwrap();
+    std::fs::write(
+        hello.join("main.go"),
+        "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"hello from our go\") }\n",
+    )
+    .unwrap();
+    ours_go(&["build", "-o", "hello-bin", "."], &hello);
+    assert_eq!(run(&hello.join("hello-bin"), &[]), "hello from our go\n");
+}

@@ -513,13 +513,18 @@ fn std_dir(goroot: &Path, path: &str) -> PathBuf {
     path.split('/').fold(goroot.join("src"), |d, e| d.join(e))
 }
 
-/// The path a standard package's import of `path` resolves to: `vendor/P`
-/// when GOROOT vendors it (`modload.stdVendor`).
-fn std_vendor(goroot: &Path, path: &str) -> String {
+/// The path a standard package's import of `path` resolves to
+/// (`modload.(*loader).stdVendor`, the same in Go 1.21–1.27): for an
+/// importer in the `cmd` module (`cmd` or `cmd/...`), `cmd/vendor/P` when
+/// `$GOROOT/src/cmd/vendor/P` exists; for other standard packages,
+/// `vendor/P` when `$GOROOT/src/vendor/P` exists. (cmd/go skips the rewrite
+/// only for `go mod vendor`-like commands run inside the cmd module.)
+fn std_vendor(goroot: &Path, importer: &str, path: &str) -> String {
     if is_standard_import_path(path) {
         return path.to_string();
     }
-    let vendored = format!("vendor/{path}");
+    let prefix = if importer == "cmd" || importer.starts_with("cmd/") { "cmd/vendor" } else { "vendor" };
+    let vendored = format!("{prefix}/{path}");
     if std_dir(goroot, &vendored).exists() {
         vendored
     } else {
@@ -617,7 +622,7 @@ fn finish(ctx: &BuildContext, s: Scanned) -> Result<Package> {
     // GOROOT's vendored copies.
     let mut imports = BTreeSet::new();
     for src in pkg.import_pos.keys() {
-        let resolved = if pkg.standard { std_vendor(&ctx.goroot, src) } else { src.clone() };
+        let resolved = if pkg.standard { std_vendor(&ctx.goroot, &pkg.import_path, src) } else { src.clone() };
         if &resolved != src {
             pkg.import_map.insert(src.clone(), resolved.clone());
         }
@@ -992,17 +997,21 @@ fn root_import_path(root: &Path, main: Option<&MainModule>, goroot_src: &Path) -
         let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
         parts.map(|p| p.join("/"))
     };
+    // A directory under $GOROOT/src is a standard package even when the
+    // main module is `cmd` ($GOROOT/src/cmd/go.mod): cmd/go loads cmd/gofmt
+    // with Standard set and no Module (`modload.PackageModuleInfo` is nil
+    // for standard import paths).
+    if let Ok(rel) = root.strip_prefix(goroot_src) {
+        if let Some(rel) = rel_path(rel).filter(|r| !r.is_empty()) {
+            return Ok((rel, true));
+        }
+    }
     if let Some(m) = main {
         if let Ok(rel) = root.strip_prefix(&m.dir) {
             let rel =
                 rel_path(rel).ok_or_else(|| load_error(format!("{} is not a valid UTF-8 path", root.display())))?;
             let path = if rel.is_empty() { m.path.clone() } else { format!("{}/{rel}", m.path) };
             return Ok((path, false));
-        }
-    }
-    if let Ok(rel) = root.strip_prefix(goroot_src) {
-        if let Some(rel) = rel_path(rel).filter(|r| !r.is_empty()) {
-            return Ok((rel, true));
         }
     }
     Err(load_error(match main {
