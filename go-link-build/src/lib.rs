@@ -90,6 +90,7 @@ mod pipeline;
 #[cfg(feature = "remote-cache")]
 mod remote;
 mod sched;
+mod settings;
 mod stamp;
 mod target;
 mod toolchain;
@@ -270,8 +271,9 @@ impl Build {
         self
     }
 
-    /// The Rust target triple to build for. Defaults to cargo's `TARGET`,
-    /// or the host outside cargo.
+    /// The Rust target triple to build for, or a Go port as `GOOS/GOARCH`
+    /// (`linux/arm64`, mapped to a Rust triple of that port). Defaults to
+    /// cargo's `TARGET`, or the host outside cargo.
     pub fn target(&mut self, triple: &str) -> &mut Build {
         self.target = Some(triple.to_string());
         self
@@ -531,6 +533,7 @@ impl<'a> Session<'a> {
         self.cfg
             .target
             .clone()
+            .map(|t| target::triple_for_port(&t).unwrap_or(t))
             .or_else(|| self.env.cargo_var("TARGET"))
             .unwrap_or_else(|| target::host_triple().to_string())
     }
@@ -941,6 +944,17 @@ impl<'a> Session<'a> {
         // Tell cargo what to watch: every input outside GOROOT, GOROOT's
         // VERSION, and every variable read.
         let mut directives: Vec<String> = Vec::new();
+        let applied = settings::Applied {
+            explicit_target: self.cfg.target.is_some(),
+            triple: &rust_target.triple,
+            goos: &gotarget.goos,
+            goarch: &gotarget.goarch,
+            cgo: cgo_enabled,
+            c_archive: kind == OutputKind::CArchive,
+        };
+        directives.extend(
+            settings::unapplied(&self.env, &applied).into_iter().map(|w| format!("warning=go-link-build: {w}")),
+        );
         let mut inputs: Vec<PathBuf> = Vec::new();
         // A generated main package lives in OUT_DIR: never an input.
         for pkg in graph.packages.iter().filter(|p| !p.standard && !p.dir.starts_with(&out_dir)) {

@@ -373,9 +373,65 @@ pub(crate) fn from_triple(triple: &str) -> Result<GoTarget> {
     go_target(&RustTarget::from_triple(triple))
 }
 
+/// A Rust triple for a Go port written `GOOS/GOARCH` (as `Build::target` and
+/// the CLI's `--target` accept it), checked to map back to that port; `None`
+/// for anything else. The arch level then comes from `GO$GOARCH` or Go's
+/// default, as for `go build`.
+pub(crate) fn triple_for_port(port: &str) -> Option<String> {
+    let (goos, goarch) = port.split_once('/')?;
+    let arch = match goarch {
+        "amd64" => "x86_64",
+        "386" => "i686",
+        "arm64" => "aarch64",
+        "arm" => "armv7",
+        "riscv64" => "riscv64gc",
+        "ppc64le" => "powerpc64le",
+        "ppc64" => "powerpc64",
+        "s390x" => "s390x",
+        "loong64" => "loongarch64",
+        "mips" => "mips",
+        "mipsle" => "mipsel",
+        "mips64" => "mips64",
+        "mips64le" => "mips64el",
+        "wasm" => "wasm32",
+        _ => return None,
+    };
+    let rest = match (goos, goarch) {
+        ("linux", "arm") => "unknown-linux-gnueabihf",
+        ("linux", "mips64" | "mips64le") => "unknown-linux-gnuabi64",
+        ("linux", _) => "unknown-linux-gnu",
+        ("android", "arm") => "linux-androideabi",
+        ("android", _) => "linux-android",
+        ("darwin", _) => "apple-darwin",
+        ("ios", _) => "apple-ios",
+        ("windows", _) => "pc-windows-gnu",
+        ("freebsd", "arm") => "unknown-freebsd",
+        ("freebsd" | "netbsd" | "openbsd" | "dragonfly" | "illumos", _) => {
+            return Some(format!("{arch}-unknown-{goos}"))
+        }
+        ("solaris", _) => "pc-solaris",
+        ("aix", _) => "ibm-aix",
+        ("wasip1", _) => return Some("wasm32-wasip1".into()).filter(|_| goarch == "wasm"),
+        _ => return None,
+    };
+    let triple = format!("{arch}-{rest}");
+    let back = go_target(&RustTarget::from_triple(&triple)).ok()?;
+    (back.goos == goos && back.goarch == goarch).then_some(triple)
+}
+
 /// Maps a Rust target to a Go port and the arch level it implies.
 pub(crate) fn go_target(t: &RustTarget) -> Result<GoTarget> {
     let triple = t.triple.as_str();
+    if triple.contains('/') {
+        return Err(Error::new(
+            ErrorKind::Unsupported,
+            format!(
+                "target `{triple}` is not a Go port go-link-build can build for: a target is a Rust triple \
+                 (`aarch64-unknown-linux-gnu`) or one of Go's ports as GOOS/GOARCH (`linux/arm64`; \
+                 `go tool dist list` lists them)"
+            ),
+        ));
+    }
     let no_port = |why: &str, instead: &str| {
         Error::new(
             ErrorKind::Unsupported,
@@ -714,6 +770,23 @@ pub(crate) fn host_triple() -> &'static str {
         ("riscv64", "linux") => "riscv64gc-unknown-linux-gnu",
         ("x86", "linux") => "i686-unknown-linux-gnu",
         _ => "unknown",
+    }
+}
+
+#[cfg(test)]
+mod port_tests {
+    use super::*;
+
+    #[test]
+    fn go_ports_map_to_triples_and_back() {
+        assert_eq!(triple_for_port("linux/arm64").as_deref(), Some("aarch64-unknown-linux-gnu"));
+        assert_eq!(triple_for_port("windows/amd64").as_deref(), Some("x86_64-pc-windows-gnu"));
+        assert_eq!(triple_for_port("plan9/arm"), None);
+        assert_eq!(triple_for_port("linux"), None);
+        let mapped = PORTS.iter().filter(|(os, arch)| triple_for_port(&format!("{os}/{arch}")).is_some()).count();
+        assert!(mapped >= 30, "only {mapped} of {} ports map to a Rust triple", PORTS.len());
+        let err = go_target(&RustTarget::from_triple("plan9/arm")).unwrap_err().to_string();
+        assert!(err.starts_with("target `plan9/arm` is not a Go port"), "{err}");
     }
 }
 

@@ -40,14 +40,15 @@ struct Cli {
 enum Command {
     /// Build a Go main package into a program.
     Build {
-        /// Rust target triple to build for (default: this machine).
+        /// Rust target triple, or Go port GOOS/GOARCH (`linux/arm64`), to build
+        /// for (default: $GOOS/$GOARCH when set, as for go build, else this machine).
         #[arg(long)]
         target: Option<String>,
         /// Output file.
         #[arg(short = 'o')]
         output: Option<PathBuf>,
-        /// Build tags, comma-separated.
-        #[arg(long, value_delimiter = ',')]
+        /// Build tags, comma- or space-separated, as go build's -tags (the last --tags wins).
+        #[arg(long)]
         tags: Vec<String>,
         /// Set a string variable at link time: -X importpath.name=value.
         #[arg(short = 'X', value_name = "NAME=VALUE")]
@@ -142,6 +143,11 @@ fn run(cli: Cli) -> Result<(), String> {
     else {
         unreachable!("handled above")
     };
+    let tags = match tags.last() {
+        Some(t) => tags_flag(t).map_err(|e| format!("invalid --tags {t:?}: {e}"))?,
+        None => Vec::new(),
+    };
+    let target = target.or_else(go_port_from_env);
     let mut dirs = Vec::new();
     for d in &pkgdirs {
         dirs.push(std::fs::canonicalize(d).map_err(|e| format!("{}: {e}", d.display()))?);
@@ -374,6 +380,64 @@ fn is_object(path: &std::path::Path) -> bool {
     OBJECT_MAGIC.iter().any(|m| buf.starts_with(m))
 }
 
+/// cmd/go's `tagsFlag.Set` (work/build.go): a value with a space or a quote
+/// is split like `base.StringsFlag` (`quoted.Split`), else at commas, empty
+/// names dropped.
+fn tags_flag(s: &str) -> Result<Vec<String>, String> {
+    if s.contains(' ') || s.contains('\'') {
+        return quoted_split(s);
+    }
+    Ok(s.split(',').filter(|t| !t.is_empty()).map(str::to_string).collect())
+}
+
+/// `internal/quoted.Split`: fields separated by white space; a field that
+/// starts with a quote runs to the same quote, with no escapes.
+fn quoted_split(s: &str) -> Result<Vec<String>, String> {
+    let space = [' ', '\t', '\n', '\r'];
+    let mut fields = Vec::new();
+    let mut rest = s;
+    loop {
+        rest = rest.trim_start_matches(space);
+        let Some(first) = rest.chars().next() else { return Ok(fields) };
+        if first == '"' || first == '\'' {
+            let inner = &rest[1..];
+            let end = inner.find(first).ok_or_else(|| format!("unterminated {first} string"))?;
+            fields.push(inner[..end].to_string());
+            rest = &inner[end + 1..];
+        } else {
+            let end = rest.find(space).unwrap_or(rest.len());
+            fields.push(rest[..end].to_string());
+            rest = &rest[end..];
+        }
+    }
+}
+
+/// The Go port named by GOOS/GOARCH, as `go build` takes its target from
+/// them (each defaults to this machine's); `None` when neither is set. The
+/// arch levels (GOAMD64, GOARM, …) the library reads itself.
+fn go_port_from_env() -> Option<String> {
+    #[allow(clippy::disallowed_methods)] // The CLI reads its own defaults; the library never does.
+    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let (goos, goarch) = (var("GOOS"), var("GOARCH"));
+    if goos.is_none() && goarch.is_none() {
+        return None;
+    }
+    let host_arch = match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "x86" => "386",
+        "aarch64" => "arm64",
+        "powerpc64" if cfg!(target_endian = "little") => "ppc64le",
+        "powerpc64" => "ppc64",
+        "loongarch64" => "loong64",
+        other => other,
+    };
+    let host_os = match std::env::consts::OS {
+        "macos" => "darwin",
+        other => other,
+    };
+    Some(format!("{}/{}", goos.as_deref().unwrap_or(host_os), goarch.as_deref().unwrap_or(host_arch)))
+}
+
 /// Where `go build -buildmode=c-archive [-o OUT]` puts the archive and its
 /// header: the archive is OUT, or `<dir>.a` (in OUT when OUT is an existing
 /// directory or ends in a separator, else in the current directory), and
@@ -392,4 +456,19 @@ fn c_archive_paths(output: Option<&std::path::Path>, dir_name: &str) -> (PathBuf
     let stem = file.rfind('.').map_or(file.as_str(), |i| &file[..i]);
     let header = target.with_file_name(format!("{stem}.h"));
     (target, header)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_split_like_go_build() {
+        assert_eq!(tags_flag("a,b,,c").unwrap(), ["a", "b", "c"]);
+        assert_eq!(tags_flag("a b").unwrap(), ["a", "b"]);
+        assert_eq!(tags_flag("'a b' c").unwrap(), ["a b", "c"]);
+        assert_eq!(tags_flag("a b,c").unwrap(), ["a", "b,c"]);
+        assert_eq!(tags_flag("").unwrap(), Vec::<String>::new());
+        assert!(tags_flag("'a").is_err());
+    }
 }
