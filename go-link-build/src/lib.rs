@@ -39,6 +39,49 @@
 //! let sum = unsafe { goffi::GoAdd(40, 2) };
 //! ```
 //!
+//! # A C archive with a hand-written `extern` block
+//!
+//! ```no_run
+//! // build.rs of a crate whose Cargo.toml has `links = "go-runtime"`
+//! // (one Go runtime per program: go-link-build checks the key)
+//! let lib = go_link_build::Build::new()
+//!     .package("go/ffi") // a `package main` with //export functions
+//!     .c_archive("goffi"); // lib/libgoffi.a + include/goffi.h, linked into the crate
+//! # let _ = lib;
+//! ```
+//!
+//! ```no_run
+//! // src/main.rs
+//! unsafe extern "C" {
+//!     fn GoAdd(a: i32, b: i32) -> i32; // prototype in $OUT_DIR/go-link-build/include/goffi.h
+//! }
+//! fn main() {
+//!     println!("{}", unsafe { GoAdd(1, 2) });
+//! }
+//! ```
+//!
+//! Every library the Go side needs (`#cgo LDFLAGS`, pkg-config, `-lpthread`…)
+//! is passed to cargo. Put all Go packages in one archive (call `.package`
+//! several times): two Go runtimes in one program crash. The Go runtime then
+//! lives in your process: it starts on the first call, keeps its own threads,
+//! installs signal handlers (install yours first, with `SA_ONSTACK`), and an
+//! unrecovered Go panic ends the process. README has the details.
+//!
+//! # Targets
+//!
+//! Cargo's `TARGET` decides the Go port (`aarch64-unknown-linux-gnu` →
+//! linux/arm64 with `GOARM64=v8.0`, …). Sidecars cross-build with no C
+//! toolchain; a C archive for another target uses the C compiler the `cc`
+//! crate finds for it (`CC_<target>`). MSVC and musl targets cannot host a Go
+//! C archive (an error says why); sidecars work there.
+//!
+//! # docs.rs
+//!
+//! With `DOCS_RS` set, nothing is built: placeholders (an empty program file
+//! behind `GO_LINK_BUILD_BIN_<NAME>`, a header naming the exports) let the crate
+//! compile for rustdoc. `DOCS_RS=1 cargo doc` does the same on a machine
+//! without Go.
+//!
 //! # Environment
 //!
 //! | variable | meaning |
@@ -46,8 +89,16 @@
 //! | `GO_LINK_BUILD_GOROOT`, `GOROOT` | the Go installation to use (else `go env GOROOT`, else the `go` on `PATH`) |
 //! | `GO` | the `go` command to ask for GOROOT |
 //! | `GO_LINK_BUILD_CACHE` | the action cache (default: per user, `~/.cache/go-link-build` on Linux; see the README) |
-//! | `GOAMD64`, `GOARM`, `GOARM64`, `GO386`, `GOMIPS`, `GOMIPS64`, `GOPPC64`, `GORISCV64` | the arch level, as for `go build` |
-//! | `GOEXPERIMENT` | toolchain experiments, as for `go build` |
+//! | `GOAMD64`, `GOARM`, `GOARM64`, `GO386`, `GOMIPS`, `GOMIPS64`, `GOPPC64`, `GORISCV64`, `GOEXPERIMENT` | as for `go build` |
+//! | `GOMODCACHE`, `GOPATH` | the module cache (default `$GOPATH/pkg/mod`, `$HOME/go/pkg/mod`) |
+//! | `GOFLAGS` | only its `-mod=mod\|readonly\|vendor` and `-modcacherw` |
+//! | `GOWORK` | a go.work file, or `off` |
+//! | `GOPROXY` | only its `file://` entries (offline module zips) |
+//! | `GOENV` | the `go env -w` file, for the Go variables above when unset |
+//! | `CC`, `CC_<target>`, `CFLAGS`, `AR`, … | the C toolchain of a C archive (the `cc` crate's variables) |
+//! | `CGO_CFLAGS`, `CGO_LDFLAGS`, `CGO_CFLAGS_ALLOW`, … | as for `go build` |
+//! | `NUM_JOBS`, cargo's jobserver | parallelism |
+//! | `DOCS_RS` | build nothing, write placeholders (above) |
 //! | `GO_LINK_BUILD_DEBUG` | `1`: print every tool command; `2`: also print cache-key inputs |
 //!
 //! Every variable read is reported with `cargo:rerun-if-env-changed`.
@@ -56,8 +107,10 @@
 //!
 //! ```text
 //! $OUT_DIR/go-link-build/
-//!     bin/<name>[.exe]      the linked program (Build::binary)
-//!     <name>.stamp          the no-op fingerprint of the last build
+//!     bin/<name>[.exe]            the linked program (Build::binary)
+//!     lib/lib<name>.a             the C archive (Build::c_archive)
+//!     include/<name>.h            its header; <name>.rs with Build::rust_bindings
+//!     <name>.<kind>.stamp         the no-op fingerprint of the last build (kind: binary, c_archive)
 //! ~/.cache/go-link-build/ (the per-user cache; see `cache/mod.rs`)
 //!     ac/<xx>/<action id>   the record of one finished action
 //!     cas/<xx>/<sha256>     the files records name

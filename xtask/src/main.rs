@@ -61,6 +61,17 @@ fn run(args: &[String]) -> anyhow::Result<()> {
         eprint!("{USAGE}");
         return Ok(());
     };
+    // Every command answers --help (-h) with its part of the usage, before
+    // parsing anything else.
+    if rest.iter().any(|a| a == "--help" || a == "-h") {
+        match command_usage(cmd) {
+            Some(text) => {
+                print!("{text}");
+                return Ok(());
+            }
+            None => anyhow::bail!("unknown command `{cmd}`; run `cargo xtask help` for the list"),
+        }
+    }
     match cmd.as_str() {
         "go-bin" => go_bin::run(go_bin::Options::parse(rest)?),
         "bench" => bench::run(bench::Options::parse(rest)?),
@@ -70,6 +81,30 @@ fn run(args: &[String]) -> anyhow::Result<()> {
         }
         other => anyhow::bail!("unknown command `{other}`; run `cargo xtask help` for the list"),
     }
+}
+
+/// The usage of one command: its block of [`USAGE`], under a usage line.
+fn command_usage(cmd: &str) -> Option<String> {
+    let line = match cmd {
+        "go-bin" => "cargo xtask go-bin [--release] [--target TRIPLE]... [--package CRATE]",
+        "bench" => "cargo xtask bench [--rounds N] [--quick] [--keep]",
+        "help" => "cargo xtask help",
+        _ => return None,
+    };
+    let mut block = String::new();
+    let mut inside = false;
+    for l in USAGE.lines() {
+        if l.starts_with("  ") && !l.starts_with("   ") {
+            inside = l.trim_start().split_whitespace().next() == Some(cmd);
+        } else if !l.starts_with("  ") {
+            inside = false;
+        }
+        if inside {
+            block.push_str(l);
+            block.push('\n');
+        }
+    }
+    Some(format!("Usage: {line}\n\n{block}"))
 }
 
 /// A tiny flag parser: `--flag`, `--flag VALUE` and `--flag=VALUE`.
@@ -128,5 +163,28 @@ impl<'a> Args<'a> {
             Some(_) => anyhow::bail!("`cargo xtask {}`: --{name} takes no value", self.command),
             None => Ok(()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_command_answers_help() {
+        for cmd in ["go-bin", "bench", "help"] {
+            let text = command_usage(cmd).unwrap_or_else(|| panic!("no usage for {cmd}"));
+            assert!(text.starts_with(&format!("Usage: cargo xtask {cmd}")), "{text}");
+            assert!(text.lines().count() > 2, "{cmd}'s usage has no description:\n{text}");
+            for flag in ["--help", "-h"] {
+                let args: Vec<String> = [cmd, flag].iter().map(|s| s.to_string()).collect();
+                // Returns at once: nothing is built or timed.
+                run(&args).unwrap_or_else(|e| panic!("{cmd} {flag}: {e}"));
+            }
+        }
+        assert!(command_usage("go-bin").unwrap().contains("--release"));
+        assert!(command_usage("bench").unwrap().contains("--rounds"));
+        let args: Vec<String> = ["nope", "--help"].iter().map(|s| s.to_string()).collect();
+        assert!(run(&args).is_err());
     }
 }
