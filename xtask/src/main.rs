@@ -6,6 +6,9 @@
 //!     (see `go_bin` for the `[package.metadata.go-link-build]` schema).
 //! cargo xtask bench [--rounds N] [--quick] [--keep]
 //!     Times go-link-build against `go build` on the same programs.
+//! cargo xtask conformance
+//!     Builds a set of programs with go-link-build and with `go build` under
+//!     every Go release found; prints whether output, build info and bytes match.
 //! cargo test -p xtask
 //!     Runs the tidy checks on go-link-build's sources (see `tidy`).
 //! ```
@@ -19,6 +22,7 @@
 #![allow(clippy::disallowed_methods)]
 
 mod bench;
+mod conformance;
 mod go_bin;
 #[cfg(test)]
 mod package_tidy;
@@ -40,6 +44,10 @@ Commands:
             --rounds N         rounds per scenario (default 3)
             --quick            one round
             --keep             keep the temporary directory and print its path
+  conformance
+            Build a set of programs with both builders under every Go release
+            found (go on PATH, module-cache toolchains); print a table of
+            whether output, build info and bytes match
   help      Print this message
 
 Tidy checks on the library's sources run with `cargo test -p xtask`.
@@ -75,6 +83,7 @@ fn run(args: &[String]) -> anyhow::Result<()> {
     match cmd.as_str() {
         "go-bin" => go_bin::run(go_bin::Options::parse(rest)?),
         "bench" => bench::run(bench::Options::parse(rest)?),
+        "conformance" => conformance::run(conformance::Options::parse(rest)?),
         "help" | "-h" | "--help" => {
             eprint!("{USAGE}");
             Ok(())

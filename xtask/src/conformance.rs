@@ -1,0 +1,228 @@
+//! `cargo xtask conformance`: builds a set of programs with go-link-build and
+//! with `go build -trimpath` under every Go toolchain found (the `go` on
+//! PATH and the `golang.org/toolchain` releases in the module cache, which
+//! `.ci/run` fetches), and prints per program and Go version whether the
+//! output, the build info and the bytes match.
+//!
+//! Columns: `output` (the program's stdout; a C archive's header text),
+//! `info` (`go version -m`; C archives have none), `bytes`: `identical`, or
+//! how many bytes differ once each file's Go build ID (`go tool buildid`) is
+//! blanked, or the two sizes when they differ.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, Context};
+
+/// One program of the set.
+struct Program {
+    name: &'static str,
+    /// Fixture directory under tests/fixtures, and the package in it.
+    fixture: &'static str,
+    pkg: &'static str,
+    c_archive: bool,
+    /// The oldest Go minor version that builds it.
+    min_minor: u32,
+}
+
+const PROGRAMS: &[Program] = &[
+    Program { name: "hello (runtime)", fixture: "goroot", pkg: ".", c_archive: false, min_minor: 21 },
+    Program { name: "multi (embed, asm)", fixture: "multi", pkg: "cmd/app", c_archive: false, min_minor: 21 },
+    Program { name: "modern (net/http)", fixture: "modern", pkg: ".", c_archive: false, min_minor: 22 },
+    Program { name: "C archive (cgo)", fixture: "cffi", pkg: "cmd/single", c_archive: true, min_minor: 21 },
+];
+
+pub(crate) struct Options;
+
+impl Options {
+    pub(crate) fn parse(args: &[String]) -> anyhow::Result<Options> {
+        let mut a = crate::Args::new("conformance", args);
+        if let Some(arg) = a.next_arg() {
+            return Err(a.unknown(&arg));
+        }
+        Ok(Options)
+    }
+}
+
+fn output(cmd: &mut Command) -> anyhow::Result<String> {
+    let out = cmd.output().with_context(|| format!("running {cmd:?}"))?;
+    if !out.status.success() {
+        bail!("{cmd:?} failed:\n{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// The toolchains to compare under: (version, GOROOT), oldest first.
+fn toolchains() -> anyhow::Result<Vec<(String, PathBuf)>> {
+    let host = PathBuf::from(
+        output(Command::new("go").args(["env", "GOROOT"]).env("GOTOOLCHAIN", "local"))
+            .context("the `go` command is the oracle and must be on PATH")?
+            .trim(),
+    );
+    let mut all = Vec::new();
+    let version = |root: &Path| -> Option<String> {
+        std::fs::read_to_string(root.join("VERSION")).ok()?.lines().next().map(str::to_string)
+    };
+    all.extend(version(&host).map(|v| (v, host.clone())));
+    let modcache =
+        PathBuf::from(output(Command::new("go").args(["env", "GOMODCACHE"]).env("GOTOOLCHAIN", "local"))?.trim());
+    if let Ok(entries) = std::fs::read_dir(modcache.join("golang.org")) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with("toolchain@v0.0.1-") && e.path().join("bin/go").is_file() {
+                if let Some(v) = version(&e.path()) {
+                    if !all.iter().any(|(w, _)| *w == v) {
+                        all.push((v, e.path()));
+                    }
+                }
+            }
+        }
+    }
+    all.sort_by_key(|(v, _)| minor_patch(v));
+    Ok(all)
+}
+
+fn minor_patch(v: &str) -> (u32, u32) {
+    let mut it = v.trim_start_matches("go").split('.').skip(1).map(|p| p.parse().unwrap_or(0));
+    (it.next().unwrap_or(0), it.next().unwrap_or(0))
+}
+
+fn go(goroot: &Path, cache: &Path, cgo: bool) -> Command {
+    let mut c = Command::new(goroot.join("bin/go"));
+    c.env("GOROOT", goroot)
+        .env("GOTOOLCHAIN", "local")
+        .env("GOCACHE", cache)
+        .env("GOFLAGS", "-mod=mod -buildvcs=false")
+        .env("CGO_ENABLED", if cgo { "1" } else { "0" })
+        .env_remove("GOAMD64")
+        .env_remove("GOEXPERIMENT");
+    c
+}
+
+/// Bytes with every occurrence of the file's Go build ID zeroed.
+fn blanked(goroot: &Path, file: &Path) -> anyhow::Result<Vec<u8>> {
+    let mut data = std::fs::read(file)?;
+    let id =
+        output(Command::new(goroot.join("bin/go")).args(["tool", "buildid"]).arg(file).env("GOTOOLCHAIN", "local"))
+            .unwrap_or_default();
+    let id = id.trim().as_bytes();
+    if !id.is_empty() {
+        let mut i = 0;
+        while i + id.len() <= data.len() {
+            if &data[i..i + id.len()] == id {
+                data[i..i + id.len()].fill(0);
+                i += id.len();
+            } else {
+                i += 1;
+            }
+        }
+    }
+    Ok(data)
+}
+
+fn bytes_verdict(goroot: &Path, a: &Path, b: &Path) -> anyhow::Result<String> {
+    if std::fs::read(a)? == std::fs::read(b)? {
+        return Ok("identical".into());
+    }
+    let (x, y) = (blanked(goroot, a)?, blanked(goroot, b)?);
+    Ok(if x.len() != y.len() {
+        format!("sizes {} vs {}", x.len(), y.len())
+    } else {
+        format!("{} differ", x.iter().zip(&y).filter(|(p, q)| p != q).count())
+    })
+}
+
+fn copy_dir(from: &Path, to: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for e in std::fs::read_dir(from)? {
+        let e = e?;
+        let dest = to.join(e.file_name());
+        if e.file_type()?.is_dir() {
+            copy_dir(&e.path(), &dest)?;
+        } else {
+            std::fs::copy(e.path(), dest)?;
+        }
+    }
+    Ok(())
+}
+
+/// One row: (output, info, bytes).
+fn compare(prog: &Program, goroot: &Path, root: &Path, caches: &Path) -> anyhow::Result<[String; 3]> {
+    let fixture = root.join(prog.fixture);
+    if !fixture.exists() {
+        copy_dir(&workspace_root().join("tests/fixtures").join(prog.fixture), &fixture)?;
+    }
+    let tag = format!("{}-{}", prog.fixture, goroot.file_name().unwrap_or_default().to_string_lossy());
+    let out_dir = root.join("out").join(&tag);
+    let mut b = go_link_build::Build::new();
+    b.package(fixture.join(prog.pkg))
+        .out_dir(&out_dir)
+        .cache_dir(caches.join("glb"))
+        .goroot(goroot)
+        .cargo_metadata(false)
+        .cargo_warnings(false)
+        .runtime_links_check(false)
+        .env("GOFLAGS", "-mod=mod -buildvcs=false");
+    let art = if prog.c_archive { b.try_c_archive("prog") } else { b.try_binary("prog") }
+        .map_err(|e| anyhow::anyhow!("go-link-build: {e}"))?;
+    let theirs = root.join("go-out").join(&tag);
+    std::fs::create_dir_all(&theirs)?;
+    let target = theirs.join(if prog.c_archive { "libprog.a" } else { "prog" });
+    let mut cmd = go(goroot, &caches.join("gocache"), prog.c_archive);
+    cmd.args(["build", "-trimpath", "-o"]).arg(&target);
+    if prog.c_archive {
+        cmd.arg("-buildmode=c-archive");
+    }
+    output(cmd.arg(format!("./{}", prog.pkg)).current_dir(&fixture))?;
+    let same = |a: &str, b: &str| if a == b { "same".to_string() } else { "DIFFERS".to_string() };
+    let (out, info) = if prog.c_archive {
+        let a = std::fs::read_to_string(art.header().context("no header")?)?;
+        let b = std::fs::read_to_string(theirs.join("libprog.h"))?;
+        (same(&a, &b), "-".to_string())
+    } else {
+        let a = output(&mut Command::new(art.path()))?;
+        let b = output(&mut Command::new(&target))?;
+        let info = |f: &Path| -> anyhow::Result<String> {
+            let text =
+                output(Command::new(goroot.join("bin/go")).args(["version", "-m"]).arg(f).env("GOTOOLCHAIN", "local"))?;
+            Ok(text.lines().skip(1).collect::<Vec<_>>().join("\n"))
+        };
+        (same(&a, &b), same(&info(art.path())?, &info(&target)?))
+    };
+    Ok([out, info, bytes_verdict(goroot, art.path(), &target)?])
+}
+
+pub(crate) fn run(_opts: Options) -> anyhow::Result<()> {
+    let target_dir = workspace_root().join("target");
+    // Caches persist between runs (content-addressed), the rest is temporary.
+    // The integration tests' shared caches (tests/src/lib.rs shared_cache), so a run after them is warm.
+    let caches = target_dir.join("tmp/shared-caches");
+    let root = target_dir.join(format!("tmp/xtask-conformance-{}", std::process::id()));
+    std::fs::create_dir_all(&root)?;
+    let tcs = toolchains()?;
+    let mut rows = Vec::new();
+    for (version, goroot) in &tcs {
+        for prog in PROGRAMS {
+            if minor_patch(version).0 < prog.min_minor {
+                continue;
+            }
+            crate::status::status("Comparing", &format!("{} with {version}", prog.name));
+            let cells = compare(prog, goroot, &root, &caches).unwrap_or_else(|e| {
+                ["error".into(), "error".into(), format!("error: {}", e.to_string().lines().next().unwrap_or(""))]
+            });
+            rows.push((prog.name, version.clone(), cells));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&root);
+    println!("| program | Go | output | build info | bytes (Go build IDs blanked) |");
+    println!("|---|---|---|---|---|");
+    for (name, version, [o, i, b]) in &rows {
+        println!("| {name} | {version} | {o} | {i} | {b} |");
+    }
+    Ok(())
+}
+
+/// The workspace root: xtask's manifest directory's parent.
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask is in the workspace").to_path_buf()
+}
