@@ -93,6 +93,12 @@ impl Env {
         raw("PATH")
     }
 
+    /// A variable's value now, exactly as [`Env::var`] records it (an empty
+    /// value is `Some("")`), for checking a recorded read: not recorded.
+    pub(crate) fn current(&self, key: &str) -> Option<String> {
+        raw(key).and_then(|v| v.into_string().ok())
+    }
+
     /// Variables read so far, sorted, with their values (`None` = unset).
     pub(crate) fn read_vars(&self) -> BTreeMap<String, Option<String>> {
         self.read.lock().unwrap_or_else(|e| e.into_inner()).clone()

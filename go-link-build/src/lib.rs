@@ -745,8 +745,8 @@ impl<'a> Session<'a> {
         let fingerprint = self.fingerprint(name, &out_path);
 
         // The no-op path: nothing changed since the last build.
-        let real_env = |k: &str| Env::new(BTreeMap::new()).cargo_var(k);
-        if let Some(st) = Stamp::check(&stamp_path, &fingerprint, real_env) {
+        // The check reads the environment as this session's `Env` recorded it.
+        if let Some(st) = Stamp::check(&stamp_path, &fingerprint, &self.env) {
             let mut link_flags = Vec::new();
             for d in &st.directives {
                 if let Some(f) = d.strip_prefix("go-link-flag=") {

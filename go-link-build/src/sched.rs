@@ -18,28 +18,36 @@ pub(crate) struct Jobs {
     pub threads: usize,
     /// Cargo's jobserver, when present: workers other than the first hold a
     /// token while they run a tool.
-    pub client: Option<jobserver::Client>,
+    pub client: Option<&'static jobserver::Client>,
+}
+
+/// The process's one jobserver client, created on first use, as the `cc`
+/// crate does: `from_env` takes ownership of the descriptors named in
+/// `CARGO_MAKEFLAGS`, so a second client in the same process (a build
+/// script that builds twice) would find them already claimed.
+fn jobserver() -> Option<&'static jobserver::Client> {
+    static CLIENT: std::sync::OnceLock<Option<jobserver::Client>> = std::sync::OnceLock::new();
+    CLIENT
+        .get_or_init(|| {
+            // SAFETY: `from_env` takes ownership of the file descriptors named in
+            // CARGO_MAKEFLAGS/MAKEFLAGS. Cargo passes them to build scripts for
+            // exactly this purpose, nothing else in a build script uses them,
+            // and the OnceLock makes this the only call in the process.
+            unsafe { jobserver::Client::from_env() }
+        })
+        .as_ref()
 }
 
 impl Jobs {
     pub(crate) fn new(num_jobs: Option<usize>) -> Jobs {
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-        // SAFETY: `from_env` takes ownership of the file descriptors named in
-        // CARGO_MAKEFLAGS/MAKEFLAGS. Cargo passes them to build scripts for
-        // exactly this purpose, and nothing else in a build script uses them.
-        let client = unsafe { jobserver::Client::from_env() };
-        let threads = match (&client, num_jobs) {
+        let client = jobserver();
+        let threads = match (client, num_jobs) {
             (Some(_), _) => cores,
             (None, Some(n)) => n.max(1),
             (None, None) => cores,
         };
         Jobs { threads, client }
-    }
-
-    /// Sequential, for tests.
-    #[allow(dead_code)]
-    pub(crate) fn serial() -> Jobs {
-        Jobs { threads: 1, client: None }
     }
 }
 
@@ -107,7 +115,7 @@ pub(crate) fn run<T: Send>(
                 // compiles inside a package action, whose caller holds a
                 // token) always finishes through its worker 0, and idle
                 // workers notice when the run is over.
-                let token = match (&jobs.client, worker) {
+                let token = match (jobs.client, worker) {
                     (Some(client), w) if w > 0 => match client.try_acquire() {
                         Ok(Some(t)) => Some(t),
                         Ok(None) => {

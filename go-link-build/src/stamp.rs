@@ -14,6 +14,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::cache::write_atomic;
+use crate::env::Env;
 use crate::error::Result;
 use crate::toolchain::mtime_nanos;
 
@@ -28,7 +29,8 @@ pub(crate) struct Stamp {
     pub outputs: Vec<(PathBuf, u64, u128)>,
     pub files: Vec<(PathBuf, u64, u128)>,
     pub dirs: Vec<(PathBuf, u128)>,
-    /// Environment variables read, with their values (`None`: unset).
+    /// Environment variables read, with the values the build saw (`None`:
+    /// unset; `Some("")`: set and empty), as [`Env::read_vars`] recorded them.
     pub env: Vec<(String, Option<String>)>,
     /// Cargo directive lines to print again (without the `cargo:` prefix).
     pub directives: Vec<String>,
@@ -139,8 +141,10 @@ impl Stamp {
     }
 
     /// Reads the stamp at `path` and checks it against the world. Returns it
-    /// only if every recorded fact still holds.
-    pub(crate) fn check(path: &Path, fingerprint: &str, env: impl Fn(&str) -> Option<String>) -> Option<Stamp> {
+    /// only if every recorded fact still holds. Environment values are read
+    /// through `env` exactly as the build read them ([`Env::var`] records the
+    /// raw value, an empty one included), so `CFLAGS=` matches itself.
+    pub(crate) fn check(path: &Path, fingerprint: &str, env: &Env) -> Option<Stamp> {
         let text = std::fs::read_to_string(path).ok()?;
         let st = Stamp::decode(&text)?;
         if st.fingerprint != fingerprint {
@@ -165,7 +169,7 @@ impl Stamp {
             }
         }
         for (k, v) in &st.env {
-            if env(k) != *v {
+            if env.current(k) != *v {
                 return None;
             }
         }
@@ -189,5 +193,33 @@ mod tests {
             directives: vec!["rerun-if-changed=/a".into()],
         };
         assert_eq!(Stamp::decode(&st.encode()), Some(st));
+    }
+
+    #[test]
+    fn an_empty_variable_matches_itself() {
+        // A variable set to the empty string in the process environment: the
+        // build records Some(""), and the check must see Some("") too.
+        let var = format!("GLB_STAMP_EMPTY_{}", std::process::id());
+        let dir = std::env::temp_dir().join(format!("glb-stamp-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let out = dir.join("out");
+        std::fs::write(&out, b"x").unwrap();
+        #[allow(clippy::disallowed_methods)] // The test sets up the process environment.
+        std::env::set_var(&var, "");
+        let env = Env::new(Default::default());
+        assert_eq!(env.var(&var), None, "empty counts as unset for the build");
+        let mut st = Stamp { fingerprint: "f".into(), started: u128::MAX, ..Stamp::default() };
+        st.add_output(&out);
+        st.env = env.read_vars().into_iter().collect();
+        assert_eq!(st.env, vec![(var.clone(), Some(String::new()))]);
+        let stamp = dir.join("stamp");
+        st.write(&stamp).unwrap();
+        assert!(Stamp::check(&stamp, "f", &Env::new(Default::default())).is_some());
+        #[allow(clippy::disallowed_methods)]
+        std::env::set_var(&var, "-O3");
+        assert!(Stamp::check(&stamp, "f", &Env::new(Default::default())).is_none());
+        #[allow(clippy::disallowed_methods)]
+        std::env::remove_var(&var);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
