@@ -153,6 +153,8 @@ mod vcs;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+#[doc(hidden)]
+pub use bindings::__private as __bindings;
 pub use cache::{CacheDir, CacheUsage};
 pub use error::{Error, Result};
 #[doc(hidden)]

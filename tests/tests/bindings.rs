@@ -214,3 +214,97 @@ fn layouts_match_the_c_compiler_on_the_host() {
         .collect();
     assert_eq!(rust_lines, c_lines, "Rust size/align (left) vs C sizeof/_Alignof (right)");
 }
+
+/// The header `cgo -exportheader` writes for `fixtures/cffi/bind` with the Go
+/// at `goroot`, for `goarch` (cgo runs the C compiler `cc` to learn the types).
+fn cgo_header(goroot: &Path, goarch: &str, cc: &str, scratch: &Path) -> String {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/cffi/bind");
+    let objdir = scratch.join(format!("obj-{goarch}"));
+    std::fs::create_dir_all(&objdir).unwrap();
+    let header = objdir.join("bind.h");
+    let out = Command::new(goroot.join("bin/go"))
+        .args(["tool", "cgo", "-objdir"])
+        .arg(&objdir)
+        .arg(format!("-exportheader={}", header.display()))
+        .args(["-importpath", "example.com/cffi/bind", "--", "bind.go"])
+        .current_dir(&dir)
+        .env("GOTOOLCHAIN", "local")
+        .env("GOROOT", goroot)
+        .env("GOARCH", goarch)
+        .env("GOOS", "linux")
+        .env("CGO_ENABLED", "1")
+        .env("CC", cc)
+        .env("GOCACHE", scratch.join("gocache"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "go tool cgo ({}): {}", goroot.display(), String::from_utf8_lossy(&out.stderr));
+    std::fs::read_to_string(&header).unwrap()
+}
+
+/// Every export of fixtures/cffi/bind, with the one left out.
+const BIND_EXPORTS: &[&str] = &[
+    "BindInts",
+    "BindWords",
+    "BindFloats",
+    "BindComplex",
+    "BindNot",
+    "BindStringLen",
+    "BindGreeting",
+    "BindSum",
+    "BindFill",
+    "BindIfaceIsNil",
+    "BindNilIface",
+    "BindMapLen",
+    "BindChanCap",
+    "BindMulti",
+    "BindNothing",
+    "BindCounter",
+    "BindMove",
+    "BindArea",
+    "BindPointSum",
+    "BindBoxed",
+    "BindUnionInt",
+    "BindCString",
+    "BindBinop",
+    "BindVisit",
+    "BindFlagsMode",
+];
+
+fn check_generated(label: &str, text: &str, warnings: &[String], goint: &str) {
+    for f in BIND_EXPORTS {
+        assert!(text.contains(&format!("    pub fn {f}(")), "{label}: {f} not declared:\n{text}");
+    }
+    assert!(text.contains("// BindFlagsValue is left out"), "{label}:\n{text}");
+    assert!(text.contains(&format!("pub type GoInt = {goint};")), "{label}:\n{text}");
+    assert_eq!(warnings.len(), 2, "{label}: the opaque type and the left-out function: {warnings:?}");
+}
+
+/// A header from each Go release in the test matrix (the installed one and
+/// those .ci/run fetches into the module cache) parses and yields the same
+/// declarations; for arm (when its cross compiler is installed) GoInt is 32-bit.
+#[test]
+fn headers_of_every_go_release_parse() {
+    let Some(host) = host_goroot() else { return };
+    let scratch = Scratch::new("bindings-versions");
+    let mut goroots = vec![("host".to_string(), host.clone())];
+    goroots.extend(extra_goroots());
+    println!("Go releases: {:?}", goroots.iter().map(|g| &g.0).collect::<Vec<_>>());
+    let mut texts = Vec::new();
+    for (version, goroot) in &goroots {
+        let header = cgo_header(goroot, "amd64", "cc", &scratch.0.join(version));
+        let (text, warnings) = go_link_build::__bindings::generate(&header, true)
+            .unwrap_or_else(|e| panic!("Go {version}: the header does not parse: {e}"));
+        check_generated(&format!("Go {version} amd64"), &text, &warnings, "GoInt64");
+        // Doc comments differ between releases (go.dev/issue/76697); the declarations do not.
+        texts.push(text.lines().filter(|l| !l.trim_start().starts_with("///")).collect::<Vec<_>>().join("\n"));
+    }
+    for (t, (v, _)) in texts.iter().zip(&goroots) {
+        assert_eq!(t, &texts[0], "Go {v} gives other declarations than Go {}", goroots[0].0);
+    }
+    if tool_available("arm-linux-gnueabihf-gcc", "gcc-arm-linux-gnueabihf") {
+        let header = cgo_header(&host, "arm", "arm-linux-gnueabihf-gcc", &scratch.0.join("arm"));
+        let (text, warnings) = go_link_build::__bindings::generate(&header, true).unwrap();
+        check_generated("host Go, arm", &text, &warnings, "GoInt32");
+        assert!(text.contains("size_of::<*const u8>() * 8 == 32"));
+    }
+}

@@ -105,6 +105,17 @@ pub(crate) fn write(header: &Path, rs: &Path, target: &str, complex_by_value: bo
         .collect())
 }
 
+/// The generator for tests outside the crate (the Go version matrix in
+/// tests/tests/bindings.rs); not part of the API.
+#[doc(hidden)]
+pub mod __private {
+    /// The generated text and warnings for a header's text.
+    pub fn generate(header_text: &str, complex_by_value: bool) -> Result<(String, Vec<String>), String> {
+        let opts = super::Options { header_name: "header.h".into(), target: "test".into(), complex_by_value };
+        super::generate(header_text, &opts).map(|b| (b.text, b.warnings))
+    }
+}
+
 /// Generates the Rust file for a header's text.
 pub(crate) fn generate(header_text: &str, opts: &Options) -> std::result::Result<Bindings, String> {
     let parsed = header::parse(header_text)?;
