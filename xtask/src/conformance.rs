@@ -201,6 +201,8 @@ pub(crate) fn run(_opts: Options) -> anyhow::Result<()> {
     std::fs::create_dir_all(&root)?;
     let tcs = toolchains()?;
     let mut rows = Vec::new();
+    println!("| program | Go | output | build info | bytes (Go build IDs blanked) |");
+    println!("|---|---|---|---|---|");
     for (version, goroot) in &tcs {
         for prog in PROGRAMS {
             if minor_patch(version).0 < prog.min_minor {
@@ -210,15 +212,15 @@ pub(crate) fn run(_opts: Options) -> anyhow::Result<()> {
             let cells = compare(prog, goroot, &root, &caches).unwrap_or_else(|e| {
                 ["error".into(), "error".into(), format!("error: {}", e.to_string().lines().next().unwrap_or(""))]
             });
+            // Each row as soon as it is known: the whole matrix takes a while.
+            let [o, i, b] = &cells;
+            println!("| {} | {version} | {o} | {i} | {b} |", prog.name);
             rows.push((prog.name, version.clone(), cells));
         }
     }
     let _ = std::fs::remove_dir_all(&root);
-    println!("| program | Go | output | build info | bytes (Go build IDs blanked) |");
-    println!("|---|---|---|---|---|");
-    for (name, version, [o, i, b]) in &rows {
-        println!("| {name} | {version} | {o} | {i} | {b} |");
-    }
+    let differing = rows.iter().filter(|(_, _, c)| c[0] != "same" || c[1] == "DIFFERS").count();
+    eprintln!("{} rows, {differing} with differing output or build info", rows.len());
     Ok(())
 }
 
