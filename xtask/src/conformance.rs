@@ -29,7 +29,7 @@ const PROGRAMS: &[Program] = &[
     Program { name: "hello (runtime)", fixture: "goroot", pkg: ".", c_archive: false, min_minor: 21 },
     Program { name: "multi (embed, asm)", fixture: "multi", pkg: "cmd/app", c_archive: false, min_minor: 21 },
     Program { name: "modern (net/http)", fixture: "modern", pkg: ".", c_archive: false, min_minor: 22 },
-    Program { name: "C archive (cgo)", fixture: "cffi", pkg: "cmd/single", c_archive: true, min_minor: 21 },
+    Program { name: "C archive (cgo)", fixture: "cffi", pkg: "cmd/single", c_archive: true, min_minor: 22 },
 ];
 
 pub(crate) struct Options;
