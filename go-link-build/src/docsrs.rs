@@ -97,6 +97,7 @@ pub(crate) fn build(p: &Placeholder<'_>) -> Result<Artifact> {
         link_flags: Vec::new(),
         stats: Stats::default(),
         no_op: false,
+        remote_warning: None,
     };
     match p.kind {
         OutputKind::Binary => {

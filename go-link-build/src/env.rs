@@ -78,6 +78,16 @@ impl Env {
         self.overrides.get(key).cloned()
     }
 
+    /// A setting that changes no output and may hold a secret (the remote
+    /// cache's URL, mode and headers): read from `Build::env` or the
+    /// environment but never recorded, so it reaches no
+    /// `rerun-if-env-changed` (cargo would keep the value in its
+    /// fingerprint), no-op stamp or log.
+    #[cfg(feature = "remote-cache")]
+    pub(crate) fn unrecorded_var(&self, key: &str) -> Option<String> {
+        self.location_var(key)
+    }
+
     /// A variable that only locates a cache (`HOME`, `XDG_CACHE_HOME`,
     /// `LocalAppData`): no output depends on it, so it is not reported
     /// (unless `Build::env` set it).

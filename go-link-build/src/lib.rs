@@ -159,7 +159,7 @@ pub use cache::{CacheDir, CacheUsage};
 pub use error::{Error, Result};
 #[doc(hidden)]
 pub use load::__private;
-pub use pipeline::Stats;
+pub use pipeline::{RemoteStats, Stats};
 
 use cargo::CargoOutput;
 use context::BuildContext;
@@ -199,6 +199,64 @@ pub struct Build {
     allow_musl_c_archive: bool,
     rust_bindings: bool,
     buildvcs: Option<bool>,
+    #[cfg(feature = "remote-cache")]
+    remote_cache: Unkeyed,
+}
+
+/// A setting that changes no output, so it stays out of the no-op
+/// fingerprint (which hashes the `Debug` form of [`Build`]), and may hold a
+/// secret (URL credentials), so `Debug` does not show it.
+#[cfg(feature = "remote-cache")]
+#[derive(Clone, Default)]
+struct Unkeyed(Option<String>);
+
+#[cfg(feature = "remote-cache")]
+impl std::fmt::Debug for Unkeyed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("_")
+    }
+}
+
+/// The remote cache of one build: its uploads are waited for, and its one
+/// warning printed, when the build finishes (or fails: on drop).
+#[cfg(feature = "remote-cache")]
+struct RemoteRun {
+    remote: Option<std::sync::Arc<remote::Remote>>,
+    /// A configuration problem (the remote is then not used).
+    problem: Option<String>,
+    out: CargoOutput,
+    done: bool,
+}
+
+#[cfg(feature = "remote-cache")]
+impl RemoteRun {
+    fn finish(&mut self) -> (RemoteStats, Option<String>) {
+        self.done = true;
+        let mut stats = RemoteStats::default();
+        let mut warning = self.problem.take();
+        if let Some(r) = &self.remote {
+            warning = warning.or(r.finish());
+            stats = r.stats();
+        }
+        if let Some(w) = &warning {
+            // One line, wherever warnings go: cargo's report, or stderr outside cargo.
+            if self.out.metadata && self.out.warnings {
+                self.out.warning(&format!("go-link-build: {w}"));
+            } else {
+                eprintln!("warning: go-link-build: {w}");
+            }
+        }
+        (stats, warning)
+    }
+}
+
+#[cfg(feature = "remote-cache")]
+impl Drop for RemoteRun {
+    fn drop(&mut self) {
+        if !self.done {
+            self.finish();
+        }
+    }
 }
 
 /// The `links` value a crate that links a Go C archive declares (the
@@ -237,6 +295,7 @@ pub struct Artifact {
     link_flags: Vec<String>,
     stats: Stats,
     no_op: bool,
+    remote_warning: Option<String>,
 }
 
 impl Artifact {
@@ -268,6 +327,13 @@ impl Artifact {
     /// What the build did: cached and compiled package counts, whether it linked.
     pub fn stats(&self) -> Stats {
         self.stats
+    }
+
+    /// The one-line summary of what went wrong with the remote cache in this
+    /// build (also printed: a `cargo:warning`, or a line on stderr outside
+    /// cargo), if anything did. Never contains credentials.
+    pub fn remote_warning(&self) -> Option<&str> {
+        self.remote_warning.as_deref()
     }
 
     /// True when the build was a no-op: nothing changed since the last build,
@@ -309,6 +375,8 @@ impl Build {
             allow_musl_c_archive: false,
             rust_bindings: false,
             buildvcs: None,
+            #[cfg(feature = "remote-cache")]
+            remote_cache: Unkeyed::default(),
         }
     }
 
@@ -467,6 +535,18 @@ impl Build {
     /// not Go inputs change `vcs.modified` only when the build reruns.
     pub fn buildvcs(&mut self, on: bool) -> &mut Build {
         self.buildvcs = Some(on);
+        self
+    }
+
+    /// Shares actions through a remote cache speaking Bazel's HTTP cache
+    /// protocol at `url` (`http(s)://[user:password@]host[:port][/prefix]`),
+    /// instead of `GO_LINK_BUILD_REMOTE_CACHE`. See the README, "Sharing the
+    /// cache", for the mode and header variables and the trust model. The
+    /// remote cache changes no output: a problem with it is one warning, never
+    /// an error. Needs the `remote-cache` feature.
+    #[cfg(feature = "remote-cache")]
+    pub fn remote_cache(&mut self, url: impl Into<String>) -> &mut Build {
+        self.remote_cache = Unkeyed(Some(url.into()));
         self
     }
 
@@ -665,6 +745,27 @@ impl<'a> Session<'a> {
         out_dir.join("go-link-build").join("cache")
     }
 
+    /// The remote cache of this build, from `Build::remote_cache` or
+    /// `GO_LINK_BUILD_REMOTE_CACHE` (none of its settings is recorded: see
+    /// `Env::unrecorded_var`). A configuration problem is the build's one
+    /// remote-cache warning.
+    #[cfg(feature = "remote-cache")]
+    fn remote_run(&self) -> RemoteRun {
+        let mut run = RemoteRun { remote: None, problem: None, out: self.out.clone(), done: false };
+        let Some(url) =
+            self.cfg.remote_cache.0.clone().or_else(|| self.env.unrecorded_var("GO_LINK_BUILD_REMOTE_CACHE"))
+        else {
+            return run;
+        };
+        let mode = self.env.unrecorded_var("GO_LINK_BUILD_REMOTE_CACHE_MODE");
+        let headers = self.env.unrecorded_var("GO_LINK_BUILD_REMOTE_CACHE_HEADERS");
+        match remote::Config::parse(&url, mode.as_deref(), headers.as_deref()).and_then(|c| remote::Remote::new(&c)) {
+            Ok(r) => run.remote = Some(r),
+            Err(e) => run.problem = Some(format!("remote cache not used: {e}")),
+        }
+        run
+    }
+
     /// The fingerprint of the request, computed without IO beyond the
     /// environment: everything that can change the result and that the
     /// stamp's file and env lists don't cover.
@@ -764,6 +865,7 @@ impl<'a> Session<'a> {
                 link_flags,
                 stats: Stats::default(),
                 no_op: true,
+                remote_warning: None,
             });
         }
 
@@ -773,13 +875,20 @@ impl<'a> Session<'a> {
         if kind == OutputKind::CArchive {
             self.check_one_runtime()?;
         }
-        let cache =
+        #[allow(unused_mut)] // mutated only with the remote cache
+        let mut cache =
             cache::location::open(self.cfg.cache_dir.as_deref(), &self.env, || Some(Self::target_cache_dir(&out_dir)))?;
         let tc = toolchain::discover(self.cfg.goroot.as_deref(), &self.env, &cache)?;
         if kind == OutputKind::CArchive {
             target::check_c_archive(&rust_target, &gotarget, tc.minor, self.cfg.allow_musl_c_archive)?;
         }
         let tool_id = tc.tool_id(&cache)?;
+        #[cfg(feature = "remote-cache")]
+        let mut remote_run = self.remote_run();
+        #[cfg(feature = "remote-cache")]
+        if let Some(r) = &remote_run.remote {
+            cache.set_remote(r.clone());
+        }
         if debug_enabled() {
             eprintln!("go-link-build: using {} at {} (found by {})", tc.version, tc.goroot.display(), tc.found_by);
         }
@@ -962,7 +1071,7 @@ impl<'a> Session<'a> {
         // runs again, which rebuilds it. Each retry needs newly found damage,
         // so this ends.
         let mut tries = 0;
-        let (built, stats) = loop {
+        let (built, mut stats) = loop {
             let damage_before = cache.damage_seen();
             match attempt() {
                 Ok(r) => break r,
@@ -995,6 +1104,15 @@ impl<'a> Session<'a> {
         if debug_enabled() && trimmed != cache::trim::Trimmed::default() {
             eprintln!("go-link-build: cache {}: trimmed {trimmed:?}", cache.root().display());
         }
+        // The output is in place; now wait for the uploads.
+        #[cfg(feature = "remote-cache")]
+        let remote_warning = {
+            let (remote_stats, warning) = remote_run.finish();
+            stats.remote = remote_stats;
+            warning
+        };
+        #[cfg(not(feature = "remote-cache"))]
+        let remote_warning = None;
 
         // Tell cargo what to watch: every input outside GOROOT, GOROOT's
         // VERSION, and every variable read.
@@ -1099,7 +1217,15 @@ impl<'a> Session<'a> {
                 stats.cached, stats.compiled, stats.linked
             );
         }
-        Ok(Artifact { path: out_path, header: header_path, rust_bindings: rs_path, link_flags, stats, no_op: false })
+        Ok(Artifact {
+            path: out_path,
+            header: header_path,
+            rust_bindings: rs_path,
+            link_flags,
+            stats,
+            no_op: false,
+            remote_warning,
+        })
     }
 
     /// The one-Go-runtime rule: a crate that links a Go C archive declares

@@ -60,6 +60,24 @@ pub struct Stats {
     pub compiled: usize,
     /// Whether the link ran (false: the linked output came from the cache).
     pub linked: bool,
+    /// What the remote cache did (feature `remote-cache`; all zero without one).
+    pub remote: RemoteStats,
+}
+
+/// Remote cache counters of one build.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RemoteStats {
+    /// Actions missing locally, found remotely and installed into the local cache.
+    pub hits: usize,
+    /// Actions missing locally that the remote cache could not provide
+    /// (absent, or a failure).
+    pub misses: usize,
+    /// Bytes downloaded (action results and blobs).
+    pub bytes_down: u64,
+    /// Blobs and action results uploaded.
+    pub uploads: usize,
+    /// Bytes uploaded.
+    pub bytes_up: u64,
 }
 
 impl Pipeline<'_> {
@@ -192,6 +210,8 @@ impl Pipeline<'_> {
                 pkg.deps.iter().map(|&d| (graph.packages[d].import_path.clone(), ids[d])).collect();
             ids.push(self.package_id(pkg, &dep_ids, flags.as_ref())?);
         }
+        // With a remote cache, what is missing locally is fetched in parallel first.
+        self.cache.prefetch(&ids);
         let mut built: Vec<Option<Built>> = vec![None; n];
         let mut todo: Vec<usize> = Vec::new();
         for i in 0..n {

@@ -5,12 +5,38 @@
 //! Debian's `nginx` package has the DAV module built in (`nginx -V` lists
 //! `--with-http_dav_module`); `.ci/run` installs it when missing. Without
 //! nginx the tests say so and pass, except under CI (`CI` set), where they fail.
+//!
+//! Self-contained (std only), so `cargo xtask bench` includes it too.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::Scratch;
+/// The server's directory, removed on drop (kept with `GLB_KEEP_SCRATCH`).
+struct Dir(PathBuf);
+
+impl Dir {
+    fn new() -> Dir {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("glb-nginx-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Dir(dir)
+    }
+
+    fn join(&self, p: impl AsRef<Path>) -> PathBuf {
+        self.0.join(p)
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        if std::env::var_os("GLB_KEEP_SCRATCH").is_none() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
 
 /// The nginx binary, if installed. `/usr/sbin` is not on every user's PATH.
 pub fn nginx_binary() -> Option<PathBuf> {
@@ -40,14 +66,14 @@ pub struct NginxOptions {
 pub struct Nginx {
     child: Child,
     port: u16,
-    scratch: Scratch,
+    scratch: Dir,
 }
 
 impl Nginx {
     /// Starts nginx, or returns `None` (with a message) when it is not installed.
     pub fn start(opts: &NginxOptions) -> Option<Nginx> {
         let bin = nginx_binary()?;
-        let scratch = Scratch::new("nginx");
+        let scratch = Dir::new();
         for d in ["data", "tmp", "logs"] {
             std::fs::create_dir_all(scratch.join(d)).unwrap();
         }

@@ -32,6 +32,13 @@
 //!    machine), with the same caches: go-link-build's per-user cache and
 //!    GOCACHE. Neither should compile anything.
 //!
+//! 4. **cold, warm remote cache** (`server` only): go-link-build with an
+//!    empty local cache and out dir but a remote cache (nginx with WebDAV on
+//!    localhost, as in `tests/src/nginx.rs`) that a build from another empty
+//!    cache populated first (not timed); `go build` with an empty `GOCACHE`.
+//!    The CI-runner case: nothing local, a team cache nearby. Skipped, with
+//!    a message, when nginx is not installed.
+//!
 //! go-link-build runs in process through its public API with `jobs` = the
 //! number of cores (what `go build -p` defaults to); `go build` runs as a
 //! child process with `CGO_ENABLED=0 GOFLAGS= GOTOOLCHAIN=local GOWORK=off
@@ -56,16 +63,23 @@ use crate::{Arg, Args};
 #[allow(dead_code)] // The tests use more of it than the benchmark.
 mod modproxy;
 
+/// nginx as a remote cache server, shared with the tests.
+#[path = "../../tests/src/nginx.rs"]
+#[allow(dead_code)]
+mod nginx;
+
 /// The command line of `cargo xtask bench`.
 #[derive(Debug)]
 pub(crate) struct Options {
     rounds: usize,
     keep: bool,
+    /// `--only NAME`: one program.
+    only: Option<String>,
 }
 
 impl Options {
     pub(crate) fn parse(args: &[String]) -> anyhow::Result<Options> {
-        let mut opts = Options { rounds: 3, keep: false };
+        let mut opts = Options { rounds: 3, keep: false, only: None };
         let mut it = Args::new("bench", args);
         while let Some(arg) = it.next_arg() {
             match arg {
@@ -80,6 +94,15 @@ impl Options {
                 Arg::Flag("quick", inline) => {
                     it.no_value("quick", inline)?;
                     opts.rounds = 1;
+                }
+                Arg::Flag("only", inline) => {
+                    let v = it.value("only", inline)?;
+                    anyhow::ensure!(
+                        PROGRAMS.iter().any(|p| p.name == v),
+                        "--only wants one of {}, not `{v}`",
+                        PROGRAMS.iter().map(|p| p.name).collect::<Vec<_>>().join(", ")
+                    );
+                    opts.only = Some(v.to_string());
                 }
                 Arg::Flag("keep", inline) => {
                     it.no_value("keep", inline)?;
@@ -206,6 +229,7 @@ enum Scenario {
     NoOp,
     Edit,
     NewWorkspace,
+    ColdRemote,
 }
 
 impl Scenario {
@@ -215,6 +239,7 @@ impl Scenario {
             Scenario::NoOp => "no-op",
             Scenario::Edit => "one-file edit",
             Scenario::NewWorkspace => "new workspace",
+            Scenario::ColdRemote => "cold, warm remote cache",
         }
     }
 }
@@ -228,6 +253,7 @@ struct Sample {
 }
 
 /// Everything one program's builds share within a round.
+#[derive(Clone)]
 struct Workdir {
     src: PathBuf,
     ours_out: PathBuf,
@@ -236,6 +262,8 @@ struct Workdir {
     go_exe: PathBuf,
     /// The module cache both builders use (`modules` only).
     gomodcache: Option<PathBuf>,
+    /// The remote cache go-link-build uses, if any.
+    remote: Option<String>,
 }
 
 /// The tools and settings shared by every build.
@@ -273,6 +301,9 @@ impl Bench {
             .cargo_metadata(false)
             .cargo_warnings(false)
             .jobs(self.jobs);
+        if let Some(url) = &w.remote {
+            b.remote_cache(url);
+        }
         if let Some(modcache) = &w.gomodcache {
             let modcache = modcache.to_str().context("the module cache path is not UTF-8")?;
             b.env("GOMODCACHE", modcache).env("GOPROXY", "off").env("GOFLAGS", "").env("GOWORK", "off");
@@ -462,8 +493,19 @@ type Samples = BTreeMap<(&'static str, Scenario), Vec<Sample>>;
 
 fn run_rounds(bench: &mut Bench, opts: &Options, root: &Path) -> anyhow::Result<Samples> {
     let mut samples: Samples = BTreeMap::new();
+    // The remote cache scenario's server (one for the whole run; each round
+    // uses its own prefix, so each round starts from an empty server).
+    let remote_server = if nginx::nginx_binary().is_some() {
+        nginx::Nginx::start(&nginx::NginxOptions::default())
+    } else {
+        status("Skipping", "the remote cache scenario: nginx is not installed (Debian: apt-get install nginx)");
+        None
+    };
     for round in 0..opts.rounds {
         for (i, prog) in PROGRAMS.iter().enumerate() {
+            if opts.only.as_deref().is_some_and(|o| o != prog.name) {
+                continue;
+            }
             let dir = root.join(format!("round{}", round + 1)).join(prog.name);
             let mut w = Workdir {
                 src: dir.join("src"),
@@ -472,6 +514,7 @@ fn run_rounds(bench: &mut Bench, opts: &Options, root: &Path) -> anyhow::Result<
                 go_cache: dir.join("gocache"),
                 go_exe: dir.join("go-out").join(prog.name),
                 gomodcache: None,
+                remote: None,
             };
             if prog.modules {
                 // The proxy, the tidied fixture and a downloaded module cache,
@@ -529,6 +572,57 @@ fn run_rounds(bench: &mut Bench, opts: &Options, root: &Path) -> anyhow::Result<
                 );
                 samples.entry((prog.name, scenario)).or_default().push(sample);
             }
+            if prog.name == "server" {
+                if let Some(server) = &remote_server {
+                    let remote_dir = dir.join("remote");
+                    let url = server.url(&format!("/round{}", round + 1));
+                    // Populate the server from a cache of its own (not timed).
+                    let populate = Workdir {
+                        ours_out: remote_dir.join("populate-out"),
+                        ours_cache: remote_dir.join("populate-cache"),
+                        remote: Some(url.clone()),
+                        ..w.clone()
+                    };
+                    let (_, art) = bench.ours(&populate, prog)?;
+                    anyhow::ensure!(art.remote_warning().is_none(), "{:?}", art.remote_warning());
+                    let cold = Workdir {
+                        ours_out: remote_dir.join("ours-out"),
+                        ours_cache: remote_dir.join("ours-cache"),
+                        go_cache: remote_dir.join("gocache"),
+                        remote: Some(url),
+                        ..w.clone()
+                    };
+                    for d in [&cold.ours_out, &cold.ours_cache, &cold.go_cache] {
+                        std::fs::create_dir_all(d).with_context(|| format!("failed to create {}", d.display()))?;
+                    }
+                    let (ours, go, art) = bench.pair(&cold, prog, ours_first)?;
+                    verify(prog, art.path(), &cold.go_exe, &greeting)?;
+                    let st = art.stats();
+                    anyhow::ensure!(
+                        st.compiled == 0 && !st.linked && art.remote_warning().is_none(),
+                        "the remote cache did not serve the whole build: {st:?} {:?}",
+                        art.remote_warning()
+                    );
+                    let scenario = Scenario::ColdRemote;
+                    let sample = Sample { ours_ms: ours, go_ms: go, note: note(&art) };
+                    status(
+                        "Measured",
+                        &format!(
+                            "{} {} (round {}/{}): go-link-build {:.1} ms, go build {:.1} ms ({}, {} remote hits, {:.1} MB down)",
+                            prog.name,
+                            scenario.label(),
+                            round + 1,
+                            opts.rounds,
+                            ours,
+                            go,
+                            sample.note,
+                            st.remote.hits,
+                            st.remote.bytes_down as f64 / 1e6
+                        ),
+                    );
+                    samples.entry((prog.name, scenario)).or_default().push(sample);
+                }
+            }
             // A round's caches are a few hundred MB; drop them as we go (the
             // module cache is read-only, as the go command leaves it).
             if !opts.keep {
@@ -560,5 +654,7 @@ mod tests {
         assert!(parse(&["--rounds", "0"]).is_err());
         assert!(parse(&["--rounds"]).is_err());
         assert!(parse(&["--fast"]).is_err());
+        assert_eq!(parse(&["--only", "server"]).unwrap().only.as_deref(), Some("server"));
+        assert!(parse(&["--only", "nope"]).is_err());
     }
 }

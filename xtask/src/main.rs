@@ -4,7 +4,7 @@
 //! cargo xtask go-bin [--release] [--target TRIPLE]... [--package CRATE]
 //!     Builds the Go sidecars declared in workspace crates' Cargo.toml
 //!     (see `go_bin` for the `[package.metadata.go-link-build]` schema).
-//! cargo xtask bench [--rounds N] [--quick] [--keep]
+//! cargo xtask bench [--rounds N] [--quick] [--keep] [--only PROGRAM]
 //!     Times go-link-build against `go build` on the same programs.
 //! cargo xtask conformance
 //!     Builds a set of programs with go-link-build and with `go build` under
@@ -40,10 +40,11 @@ Commands:
             --release          strip every sidecar (-s -w)
             --target TRIPLE    build for TRIPLE instead of the host (repeatable)
             --package CRATE    only the sidecars of workspace crate CRATE
-  bench     Time go-link-build against `go build` (cold, no-op, one-file edit)
+  bench     Time go-link-build against `go build` (cold, no-op, one-file edit, cold with a warm remote cache)
             --rounds N         rounds per scenario (default 3)
             --quick            one round
             --keep             keep the temporary directory and print its path
+            --only PROGRAM     one program: hello, server, carchive or modules
   conformance
             Build a set of programs with both builders under every Go release
             found (go on PATH, module-cache toolchains); print a table of

@@ -167,6 +167,9 @@ pub(crate) struct Cache {
     used: Mutex<Vec<Entry>>,
     /// How many damaged entries or blobs this process found.
     damaged: AtomicU64,
+    /// The remote cache consulted on a miss and fed after a build.
+    #[cfg(feature = "remote-cache")]
+    remote: Option<std::sync::Arc<crate::remote::Remote>>,
 }
 
 /// A finished action in the cache: its record and where its files are.
@@ -246,7 +249,13 @@ impl Cache {
                 Error::io("rename into place", &tag, e)
             })?;
         }
-        Ok(Cache { root: root.to_path_buf(), used: Mutex::new(Vec::new()), damaged: AtomicU64::new(0) })
+        Ok(Cache {
+            root: root.to_path_buf(),
+            used: Mutex::new(Vec::new()),
+            damaged: AtomicU64::new(0),
+            #[cfg(feature = "remote-cache")]
+            remote: None,
+        })
     }
 
     /// The cache's root directory.
@@ -288,7 +297,47 @@ impl Cache {
     /// every file it lists is present, a regular file and of the recorded
     /// size; otherwise the entry is damaged: removed, logged, and a miss.
     /// Refreshes the use time of the record and its blobs (at most hourly).
+    /// With a remote cache, a local miss is looked up there and, if found
+    /// and verified, installed locally first.
     pub(crate) fn lookup(&self, id: &ActionId) -> Option<Entry> {
+        let found = self.lookup_local(id);
+        #[cfg(feature = "remote-cache")]
+        if found.is_none() {
+            if let Some(r) = &self.remote {
+                if r.fetch(&id.hex(), self) {
+                    return self.lookup_local(id);
+                }
+            }
+        }
+        found
+    }
+
+    /// Uses a remote cache for the rest of this build.
+    #[cfg(feature = "remote-cache")]
+    pub(crate) fn set_remote(&mut self, remote: std::sync::Arc<crate::remote::Remote>) {
+        self.remote = Some(remote);
+    }
+
+    /// Fetches, in parallel, the actions among `ids` that the local cache
+    /// lacks and the remote one has, so the lookups that follow hit.
+    pub(crate) fn prefetch(&self, ids: &[ActionId]) {
+        #[cfg(feature = "remote-cache")]
+        if let Some(r) = &self.remote {
+            let missing: Vec<String> =
+                ids.iter().filter(|id| !self.record_path(id).is_file()).map(ActionId::hex).collect();
+            r.fetch_many(&missing, self);
+        }
+        let _ = ids;
+    }
+
+    /// Whether a blob with this digest is present with the right size.
+    #[cfg(feature = "remote-cache")]
+    pub(crate) fn has_blob(&self, d: &Digest) -> bool {
+        std::fs::symlink_metadata(blob_path(&self.cas(), d)).is_ok_and(|m| m.is_file() && m.len() == d.size)
+    }
+
+    /// [`Cache::lookup`] in the local cache only.
+    pub(crate) fn lookup_local(&self, id: &ActionId) -> Option<Entry> {
         let rec_path = self.record_path(id);
         let meta = std::fs::symlink_metadata(&rec_path).ok()?;
         if !meta.is_file() {
@@ -394,7 +443,18 @@ impl Cache {
     /// first, the record last) and returns the entry. If another process
     /// committed the same action meanwhile, the last record wins; both are
     /// complete.
+    /// With a remote cache in `readwrite` mode, the entry is queued for upload.
     pub(crate) fn commit(&self, id: &ActionId, tmp: TempDir) -> Result<Entry> {
+        let entry = self.commit_local(id, tmp)?;
+        #[cfg(feature = "remote-cache")]
+        if let Some(r) = &self.remote {
+            r.upload_entry(&entry);
+        }
+        Ok(entry)
+    }
+
+    /// [`Cache::commit`] without the upload.
+    pub(crate) fn commit_local(&self, id: &ActionId, tmp: TempDir) -> Result<Entry> {
         let dir = tmp.path();
         let entries = std::fs::read_dir(dir).map_err(|e| Error::io("read directory", dir, e))?;
         let mut files = Vec::new();
@@ -451,7 +511,7 @@ impl Cache {
 
     /// Stores bytes fetched from elsewhere (a remote cache) as a blob, after
     /// checking they are what `want` names.
-    #[allow(dead_code)] // The remote-cache backend's entry point.
+    #[cfg_attr(not(feature = "remote-cache"), allow(dead_code))] // The remote cache's entry point.
     pub(crate) fn put_blob(&self, data: &[u8], want: &Digest) -> Result<PathBuf> {
         let got = Digest::of(data);
         if got != *want {
@@ -468,7 +528,7 @@ impl Cache {
 
     /// Installs a record whose blobs were put with [`Cache::put_blob`]:
     /// written only if every blob it names is present with the right size.
-    #[allow(dead_code)] // The remote-cache backend's entry point.
+    #[cfg_attr(not(feature = "remote-cache"), allow(dead_code))] // The remote cache's entry point.
     pub(crate) fn put_record(&self, id: &ActionId, record: &Record) -> Result<Entry> {
         let cas = self.cas();
         for f in &record.files {
@@ -529,7 +589,8 @@ impl Cache {
     /// A small value stored under `id` (a probe result, a tool identity),
     /// verified by hash; `None` on a miss or damage.
     pub(crate) fn get_bytes(&self, id: &ActionId) -> Option<Vec<u8>> {
-        let entry = self.lookup(id)?;
+        // Probe results and tool identities describe this machine: local only.
+        let entry = self.lookup_local(id)?;
         let blob = entry.file("value")?;
         let data = self.read_verified(&blob).ok();
         if data.is_none() {
@@ -543,7 +604,7 @@ impl Cache {
         let tmp = self.temp_dir()?;
         let file = tmp.path().join("value");
         std::fs::write(&file, data).map_err(|e| Error::io("write", &file, e))?;
-        self.commit(id, tmp).map(drop)
+        self.commit_local(id, tmp).map(drop)
     }
 }
 

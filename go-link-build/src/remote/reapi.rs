@@ -214,12 +214,6 @@ impl OutputFile {
 }
 
 impl Digest {
-    pub(crate) fn decode(data: &[u8]) -> Result<Digest, DecodeError> {
-        let mut d = Digest::default();
-        Digest::merge(&mut d, data)?;
-        Ok(d)
-    }
-
     fn merge(d: &mut Digest, data: &[u8]) -> Result<(), DecodeError> {
         let mut fields = Fields { data };
         while let Some((field, value)) = fields.next_field()? {
