@@ -1071,6 +1071,7 @@ impl<'a> Session<'a> {
         // runs again, which rebuilds it. Each retry needs newly found damage,
         // so this ends.
         let mut tries = 0;
+        #[allow(unused_mut)] // mutated only with the remote cache
         let (built, mut stats) = loop {
             let damage_before = cache.damage_seen();
             match attempt() {
