@@ -36,7 +36,6 @@ fn goflag_advice(name: &str) -> &'static str {
         }
         "gcflags" | "asmflags" => "go-link-build passes cmd/go's own compiler and assembler flags; there is no setter",
         "buildmode" => "the build mode is the call: Build::binary or Build::c_archive (CLI: --buildmode)",
-        "buildvcs" => "go-link-build stamps no VCS information",
         _ => "go-link-build has no equivalent; remove it from GOFLAGS for this build",
     }
 }
@@ -49,7 +48,7 @@ pub(crate) fn unapplied(env: &Env, b: &Applied<'_>) -> Vec<String> {
         for flag in goflags.split_whitespace() {
             let name = flag.trim_start_matches('-');
             let name = name.split_once('=').map_or(name, |(n, _)| n);
-            if matches!(name, "mod" | "modcacherw" | "") {
+            if matches!(name, "mod" | "modcacherw" | "buildvcs" | "") {
                 continue;
             }
             out.push(format!("GOFLAGS has {flag}, which go-link-build does not apply: {}", goflag_advice(name)));
