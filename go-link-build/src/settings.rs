@@ -3,8 +3,8 @@
 //! in silence (a `GOFLAGS=-tags=x` that changes nothing looks like a bug in
 //! the Go code).
 //!
-//! What is checked: `GOFLAGS` entries other than `-mod` and `-modcacherw`
-//! (the two go-link-build applies), `CGO_ENABLED` where it has no effect
+//! What is checked: `GOFLAGS` entries other than `-mod`, `-modcacherw` and
+//! `-buildvcs` (the three go-link-build applies), `CGO_ENABLED` where it has no effect
 //! (cgo is a setter: `Build::cgo`; a C archive always uses it), and
 //! `GOOS`/`GOARCH` when the target comes from cargo or the host (the CLI
 //! turns them into its target itself, as `go build` does).
