@@ -89,6 +89,9 @@ mod tests {
         o.insert("HOME".to_string(), home.display().to_string());
         o.insert("XDG_CACHE_HOME".to_string(), "relative/ignored".to_string());
         o.insert("LocalAppData".to_string(), home.join(".cache").display().to_string());
+        // An empty override counts as unset, so a GO_LINK_BUILD_CACHE in the
+        // test's own environment (.ci/run exports one) cannot decide for us.
+        o.insert("GO_LINK_BUILD_CACHE".to_string(), String::new());
         let env = Env::new(o);
         let fallback = root.join("target-cache");
         let c = open(None, &env, || Some(fallback.clone())).unwrap();
