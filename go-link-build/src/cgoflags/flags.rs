@@ -236,19 +236,8 @@ pub(crate) fn split_pkg_config_output(out: &[u8]) -> Result<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
 
-    fn strings(v: &[&str]) -> Vec<String> {
-        v.iter().map(|s| s.to_string()).collect()
-    }
-    fn no_env(_: &str) -> Option<String> {
-        None
-    }
-
-    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let m: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        move |k| m.get(k).cloned()
-    }
+    use super::super::testutil::{env_of, no_env, strings};
 
     #[test]
     fn env_defaults_and_quoting() {

@@ -18,6 +18,25 @@ mod flags;
 mod regexp;
 mod security;
 
+/// Helpers shared by the unit tests of this module's files.
+#[cfg(test)]
+mod testutil {
+    use std::collections::HashMap;
+
+    pub(super) fn strings(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    pub(super) fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    pub(super) fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let m: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        move |k| m.get(k).cloned()
+    }
+}
+
 pub(crate) use flags::{
     cgo_flags, env_list, ldflags_option, not_compatible_with_internal_linking, pkg_config_args,
     split_pkg_config_output, CgoFlags,
@@ -351,9 +370,7 @@ mod tests {
     use crate::context::tests::linux_amd64;
     use std::path::PathBuf;
 
-    fn strings(v: &[&str]) -> Vec<String> {
-        v.iter().map(|s| s.to_string()).collect()
-    }
+    use super::testutil::strings;
 
     fn parse(ctx: &BuildContext, text: &str) -> Result<CgoDirectives> {
         let mut d = CgoDirectives::default();

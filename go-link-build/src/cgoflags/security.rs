@@ -533,21 +533,9 @@ mod tests {
     use super::*;
     use crate::context::tests::linux_amd64;
     use crate::context::BuildContext;
-    use std::collections::HashMap;
     use std::path::Path;
 
-    fn strings(v: &[&str]) -> Vec<String> {
-        v.iter().map(|s| s.to_string()).collect()
-    }
-
-    fn no_env(_: &str) -> Option<String> {
-        None
-    }
-
-    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let m: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        move |k| m.get(k).cloned()
-    }
+    use super::super::testutil::{env_of, no_env, strings};
 
     fn parse(ctx: &BuildContext, text: &str) -> Result<CgoDirectives> {
         let mut d = CgoDirectives::default();
