@@ -709,7 +709,7 @@ fn parse_replace(verb: &str, args: &[&str], mode: Mode) -> std::result::Result<R
                 return Err("replacement module must match format 'path version', not 'path@version'".into());
             }
             return Err(
-                "replacement module without version must be directory path (rooted or starting with ./ or ../)".into(),
+                "replacement module without version must be directory path (rooted or starting with . or ..)".into()
             );
         }
         if cfg!(not(windows)) && ns.contains('\\') {
@@ -1071,21 +1071,42 @@ tool example.com/q/cmd/x
             ("module x\nfrobnicate y\n", "go.mod:2: unknown directive: frobnicate"),
             ("go 1.21\n", "go.mod: missing module declaration"),
             ("module example.com/\n", "go.mod:1: malformed module path \"example.com/\": trailing slash"),
-            ("module \"example.com/a\\tb\"\n", "go.mod:1: malformed module path \"example.com/a\\tb\": invalid char '\\t'"),
+            (
+                "module \"example.com/a\\tb\"\n",
+                "go.mod:1: malformed module path \"example.com/a\\tb\": invalid char '\\t'",
+            ),
             ("module example.com/a=b\n", "go.mod:1: malformed module path \"example.com/a=b\": invalid char '='"),
             ("module m\ngo 1.21\ngo 1.22\n", "go.mod:3: repeated go statement"),
             ("module m\nmodule n\n", "go.mod:2: repeated module statement"),
             ("module m\ngo 1.21.x\n", "go.mod:2: invalid go version '1.21.x': must match format 1.23.0"),
             ("module m\ngo 1\n", "go.mod:2: invalid go version '1': must match format 1.23.0"),
-            ("module m\ntoolchain 1.21\n", "go.mod:2: invalid toolchain version '1.21': must match format go1.23.0 or default"),
-            ("module m\nrequire x.com/a 1.0.0\n", "go.mod:2: require x.com/a: version \"1.0.0\" invalid: must be of the form v1.2.3"),
-            ("module m\nrequire x.com/a/v2 v1.0.0\n", "go.mod:2: require x.com/a/v2: version \"v1.0.0\" invalid: should be v2, not v1"),
+            (
+                "module m\ntoolchain 1.21\n",
+                "go.mod:2: invalid toolchain version '1.21': must match format go1.23.0 or default",
+            ),
+            (
+                "module m\nrequire x.com/a 1.0.0\n",
+                "go.mod:2: require x.com/a: version \"1.0.0\" invalid: must be of the form v1.2.3",
+            ),
+            (
+                "module m\nrequire x.com/a/v2 v1.0.0\n",
+                "go.mod:2: require x.com/a/v2: version \"v1.0.0\" invalid: should be v2, not v1",
+            ),
             ("module m\nrequire x.com/a\n", "go.mod:2: usage: require module/path v1.2.3"),
             ("module m\nrequire (\n\tx.com/a v1.0.0 extra\n)\n", "go.mod:3:2: usage: require module/path v1.2.3"),
             ("module m\nrequire (\n", "go.mod:3: syntax error (unterminated block started at go.mod:2:1)"),
-            ("module m\nreplace x.com/a => x.com/b\n", "go.mod:2: replacement module without version must be directory path (rooted or starting with ./ or ../)"),
-            ("module m\nreplace x.com/a => x.com/b@v1.0.0\n", "go.mod:2: replacement module must match format 'path version', not 'path@version'"),
-            ("module m\nreplace x.com/a => ./b v1.0.0\n", "go.mod:2: replacement module directory path \"./b\" cannot have version"),
+            (
+                "module m\nreplace x.com/a => x.com/b\n",
+                "go.mod:2: replacement module without version must be directory path (rooted or starting with . or ..)",
+            ),
+            (
+                "module m\nreplace x.com/a => x.com/b@v1.0.0\n",
+                "go.mod:2: replacement module must match format 'path version', not 'path@version'",
+            ),
+            (
+                "module m\nreplace x.com/a => ./b v1.0.0\n",
+                "go.mod:2: replacement module directory path \"./b\" cannot have version",
+            ),
             ("module m /* c */\n", "go.mod:1:10: mod files must use // comments (not /* */ comments)"),
             ("module \"m\n", "go.mod:1:10: unexpected newline in string"),
             ("module 'm'\n", "go.mod:1: invalid quoted string: unquoted string cannot contain quote"),
