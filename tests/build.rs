@@ -7,6 +7,8 @@
 fn main() {
     // The host triple, for tests that ask the `cc` crate about a cross target.
     println!("cargo:rustc-env=GLB_TEST_HOST={}", std::env::var("HOST").expect("cargo sets HOST"));
+    // The rustc that compiles the tests, for tests that compile a Rust program for a cross target.
+    println!("cargo:rustc-env=GLB_TEST_RUSTC={}", std::env::var("RUSTC").expect("cargo sets RUSTC"));
     go_link_build::Build::new()
         .package("fixtures/cffi/lib")
         .package("fixtures/cffi/calc")

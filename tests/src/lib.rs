@@ -95,6 +95,40 @@ pub fn tool_available(program: impl AsRef<std::ffi::OsStr>, debian_package: &str
     }
 }
 
+/// Whether rustc (the one cargo compiles the tests with) has the standard
+/// library for `triple`, to build a Rust program for a cross target. When not,
+/// says so and how to add it (`.ci/run` does); under CI that is a failure.
+pub fn rust_target_available(triple: &str) -> bool {
+    let out = Command::new(env!("GLB_TEST_RUSTC"))
+        .args(["--print", "target-libdir", "--target", triple])
+        .output()
+        .unwrap_or_else(|e| panic!("{}: {e}", env!("GLB_TEST_RUSTC")));
+    let libdir = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    let has_core = std::fs::read_dir(&libdir)
+        .map(|d| d.flatten().any(|e| e.file_name().to_string_lossy().starts_with("libcore-")))
+        .unwrap_or(false);
+    if !has_core {
+        let msg = format!("Rust's standard library for {triple} is not installed (rustup target add {triple})");
+        if std::env::var_os("CI").is_some() {
+            panic!("{msg}, and CI is set: the cross tests must run completely");
+        }
+        eprintln!("skipping: {msg}");
+    }
+    has_core
+}
+
+/// The sysroot qemu-user needs for a dynamically linked program of the cross
+/// compiler `cc`: Debian's `/usr/<triple>`, else what the compiler reports.
+pub fn qemu_sysroot(cc: &Path) -> Option<PathBuf> {
+    let ask = |flag: &str| {
+        let out = Command::new(cc).arg(flag).output().ok()?;
+        let s = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        (out.status.success() && !s.is_empty()).then_some(s)
+    };
+    let debian = ask("-dumpmachine").map(|m| Path::new("/usr").join(m)).filter(|p| p.join("lib").is_dir());
+    debian.or_else(|| ask("-print-sysroot").map(PathBuf::from).filter(|p| p.is_dir() && p != Path::new("/")))
+}
+
 /// Runs `<goroot>/bin/go build -trimpath -o out ./pkg` in `module_dir` with a
 /// private GOCACHE, CGO off, and returns the output path.
 pub fn go_build(goroot: &Path, module_dir: &Path, pkg: &str, out: &Path, extra: &[&str]) -> PathBuf {

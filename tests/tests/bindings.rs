@@ -1,7 +1,10 @@
 //! Rust bindings generated from the C archive's header (`Build::rust_bindings`):
 //! every export of `fixtures/cffi/bind` called through the generated
 //! declarations, and the layout of every generated type checked against the
-//! C compiler's `sizeof`/`_Alignof` for the same header.
+//! C compiler's `sizeof`/`_Alignof` for the same header: on the host, and for
+//! armv7 and aarch64 archives with programs built for those targets and run
+//! under qemu-user (`.ci/run` installs the cross compilers, qemu and Rust's
+//! standard library for both targets).
 
 use std::ffi::{c_char, c_int, c_void, CStr};
 use std::path::Path;
@@ -213,6 +216,109 @@ fn layouts_match_the_c_compiler_on_the_host() {
         })
         .collect();
     assert_eq!(rust_lines, c_lines, "Rust size/align (left) vs C sizeof/_Alignof (right)");
+}
+
+/// `name size align` lines from a Rust program that includes the generated
+/// `bindings` (the same lines, in the same order, as [`c_layout_program`]'s).
+pub fn rust_layout_program(bindings: &Path) -> String {
+    let mut src =
+        format!("#[allow(warnings, clippy::all)]\nmod go {{\n    include!({:?});\n}}\n\nfn main() {{\n", bindings);
+    for (c, r) in LAYOUT_TYPES {
+        src.push_str(&format!(
+            "    println!(\"{{}} {{}} {{}}\", {c:?}, ::core::mem::size_of::<go::{r}>(), ::core::mem::align_of::<go::{r}>());\n"
+        ));
+    }
+    src.push_str("}\n");
+    src
+}
+
+/// The same action cache as `cross.rs` and `cross_c_archive.rs`, so each
+/// target's cgo standard library is built once per machine.
+fn cross_cache() -> std::path::PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("cross-cache")
+}
+
+/// The ABI check for a cross target: `libfx.a` built for `triple` with
+/// generated bindings (from the header cgo wrote with the target's C
+/// compiler), then two programs for the target, run under `qemu`: one in C,
+/// compiled by that compiler against the header, printing `sizeof`/`_Alignof`
+/// of every type in [`LAYOUT_TYPES`]; one in Rust, compiled by the rustc that
+/// compiles these tests (the target's standard library installed, linked by
+/// the same compiler), printing `size_of`/`align_of` of the generated types.
+/// The two outputs must be equal line for line.
+fn layouts_match_the_c_compiler_on(triple: &str, debian_package: &str, qemu: &str) {
+    let Some(goroot) = host_goroot() else { return };
+    let cc = cc::Build::new()
+        .target(triple)
+        .host(env!("GLB_TEST_HOST"))
+        .opt_level(0)
+        .debug(false)
+        .cargo_metadata(false)
+        .warnings(false)
+        .try_get_compiler()
+        .unwrap_or_else(|e| panic!("cc finds no C compiler for {triple}: {e}"));
+    if !tool_available(cc.path(), debian_package)
+        || !tool_available(qemu, "qemu-user")
+        || !rust_target_available(triple)
+    {
+        return;
+    }
+    let (scratch, dir) = copy_fixture("cffi");
+    let mut b = builder(&goroot, &dir.join("lib"), &scratch.join("out"), &cross_cache());
+    b.package(dir.join("calc")).package(dir.join("bind")).target(triple).runtime_links_check(false).rust_bindings(true);
+    let art = b.try_c_archive("fx").unwrap_or_else(|e| panic!("C archive for {triple} failed:\n{e}"));
+    let header = art.header().expect("a header");
+    let bindings = art.rust_bindings().expect("generated bindings");
+    let sysroot = qemu_sysroot(cc.path());
+    let run = |exe: &Path| {
+        let mut cmd = Command::new(qemu);
+        if let Some(root) = &sysroot {
+            cmd.arg("-L").arg(root);
+        }
+        let out = cmd.arg(exe).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{triple}: {} failed under {qemu}: {}",
+            exe.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).lines().map(String::from).collect::<Vec<_>>()
+    };
+
+    let c_src = scratch.join("layout.c");
+    std::fs::write(&c_src, c_layout_program(header)).unwrap();
+    let c_exe = scratch.join("layout-c");
+    let mut cmd = cc.to_command();
+    // The preamble of fixtures/cffi/lib includes its helper.h.
+    cmd.arg("-I").arg(dir.join("lib")).arg(&c_src).arg("-o").arg(&c_exe);
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{triple}: {cmd:?}:\n{}", String::from_utf8_lossy(&out.stderr));
+
+    let rs_src = scratch.join("layout.rs");
+    std::fs::write(&rs_src, rust_layout_program(bindings)).unwrap();
+    let rs_exe = scratch.join("layout-rs");
+    let mut cmd = Command::new(env!("GLB_TEST_RUSTC"));
+    cmd.args(["--edition", "2021", "--target", triple, "-C", "opt-level=0"])
+        .arg(format!("-Clinker={}", cc.path().display()))
+        .arg(&rs_src)
+        .arg("-o")
+        .arg(&rs_exe);
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{triple}: {cmd:?}:\n{}", String::from_utf8_lossy(&out.stderr));
+
+    let (c_lines, rust_lines) = (run(&c_exe), run(&rs_exe));
+    assert_eq!(c_lines.len(), LAYOUT_TYPES.len(), "{triple}: the C program's output: {c_lines:?}");
+    assert_eq!(rust_lines, c_lines, "{triple}: Rust size/align (left) vs C sizeof/_Alignof (right)");
+}
+
+#[test]
+fn layouts_match_the_c_compiler_on_armv7() {
+    layouts_match_the_c_compiler_on("armv7-unknown-linux-gnueabihf", "gcc-arm-linux-gnueabihf", "qemu-arm");
+}
+
+#[test]
+fn layouts_match_the_c_compiler_on_aarch64() {
+    layouts_match_the_c_compiler_on("aarch64-unknown-linux-gnu", "gcc-aarch64-linux-gnu", "qemu-aarch64");
 }
 
 /// The header `cgo -exportheader` writes for `fixtures/cffi/bind` with the Go

@@ -4,9 +4,9 @@
 //! `gcc-arm-linux-gnueabihf`, `gcc-mingw-w64-x86-64`; `CC_<target>`
 //! overrides), and the targets that get a clear error instead.
 //!
-//! Rust's standard library for these targets cannot be installed on the test
-//! machines (no `rustup target add`), so a C program compiled by the same
-//! cross compiler stands in for the Rust link step: it links against the
+//! A C program compiled by the same cross compiler stands in for the Rust
+//! link step (so this test needs no Rust standard library for the target;
+//! bindings.rs builds Rust programs for armv7 and aarch64): it links against the
 //! archive plus [`Artifact::link_flags`] (what cargo is told to link), exactly
 //! as rustc's link of a Rust program for T would. The Linux programs then run
 //! under qemu-user with the target's sysroot (`qemu-aarch64 -L
@@ -90,18 +90,6 @@ fn check_archive(lib: &Path, format: BinaryFormat, arch: Architecture) {
     assert!(names.len() > 10, "{}: the C objects of runtime/cgo and the fixture are missing: {names:?}", lib.display());
 }
 
-/// The sysroot qemu-user needs for a dynamically linked program of this
-/// compiler: Debian's `/usr/<triple>`, else what the compiler reports.
-fn sysroot(cc: &Path) -> Option<PathBuf> {
-    let ask = |flag: &str| {
-        let out = Command::new(cc).arg(flag).output().ok()?;
-        let s = String::from_utf8_lossy(&out.stdout).trim().to_string();
-        (out.status.success() && !s.is_empty()).then_some(s)
-    };
-    let debian = ask("-dumpmachine").map(|m| Path::new("/usr").join(m)).filter(|p| p.join("lib").is_dir());
-    debian.or_else(|| ask("-print-sysroot").map(PathBuf::from).filter(|p| p.is_dir() && p != Path::new("/")))
-}
-
 /// How the linked C program is checked.
 enum Check {
     /// Run under this qemu-user, with the compiler's sysroot.
@@ -161,7 +149,7 @@ fn c_archive_for(triple: &str, debian_package: &str, format: BinaryFormat, arch:
                 return;
             }
             let mut run = Command::new(qemu);
-            if let Some(root) = sysroot(cc.path()) {
+            if let Some(root) = qemu_sysroot(cc.path()) {
                 run.arg("-L").arg(root);
             }
             let out = run.arg(&exe).output().unwrap();
