@@ -290,3 +290,37 @@ pub fn go_command(goroot: &Path) -> Command {
         .env_remove("GOEXPERIMENT");
     cmd
 }
+
+/// The `go-link-build` CLI binary of this build. `cargo test --workspace`
+/// builds it beside the test executables (the tests crate enables the
+/// library's `cli` feature); when only the tests crate is tested, it is
+/// built here with the same cargo and target dir.
+pub fn cli_binary() -> PathBuf {
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let exe = std::env::current_exe().unwrap();
+            let profile_dir = exe.parent().and_then(|d| d.parent()).unwrap().to_path_buf();
+            let bin = profile_dir.join(format!("go-link-build{}", std::env::consts::EXE_SUFFIX));
+            if !bin.exists() {
+                let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+                let status = Command::new(cargo)
+                    .args([
+                        "build",
+                        "-p",
+                        "go-link-build",
+                        "--features",
+                        "cli",
+                        "--bin",
+                        "go-link-build",
+                        "--target-dir",
+                    ])
+                    .arg(profile_dir.parent().unwrap())
+                    .status()
+                    .unwrap();
+                assert!(status.success(), "building the go-link-build CLI failed");
+            }
+            bin
+        })
+        .clone()
+}

@@ -4,12 +4,17 @@
 //! `go build` refuses the same input with the same message (the go command
 //! is the oracle; it names files relatively).
 //!
-//! Every case fails before any compile, so the whole catalogue takes seconds.
+//! `catalogue` covers go.mod and go.work; `other_inputs` the other kinds of
+//! input (Go source directives, cgo lines, go.sum, vendor/modules.txt,
+//! module zips, settings, the toolchain) through the library
+//! (`try_binary`, `try_c_archive`) and the command line (exit status 1, the
+//! message on stderr). All but one case fail before any compile (the one
+//! compile error uses the shared warmed cache), so both take seconds.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use go_link_build_tests::{builder, go_command, host_goroot, Scratch};
+use go_link_build_tests::{builder, cli_binary, go_command, host_goroot, shared_cache, Scratch};
 
 /// (name, files, expected first line with `{dir}` for the module directory,
 /// whether `go build` prints the same line for the same files).
@@ -134,4 +139,302 @@ fn catalogue() {
     }
     assert!(failures.is_empty(), "{} of {} cases:\n{}", failures.len(), CASES.len(), failures.join("\n"));
     assert!(compared >= 12, "{compared} compared with go build");
+}
+
+/// How a case of [`OTHER`] is built.
+#[derive(Clone, Copy)]
+enum How {
+    /// `try_binary`.
+    Binary,
+    /// `try_binary` with `Build::cgo(true)` (and `CGO_ENABLED=1` for go build).
+    Cgo,
+    /// `try_binary` into the shared warmed cache: a case that compiles.
+    Compiles,
+    /// `try_binary` with `Build::target`.
+    Target(&'static str),
+    /// `try_c_archive` with `Build::target`.
+    ArchiveTarget(&'static str),
+    /// `try_binary` with `Build::goroot` (`{s}` is the scratch dir).
+    Goroot(&'static str),
+    /// The `go-link-build build` command with these arguments, run in the
+    /// package directory; `--cache` and `-o` point into the scratch dir
+    /// unless the arguments give their own `-o`.
+    Cli(&'static [&'static str]),
+}
+
+/// One bad input besides go.mod/go.work.
+struct Other {
+    name: &'static str,
+    /// Files relative to the scratch dir; the package is `m`, a module
+    /// cache `mc` (GOMODCACHE), a proxy `proxy`.
+    files: &'static [(&'static str, &'static str)],
+    how: How,
+    /// Extra environment (the builder's `env` setter, the CLI's process
+    /// environment, go build's); `{s}` is the scratch dir.
+    env: &'static [(&'static str, &'static str)],
+    /// The exact start of our error's first line (`{s}` scratch, `{dir}` the package).
+    want: &'static str,
+    /// When go build refuses the same input: a part of its message that ours
+    /// must contain too (`{dir}` for the package dir).
+    go: Option<&'static str>,
+}
+
+const GOMOD: (&str, &str) = ("m/go.mod", "module example.com/m\n\ngo 1.21\n");
+const MAIN_GO: (&str, &str) = ("m/main.go", "package main\n\nfunc main() {}\n");
+const DEP_GOMOD: (&str, &str) = ("m/go.mod", "module example.com/m\n\ngo 1.21\n\nrequire example.com/dep v1.0.0\n");
+const DEP_MAIN: (&str, &str) = ("m/main.go", "package main\n\nimport \"example.com/dep\"\n\nfunc main() { dep.X() }\n");
+const DEP_TREE: [(&str, &str); 2] = [
+    ("mc/example.com/dep@v1.0.0/go.mod", "module example.com/dep\ngo 1.21\n"),
+    ("mc/example.com/dep@v1.0.0/dep.go", "package dep\n\nfunc X() {}\n"),
+];
+/// go.sum lines for [`DEP_TREE`] (dirhash `h1:` of the tree and of its go.mod).
+const DEP_SUM: (&str, &str) = (
+    "m/go.sum",
+    "example.com/dep v1.0.0 h1:a3lYDOetAXhdgVyHdCgIWARpRAXyN2CQmKY/HSc69m8=\nexample.com/dep v1.0.0/go.mod h1:MDlrTb2k1AHqLoJAEwAJA/H5F471Ow1SEkry/VLBDG0=\n",
+);
+const MC: (&str, &str) = ("GOMODCACHE", "{s}/mc");
+
+macro_rules! files {
+    ($($f:expr),* $(,)?) => { &[$($f),*] };
+}
+
+#[rustfmt::skip]
+const OTHER: &[Other] = &[
+    // Go source: build constraints, directives, imports, package clauses.
+    Other { name: "bad //go:build", files: files![GOMOD, ("m/main.go", "//go:build linux &&\n\npackage main\n\nfunc main() {}\n")], how: How::Binary, env: &[],
+        want: "loading package example.com/m: {dir}/main.go: parsing //go:build line: unexpected end of expression", go: Some("main.go: parsing //go:build line: unexpected end of expression") },
+    Other { name: "embed no match", files: files![GOMOD, ("m/main.go", "package main\n\nimport _ \"embed\"\n\n//go:embed missing.txt\nvar s string\n\nfunc main() {}\n")], how: How::Binary, env: &[],
+        want: "loading package example.com/m: {dir}/main.go:5:12: pattern missing.txt: no matching files found", go: Some("main.go:5:12: pattern missing.txt: no matching files found") },
+    Other { name: "embed outside module", files: files![GOMOD, ("m/main.go", "package main\n\nimport _ \"embed\"\n\n//go:embed ../x.txt\nvar s string\n\nfunc main() {}\n"), ("x.txt", "x")], how: How::Binary, env: &[],
+        want: "loading package example.com/m: {dir}/main.go:5:12: pattern ../x.txt: invalid pattern syntax", go: Some("main.go:5:12: pattern ../x.txt: invalid pattern syntax") },
+    Other { name: "go:debug without value", files: files![GOMOD, ("m/main.go", "//go:debug panicnil\n\npackage main\n\nfunc main() {}\n")], how: How::Binary, env: &[],
+        want: "loading package example.com/m: {dir}/main.go:1: invalid //go:debug: missing key=value", go: Some("main.go:1") },
+    Other { name: "go:debug unknown", files: files![GOMOD, ("m/main.go", "//go:debug nosuchsetting=1\n\npackage main\n\nfunc main() {}\n")], how: How::Binary, env: &[],
+        want: "computing DefaultGODEBUG for example.com/m: invalid godebug setting nosuchsetting=1", go: Some("unknown //go:debug setting \"nosuchsetting\"") },
+    Other { name: "unterminated import", files: files![GOMOD, ("m/main.go", "package main\n\nimport \"fmt\n\nfunc main() {}\n")], how: How::Binary, env: &[],
+        want: "loading package example.com/m: {dir}/main.go:3:8: string literal not terminated", go: Some("main.go:3:8: string literal not terminated") },
+    Other { name: "two packages", files: files![GOMOD, MAIN_GO, ("m/b.go", "package other\n")], how: How::Binary, env: &[],
+        want: "loading package example.com/m: found packages other (b.go) and main (main.go) in {dir}", go: Some("found packages other (b.go) and main (main.go) in {dir}") },
+    Other { name: "no Go files", files: files![GOMOD, ("m/README", "")], how: How::Binary, env: &[],
+        want: "loading package example.com/m: no Go files in {dir}", go: Some("no Go files in {dir}") },
+    Other { name: "not a main package", files: files![GOMOD, ("m/lib.go", "package lib\n")], how: How::Binary, env: &[],
+        want: "{dir} is package lib, not a main package: Build::binary links a `package main` with a `func main`", go: None },
+    Other { name: "import cycle", files: files![GOMOD,
+            ("m/main.go", "package main\n\nimport \"example.com/m/a\"\n\nfunc main() { a.A() }\n"),
+            ("m/a/a.go", "package a\n\nimport \"example.com/m/b\"\n\nfunc A() { b.B() }\n"),
+            ("m/b/b.go", "package b\n\nimport \"example.com/m/a\"\n\nfunc B() { a.A() }\n")], how: How::Binary, env: &[],
+        want: "import cycle not allowed: example.com/m/a", go: Some("import cycle not allowed") },
+    Other { name: "internal of another tree", files: files![GOMOD,
+            ("m/main.go", "package main\n\nimport \"example.com/m/x/internal/y\"\n\nfunc main() { y.Y() }\n"),
+            ("m/x/internal/y/y.go", "package y\n\nfunc Y() {}\n")], how: How::Binary, env: &[],
+        want: "{dir}/main.go:3: use of internal package example.com/m/x/internal/y not allowed", go: Some("use of internal package example.com/m/x/internal/y not allowed") },
+    Other { name: "internal of std", files: files![GOMOD, ("m/main.go", "package main\n\nimport \"internal/abi\"\n\nfunc main() { _ = abi.FuncPCABI0 }\n")], how: How::Binary, env: &[],
+        want: "{dir}/main.go:3: use of internal package internal/abi not allowed", go: Some("use of internal package internal/abi not allowed") },
+    Other { name: "missing package of the main module", files: files![GOMOD, ("m/main.go", "package main\n\nimport \"example.com/m/nope\"\n\nfunc main() { nope.X() }\n")], how: How::Binary, env: &[],
+        want: "cannot resolve 1 import:", go: Some("example.com/m/nope") },
+    Other { name: "compile error", files: files![GOMOD, ("m/main.go", "package main\n\nfunc main() { undefinedThing() }\n")], how: How::Compiles, env: &[],
+        want: "# example.com/m", go: Some("main.go:3:15: undefined: undefinedThing") },
+    // cgo: #cgo lines and flags (checked before any C compiler runs).
+    Other { name: "#cgo CFLAGS not allowed", files: files![GOMOD, ("m/main.go", "package main\n\n// #cgo CFLAGS: -fplugin=evil.so\nimport \"C\"\n\nfunc main() {}\n")], how: How::Cgo, env: &[],
+        want: "# example.com/m: main.go:3: invalid flag in #cgo CFLAGS: -fplugin=evil.so", go: Some("invalid flag in #cgo CFLAGS: -fplugin=evil.so") },
+    Other { name: "#cgo LDFLAGS not allowed", files: files![GOMOD, ("m/main.go", "package main\n\n// #cgo LDFLAGS: -Wl,--plugin=x\nimport \"C\"\n\nfunc main() {}\n")], how: How::Cgo, env: &[],
+        want: "# example.com/m: main.go:3: invalid flag in #cgo LDFLAGS: -Wl,--plugin=x", go: Some("invalid flag in #cgo LDFLAGS: -Wl,--plugin=x") },
+    Other { name: "#cgo line syntax", files: files![GOMOD, ("m/main.go", "package main\n\n// #cgo linux CFLAGS -O2\nimport \"C\"\n\nfunc main() {}\n")], how: How::Cgo, env: &[],
+        want: "# example.com/m: main.go:3: invalid #cgo line: #cgo linux CFLAGS -O2", go: Some("invalid #cgo line: #cgo linux CFLAGS -O2") },
+    Other { name: "pkg-config package name", files: files![GOMOD, ("m/main.go", "package main\n\n// #cgo pkg-config: -lfoo\nimport \"C\"\n\nfunc main() {}\n")], how: How::Cgo, env: &[],
+        want: "# example.com/m: invalid pkg-config package name: -lfoo", go: Some("invalid pkg-config package name: -lfoo") },
+    // Modules: go.sum, the module cache, vendor/, zips, replacements, workspaces.
+    Other { name: "missing go.sum entry", files: files![DEP_GOMOD, DEP_MAIN, DEP_TREE[0], DEP_TREE[1]], how: How::Binary, env: &[MC],
+        want: "missing go.sum entry for module example.com/dep@v1.0.0", go: None },
+    Other { name: "go.sum mismatch", files: files![DEP_GOMOD, DEP_MAIN, DEP_TREE[0], DEP_TREE[1],
+            ("m/go.sum", "example.com/dep v1.0.0 h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n")], how: How::Binary, env: &[MC],
+        want: "verifying example.com/dep@v1.0.0: checksum mismatch", go: None },
+    Other { name: "malformed go.sum", files: files![DEP_GOMOD, DEP_MAIN, DEP_TREE[0], DEP_TREE[1], ("m/go.sum", "example.com/dep\n")], how: How::Binary, env: &[MC],
+        want: "malformed go.sum:", go: None },
+    Other { name: "module not on disk", files: files![DEP_GOMOD, DEP_MAIN], how: How::Binary, env: &[MC],
+        want: "cannot resolve 1 import:", go: Some("example.com/dep") },
+    Other { name: "dependency declares another path", files: files![DEP_GOMOD, DEP_MAIN,
+            ("m/go.sum", "example.com/dep v1.0.0 h1:60z6346xfsKXyHwUX+Zaipfmo7KyYPB/LfQeCX77nHk=\n"),
+            ("mc/example.com/dep@v1.0.0/go.mod", "module example.com/other\ngo 1.21\n"), DEP_TREE[1]], how: How::Binary, env: &[MC],
+        want: "example.com/dep@v1.0.0: parsing go.mod:", go: None },
+    Other { name: "inconsistent vendoring", files: files![DEP_GOMOD, DEP_MAIN, ("m/vendor/example.com/dep/dep.go", "package dep\n\nfunc X() {}\n"),
+            ("m/vendor/modules.txt", "# example.com/dep v1.0.0\nexample.com/dep\n")], how: How::Binary, env: &[("GOFLAGS", "-mod=vendor")],
+        want: "inconsistent vendoring in {dir}:", go: Some("inconsistent vendoring in {dir}:") },
+    Other { name: "invalid module zip", files: files![DEP_GOMOD, DEP_MAIN, DEP_SUM,
+            ("proxy/example.com/dep/@v/v1.0.0.mod", "module example.com/dep\ngo 1.21\n"), ("proxy/example.com/dep/@v/v1.0.0.zip", "not a zip"),
+            ("proxy/example.com/dep/@v/list", "v1.0.0\n"), ("mc/.keep", "")], how: How::Binary, env: &[MC, ("GOPROXY", "file://{s}/proxy")],
+        want: "failed to read module zip {s}/proxy/example.com/dep/@v/v1.0.0.zip: not a valid zip file", go: None },
+    Other { name: "replace with a file", files: files![
+            ("m/go.mod", "module example.com/m\n\ngo 1.21\n\nrequire example.com/dep v1.0.0\n\nreplace example.com/dep => ../dep.go\n"), DEP_MAIN, ("dep.go", "package dep\n")], how: How::Binary, env: &[],
+        want: "example.com/dep@v1.0.0 (replaced by ../dep.go): reading {dir}/../dep.go/go.mod: not a directory", go: Some("not a directory") },
+    Other { name: "replace with a missing dir", files: files![
+            ("m/go.mod", "module example.com/m\n\ngo 1.21\n\nrequire example.com/dep v1.0.0\n\nreplace example.com/dep => ../nope\n"), DEP_MAIN], how: How::Binary, env: &[],
+        want: "example.com/dep is replaced by ../nope ({dir}/../nope), which does not exist", go: Some("../nope") },
+    Other { name: "go.work use of a missing dir", files: files![GOMOD, MAIN_GO, ("m/go.work", "go 1.21\n\nuse (\n\t.\n\t./nope\n)\n")], how: How::Binary, env: &[("GOWORK", "")],
+        want: "{dir}/go.work: `use ./nope`: cannot read {dir}/./nope/go.mod: No such file or directory", go: None },
+    Other { name: "GOWORK names a missing file", files: files![GOMOD, MAIN_GO], how: How::Binary, env: &[("GOWORK", "{s}/nope/go.work")],
+        want: "failed to read {s}/nope/go.work: No such file or directory", go: None },
+    Other { name: "GOFLAGS -mod bad", files: files![GOMOD, MAIN_GO], how: How::Binary, env: &[("GOFLAGS", "-mod=bogus")],
+        want: "GOFLAGS has -mod=bogus: the valid values are mod, readonly and vendor", go: Some("-mod=bogus") },
+    // Settings and the toolchain.
+    Other { name: "unknown Rust target", files: files![GOMOD, MAIN_GO], how: How::Target("bogus"), env: &[],
+        want: "the Rust target `bogus` has no Go port", go: None },
+    Other { name: "unknown Go port", files: files![GOMOD, MAIN_GO], how: How::Target("linux/nosuch"), env: &[],
+        want: "target `linux/nosuch` is not a Go port go-link-build can build for", go: None },
+    Other { name: "unknown GOEXPERIMENT", files: files![GOMOD, MAIN_GO], how: How::Binary, env: &[("GOEXPERIMENT", "nosuchexp")],
+        want: "the Go compiler rejects this target environment:", go: Some("unknown GOEXPERIMENT suchexp") },
+    Other { name: "GOROOT missing", files: files![GOMOD, MAIN_GO], how: How::Goroot("{s}/nope"), env: &[],
+        want: "the GOROOT given to Build::goroot is not usable: {s}/nope has no src/ directory", go: None },
+    Other { name: "GOROOT without tools", files: files![GOMOD, MAIN_GO, ("goroot/VERSION", "garbage\n"), ("goroot/src/.keep", "")], how: How::Goroot("{s}/goroot"), env: &[],
+        want: "the GOROOT given to Build::goroot is not usable: {s}/goroot has no compiler", go: None },
+    Other { name: "c-archive for wasm", files: files![GOMOD, MAIN_GO], how: How::ArchiveTarget("wasm32-wasip1"), env: &[],
+        want: "cannot build a Go C archive for `wasm32-wasip1`: Go does not support -buildmode=c-archive on wasip1/wasm", go: None },
+    Other { name: "c-archive for musl", files: files![GOMOD, MAIN_GO], how: How::ArchiveTarget("x86_64-unknown-linux-musl"), env: &[],
+        want: "refusing to build a Go C archive for the musl target `x86_64-unknown-linux-musl`", go: None },
+    // The command line: exit status 1, `error: ` and the message on stderr.
+    Other { name: "CLI: go.mod", files: files![("m/go.mod", "module example.com/m\nfrobnicate y\n"), MAIN_GO], how: How::Cli(&[]), env: &[],
+        want: "error: {dir}/go.mod:2: unknown directive: frobnicate", go: Some("go.mod:2: unknown directive: frobnicate") },
+    Other { name: "CLI: bad --target", files: files![GOMOD, MAIN_GO], how: How::Cli(&["--target", "linux/nosuch"]), env: &[],
+        want: "error: target `linux/nosuch` is not a Go port go-link-build can build for", go: None },
+    Other { name: "CLI: GOOS/GOARCH", files: files![GOMOD, MAIN_GO], how: How::Cli(&[]), env: &[("GOOS", "linux"), ("GOARCH", "nosuch")],
+        want: "error: target `linux/nosuch` is not a Go port go-link-build can build for", go: Some("linux/nosuch") },
+    Other { name: "CLI: --tags quote", files: files![GOMOD, MAIN_GO], how: How::Cli(&["--tags", "a \"b"]), env: &[],
+        want: "error: invalid --tags \"a \\\"b\": unterminated \" string", go: None },
+    Other { name: "CLI: -X without =", files: files![GOMOD, MAIN_GO], how: How::Cli(&["-X", "noequals"]), env: &[],
+        want: "error: -X noequals: expected importpath.name=value", go: None },
+    Other { name: "CLI: --print-link-flags for a program", files: files![GOMOD, MAIN_GO], how: How::Cli(&["--print-link-flags"]), env: &[],
+        want: "error: --print-link-flags goes with --buildmode c-archive", go: None },
+    Other { name: "CLI: two package dirs", files: files![GOMOD, MAIN_GO, ("m/b/b.go", "package main\n\nfunc main() {}\n")], how: How::Cli(&["b"]), env: &[],
+        want: "error: build of a program takes exactly one package directory", go: None },
+    Other { name: "CLI: -o over a source file", files: files![GOMOD, MAIN_GO], how: How::Cli(&["-o", "main.go"]), env: &[],
+        want: "error: build output \"main.go\" already exists and is not an object file", go: Some("build output \"main.go\" already exists and is not an object file") },
+    Other { name: "CLI: -o over a directory's go.mod", files: files![GOMOD, MAIN_GO], how: How::Cli(&["-o", "go.mod"]), env: &[],
+        want: "error: build output \"go.mod\" already exists and is not an object file", go: Some("build output \"go.mod\" already exists and is not an object file") },
+    Other { name: "CLI: missing package dir", files: files![GOMOD, MAIN_GO], how: How::Cli(&["nope"]), env: &[],
+        want: "error: nope: No such file or directory", go: None },
+];
+
+/// Every file below `dir` except the output and cache dirs at its top.
+fn tree_but_outputs(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut t = tree(dir);
+    t.retain(|p, _| !p.starts_with(dir.join("out")) && !p.starts_with(dir.join("cache")));
+    t
+}
+
+#[test]
+fn other_inputs() {
+    let Some(goroot) = host_goroot() else { return };
+    let mut failures = Vec::new();
+    let mut compared = 0;
+    let mut cli_cases = 0;
+    for case in OTHER {
+        let s = Scratch::new("bad-other");
+        let root = s.0.display().to_string();
+        let dir = s.join("m");
+        let fill = |t: &str| t.replace("{s}", &root).replace("{dir}", &dir.display().to_string());
+        for (f, text) in case.files {
+            let p = s.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, text).unwrap();
+        }
+        let env: Vec<(String, String)> = case.env.iter().map(|(k, v)| (k.to_string(), fill(v))).collect();
+        let has = |k: &str| env.iter().any(|(e, _)| e == k);
+        let before = tree_but_outputs(&s.0);
+        let err = if let How::Cli(args) = case.how {
+            cli_cases += 1;
+            let mut cmd = std::process::Command::new(cli_binary());
+            cmd.arg("build").arg("--cache").arg(s.join("cache")).args(args);
+            if !args.contains(&"-o") {
+                cmd.arg("-o").arg(s.join("out/prog"));
+            }
+            cmd.arg(".").current_dir(&dir).env_clear().env("PATH", std::env::var_os("PATH").unwrap());
+            cmd.env("GOROOT", &goroot).env("GOENV", "off").env("GOWORK", "off").env("HOME", s.join("out"));
+            for (k, v) in &env {
+                cmd.env(k, v);
+            }
+            let out = cmd.output().unwrap();
+            if out.status.code() != Some(1) {
+                failures.push(format!("{}: exit status {:?}, not 1", case.name, out.status));
+            }
+            String::from_utf8_lossy(&out.stderr).into_owned()
+        } else {
+            let cache = if matches!(case.how, How::Compiles) { shared_cache("glb") } else { s.join("cache") };
+            let mut b = builder(&goroot, &dir, &s.join("out"), &cache);
+            b.env("GOENV", "off").env("GOFLAGS", "-mod=mod").env("GOWORK", "off").env("GOMODCACHE", &fill("{s}/mc"));
+            for (k, v) in &env {
+                b.env(k, v);
+            }
+            match case.how {
+                How::Cgo => {
+                    b.cgo(true);
+                }
+                How::Target(t) | How::ArchiveTarget(t) => {
+                    b.target(t);
+                }
+                How::Goroot(g) => {
+                    b.goroot(fill(g));
+                }
+                _ => {}
+            }
+            let res = if matches!(case.how, How::ArchiveTarget(_)) {
+                b.try_c_archive("m").map(drop)
+            } else {
+                b.try_binary("m").map(drop)
+            };
+            match res {
+                Ok(()) => {
+                    failures.push(format!("{}: built", case.name));
+                    continue;
+                }
+                Err(e) => e.to_string(),
+            }
+        };
+        let first = err.lines().next().unwrap_or("").to_string();
+        let want = fill(case.want);
+        if !first.starts_with(&want) {
+            failures.push(format!("{}:\n   got {first:?}\n  want {want:?}\n  (all: {err:?})", case.name));
+        }
+        if tree_but_outputs(&s.0) != before {
+            failures.push(format!("{}: files outside the output and cache dirs changed", case.name));
+        }
+        if let Some(gist) = case.go {
+            compared += 1;
+            let gist = fill(gist);
+            let mut cmd = go_command(&goroot);
+            cmd.arg("build");
+            match case.how {
+                How::Cli(args) if args.contains(&"-o") => cmd.args(args),
+                _ => cmd.args(["-o", "/dev/null"]),
+            };
+            cmd.arg(".").current_dir(&dir).env("GOWORK", "off").env("GOPROXY", "off").env("GOENV", "off");
+            cmd.env("GOMODCACHE", s.join("mc"));
+            if matches!(case.how, How::Cgo) {
+                cmd.env("CGO_ENABLED", "1");
+            }
+            for (k, v) in &env {
+                cmd.env(k, v);
+            }
+            if !has("GOFLAGS") {
+                cmd.env("GOFLAGS", "-mod=mod -buildvcs=false");
+            }
+            let out = cmd.output().unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+            if out.status.success() || !stderr.contains(&gist) || !err.contains(&gist) {
+                failures.push(format!(
+                    "{}: go build says {stderr:?}, we say {err:?}; both should contain {gist:?}",
+                    case.name
+                ));
+            }
+            // go build may have written into its module cache; make it removable.
+            if s.join("mc").exists() {
+                let _ = std::process::Command::new("chmod").arg("-R").arg("u+w").arg(s.join("mc")).status();
+            }
+        }
+    }
+    let total = CASES.len() + OTHER.len();
+    eprintln!(
+        "{} other cases ({cli_cases} through the CLI), {compared} compared with go build; {total} in all",
+        OTHER.len()
+    );
+    assert!(failures.is_empty(), "{} of {} cases:\n{}", failures.len(), OTHER.len(), failures.join("\n\n"));
 }
