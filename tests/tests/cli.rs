@@ -42,7 +42,8 @@ fn cli() -> PathBuf {
 fn builds_with_only_a_goroot_and_no_go_on_path() {
     let Some(goroot) = host_goroot() else { return };
     let (scratch, dir) = copy_fixture("multi");
-    let out = scratch.join("app-bin");
+    // -o into directories that do not exist yet: created, as go build does.
+    let out = scratch.join("bin/sub/app-bin");
     // PATH without any `go`: discovery must come from GOROOT alone.
     let res = Command::new(cli())
         .args(["build", "-X", "main.version=cli", "--tags", "fancy", "-o"])

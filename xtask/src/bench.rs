@@ -1,6 +1,6 @@
 //! `cargo xtask bench`: go-link-build against `go build`, side by side.
 //!
-//! Four programs, each its own module, written to a temporary directory at
+//! Five programs, each its own module, written to a temporary directory at
 //! run time:
 //!
 //! - `hello`: `fmt.Println` of a string constant;
@@ -14,10 +14,17 @@
 //!   `GOPROXY=file://` directory, `go mod tidy` against it, and `go mod
 //!   download` into a fresh module cache. Both builders then use that module
 //!   cache with `GOPROXY=off`; preparing it is not timed.
+//! - `gofmt`: a real multi-package program with a deep dependency chain: the
+//!   installed Go's own `go/format` and everything under `go/` it imports
+//!   (`go/token` ← `go/scanner` ← `go/ast` ← `go/parser`, `go/printer`, …),
+//!   copied from `$GOROOT/src` into the module with their imports rewritten,
+//!   and a main package that formats a Go source with them. `go/token` gets
+//!   one more file, `benchedit.go`, with a non-inlined exported function
+//!   whose result the program prints: the deep scenarios edit it.
 //!
 //! Every program keeps the string constant in its own `msg.go`, which is
 //! what the edit scenario rewrites (`modules` prints it from an `init`
-//! function before the fixture's own lines). For every round and program, three
+//! function before the fixture's own lines). For every round and program, the
 //! scenarios run one after the other, each timed for both builders
 //! (interleaved, and alternating which one goes first):
 //!
@@ -27,12 +34,25 @@
 //!    no-op stamp; `go build` from its cache and the output's build ID.
 //! 3. **one-file edit**: `msg.go` gets a new constant, so the main package is
 //!    recompiled and the program relinked.
-//! 4. **new workspace**: the same sources copied to another directory and
+//! 4. **CLI no-op**: the same build again through the `go-link-build` command
+//!    (release build of `go-link-build/src/bin`, built first), after one
+//!    untimed CLI build; against the same `go build` no-op. This is the
+//!    command-line user's no-op: process start, stamp check, no spawn.
+//! 5. **dependency comment edit** (`gofmt` only): a comment is appended to
+//!    `go/token`, five levels below main. `go build` recompiles `go/token`,
+//!    finds identical output and stops; with early cutoff so does
+//!    go-link-build.
+//! 6. **deep body edit** (`gofmt` only): the string `go/token`'s
+//!    `BenchEdit` returns changes (same line count, so no position in any
+//!    export data moves). `go build` recompiles `go/token` and, since its
+//!    content changed, every package above it, then links; go-link-build,
+//!    keying dependents on export data only, recompiles `go/token` and links.
+//! 7. **new workspace**: the same sources copied to another directory and
 //!    built into another out dir (another checkout or target dir on the same
 //!    machine), with the same caches: go-link-build's per-user cache and
 //!    GOCACHE. Neither should compile anything.
 //!
-//! 4. **cold, warm remote cache** (`server` only): go-link-build with an
+//! 8. **cold, warm remote cache** (`server` only): go-link-build with an
 //!    empty local cache and out dir but a remote cache (nginx with WebDAV on
 //!    localhost, as in `tests/src/nginx.rs`) that a build from another empty
 //!    cache populated first (not timed); `go build` with an empty `GOCACHE`.
@@ -126,6 +146,8 @@ struct Program {
     /// The `modapp` fixture with its modules instead of `main_go`; the
     /// expected line is the first one it prints.
     modules: bool,
+    /// The `gofmt` program: `go/...` copied from GOROOT, edited deep down.
+    deep: bool,
 }
 
 const CARCHIVE_MAIN: &str = r#"package main
@@ -198,14 +220,60 @@ import "fmt"
 func init() { fmt.Println(greeting) }
 "#;
 
-const PROGRAMS: [Program; 4] = [
-    Program { name: "hello", main_go: HELLO_MAIN, expected: |g| g.to_string(), c_archive: false, modules: false },
+/// The `gofmt` program's main package: the greeting, what the deep package
+/// returns, and a Go source formatted by the copied `go/format`.
+const GOFMT_MAIN: &str = r#"package main
+
+import (
+	"fmt"
+	"os"
+
+	"example.com/bench/gofmt/go/format"
+	"example.com/bench/gofmt/go/token"
+)
+
+const source = "package p\n\nimport \"fmt\"\n\nfunc  f( a int)int{\nreturn a*2 }\nfunc g() { fmt.Println( f(1) ) }\n"
+
+func main() {
+	fmt.Println(greeting)
+	fmt.Println(token.BenchEdit())
+	out, err := format.Source([]byte(source))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Stdout.Write(out)
+}
+"#;
+
+/// The module path the `gofmt` program's copy of `go/...` lives under.
+const GOFMT_MODULE: &str = "example.com/bench/gofmt";
+
+/// `go/token/benchedit.go` of the `gofmt` program, returning `deep`.
+fn benchedit_go(deep: &str) -> String {
+    format!(
+        "package token\n\n// BenchEdit is what `cargo xtask bench` edits in its deep body edit: a\n\
+         // function that is never inlined, so its body is not part of go/token's\n\
+         // export data.\n//\n//go:noinline\nfunc BenchEdit() string {{\n\treturn \"{deep}\"\n}}\n"
+    )
+}
+
+const PROGRAMS: [Program; 5] = [
+    Program {
+        name: "hello",
+        main_go: HELLO_MAIN,
+        expected: |g| g.to_string(),
+        c_archive: false,
+        modules: false,
+        deep: false,
+    },
     Program {
         name: "server",
         main_go: SERVER_MAIN,
         expected: |g| format!(r#"{{"greeting":"{g}","routes":2}}"#),
         c_archive: false,
         modules: false,
+        deep: false,
     },
     Program {
         name: "carchive",
@@ -213,6 +281,7 @@ const PROGRAMS: [Program; 4] = [
         expected: |g| g.to_uppercase(),
         c_archive: true,
         modules: false,
+        deep: false,
     },
     Program {
         name: "modules",
@@ -220,6 +289,15 @@ const PROGRAMS: [Program; 4] = [
         expected: |g| g.to_string(),
         c_archive: false,
         modules: true,
+        deep: false,
+    },
+    Program {
+        name: "gofmt",
+        main_go: GOFMT_MAIN,
+        expected: |g| g.to_string(),
+        c_archive: false,
+        modules: false,
+        deep: true,
     },
 ];
 
@@ -227,7 +305,10 @@ const PROGRAMS: [Program; 4] = [
 enum Scenario {
     Cold,
     NoOp,
+    CliNoOp,
     Edit,
+    DepComment,
+    DeepEdit,
     NewWorkspace,
     ColdRemote,
 }
@@ -237,7 +318,10 @@ impl Scenario {
         match self {
             Scenario::Cold => "cold",
             Scenario::NoOp => "no-op",
+            Scenario::CliNoOp => "CLI no-op",
             Scenario::Edit => "one-file edit",
+            Scenario::DepComment => "dep comment edit",
+            Scenario::DeepEdit => "deep body edit",
             Scenario::NewWorkspace => "new workspace",
             Scenario::ColdRemote => "cold, warm remote cache",
         }
@@ -270,9 +354,13 @@ struct Workdir {
 struct Bench {
     go: PathBuf,
     goroot: PathBuf,
+    /// The `go-link-build` command (release build).
+    cli: PathBuf,
     jobs: usize,
     /// Bumped on every edit so that no cache has seen the new source.
     edits: usize,
+    /// The installed Go's language version (`1.26`), for the `gofmt` module.
+    go_line: String,
 }
 
 fn msg_go(greeting: &str) -> String {
@@ -343,6 +431,34 @@ impl Bench {
         Ok(elapsed)
     }
 
+    /// One build through the `go-link-build` command, into `w.ours_out/cli`.
+    fn cli(&self, w: &Workdir, prog: &Program) -> anyhow::Result<f64> {
+        let mut cmd = Command::new(&self.cli);
+        cmd.arg("build").arg("--goroot").arg(&self.goroot).arg("--cache").arg(&w.ours_cache);
+        cmd.arg("-o").arg(w.ours_out.join("cli").join(if prog.c_archive {
+            format!("lib{}.a", prog.name)
+        } else {
+            prog.name.to_string()
+        }));
+        if prog.c_archive {
+            cmd.args(["--buildmode", "c-archive"]);
+        }
+        cmd.arg(&w.src).env("CGO_ENABLED", if prog.c_archive { "1" } else { "0" }).env("GOFLAGS", "");
+        if let Some(modcache) = &w.gomodcache {
+            cmd.env("GOMODCACHE", modcache).env("GOPROXY", "off").env("GOWORK", "off");
+        }
+        let start = Instant::now();
+        let out = cmd.output().with_context(|| format!("failed to run {}", self.cli.display()))?;
+        let elapsed = ms(start);
+        anyhow::ensure!(
+            out.status.success(),
+            "`go-link-build build` failed in {}:\n{}",
+            w.src.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Ok(elapsed)
+    }
+
     /// Times both builders, alternating which goes first.
     fn pair(
         &self,
@@ -377,8 +493,9 @@ fn copy_tree(from: &Path, to: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Runs both outputs and checks they print the expected line.
-fn verify(prog: &Program, ours: &Path, go: &Path, greeting: &str) -> anyhow::Result<()> {
+/// Runs both outputs and checks they print the expected line (and, for
+/// `gofmt`, the deep package's string as the second line).
+fn verify(prog: &Program, ours: &Path, go: &Path, greeting: &str, deep: &str) -> anyhow::Result<()> {
     if prog.c_archive {
         // Both archives exist and export the function; tests/ links and runs them.
         for a in [ours, go] {
@@ -401,11 +518,13 @@ fn verify(prog: &Program, ours: &Path, go: &Path, greeting: &str) -> anyhow::Res
     };
     let want = (prog.expected)(greeting);
     let (a, b) = (run(ours)?, run(go)?);
-    // `modules` prints the greeting, then a line per module: both must agree on all.
-    let checked = if prog.modules { a.lines().next().unwrap_or("") } else { a.as_str() };
+    // `modules` prints the greeting, then a line per module, `gofmt` the
+    // greeting, the deep string and a formatted file: both must agree on all.
+    let checked = if prog.modules || prog.deep { a.lines().next().unwrap_or("") } else { a.as_str() };
+    let deep_ok = !prog.deep || a.lines().nth(1) == Some(deep);
     anyhow::ensure!(
-        checked == want && a == b,
-        "the `{}` programs disagree: want {want:?}\n  go-link-build ({}) printed {a:?}\n  go build ({}) printed {b:?}",
+        checked == want && deep_ok && a == b,
+        "the `{}` programs disagree: want {want:?} (deep: {deep:?})\n  go-link-build ({}) printed {a:?}\n  go build ({}) printed {b:?}",
         prog.name,
         ours.display(),
         go.display()
@@ -431,6 +550,68 @@ fn median(mut xs: Vec<f64>) -> f64 {
     }
 }
 
+/// Copies the installed Go's `go/format` and every `go/...` package it
+/// imports, directly or not, into `dir` as packages of [`GOFMT_MODULE`]
+/// (non-test files only, imports rewritten), plus `go/token/benchedit.go`.
+fn prepare_gofmt(goroot: &Path, dir: &Path, deep: &str) -> anyhow::Result<()> {
+    let mut todo = vec!["go/format".to_string()];
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(pkg) = todo.pop() {
+        if !seen.insert(pkg.clone()) {
+            continue;
+        }
+        let from = goroot.join("src").join(&pkg);
+        let to = dir.join(&pkg);
+        std::fs::create_dir_all(&to).with_context(|| format!("failed to create {}", to.display()))?;
+        for e in std::fs::read_dir(&from).with_context(|| format!("failed to read {}", from.display()))? {
+            let e = e?;
+            let name = e.file_name().to_string_lossy().into_owned();
+            if !e.file_type()?.is_file() || !name.ends_with(".go") || name.ends_with("_test.go") {
+                continue;
+            }
+            let text =
+                std::fs::read_to_string(e.path()).with_context(|| format!("failed to read {}", e.path().display()))?;
+            let (text, imports) = rewrite_go_imports(&text);
+            for imp in imports {
+                if goroot.join("src").join(&imp).is_dir() {
+                    todo.push(imp);
+                }
+            }
+            write(&to.join(&name), &text)?;
+        }
+    }
+    write(&dir.join("go/token/benchedit.go"), &benchedit_go(deep))
+}
+
+/// Rewrites the `"go/..."` imports of a Go file to [`GOFMT_MODULE`]`/go/...`
+/// and returns them. Only the import declarations (between the package
+/// clause and the first other top-level declaration) are touched.
+fn rewrite_go_imports(text: &str) -> (String, Vec<String>) {
+    let mut out = String::with_capacity(text.len() + 256);
+    let mut imports = Vec::new();
+    let mut in_header = true;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        if ["func ", "type ", "var ", "const "].iter().any(|k| t.starts_with(k) && !line.starts_with([' ', '\t'])) {
+            in_header = false;
+        }
+        match line.find("\"go/") {
+            Some(at) if in_header && !t.starts_with("//") => {
+                let rest = &line[at + 1..];
+                if let Some(end) = rest.find('"') {
+                    imports.push(rest[..end].to_string());
+                }
+                out.push_str(&line[..at + 1]);
+                out.push_str(GOFMT_MODULE);
+                out.push('/');
+                out.push_str(rest);
+            }
+            _ => out.push_str(line),
+        }
+    }
+    (out, imports)
+}
+
 fn go_env(go: &Path, var: &str) -> anyhow::Result<String> {
     let out = Command::new(go).args(["env", var]).env("GOTOOLCHAIN", "local").output().with_context(|| {
         format!("failed to run `{} env {var}`; is Go installed? Set GO to the go command", go.display())
@@ -454,7 +635,10 @@ pub(crate) fn run(opts: Options) -> anyhow::Result<()> {
         root.display()
     );
 
-    let mut bench = Bench { go, goroot, jobs, edits: 0 };
+    let cli = build_cli()?;
+    // go1.26.8 → 1.26 (a go line without the patch is valid since Go 1.21).
+    let go_line = version.trim_start_matches("go").split('.').take(2).collect::<Vec<_>>().join(".");
+    let mut bench = Bench { go, goroot, cli, jobs, edits: 0, go_line };
     let res = run_rounds(&mut bench, &opts, &root);
     if opts.keep {
         eprintln!("bench: kept {}", root.display());
@@ -465,14 +649,14 @@ pub(crate) fn run(opts: Options) -> anyhow::Result<()> {
 
     println!();
     println!(
-        "{:<8} {:<14} {:>14} {:>11} {:>7}   go-link-build did (last round)",
+        "{:<8} {:<24} {:>14} {:>11} {:>7}   go-link-build did (last round)",
         "program", "scenario", "go-link-build", "go build", "ratio"
     );
     for ((prog, scenario), runs) in &samples {
         let ours = median(runs.iter().map(|s| s.ours_ms).collect());
         let go = median(runs.iter().map(|s| s.go_ms).collect());
         println!(
-            "{:<8} {:<14} {:>11.1} ms {:>8.1} ms {:>6.2}x   {}",
+            "{:<8} {:<24} {:>11.1} ms {:>8.1} ms {:>6.2}x   {}",
             prog,
             scenario.label(),
             ours,
@@ -487,6 +671,25 @@ pub(crate) fn run(opts: Options) -> anyhow::Result<()> {
         opts.rounds
     );
     Ok(())
+}
+
+/// Builds the `go-link-build` command in release mode (what `cargo install`
+/// gives a user) and returns its path, beside this xtask's target dir.
+fn build_cli() -> anyhow::Result<PathBuf> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    status("Building", "the go-link-build command (release) for the CLI no-op scenario");
+    let ok = Command::new(&cargo)
+        .args(["build", "--quiet", "--release", "-p", "go-link-build", "--features", "cli", "--bin", "go-link-build"])
+        .status()
+        .context("failed to run cargo")?
+        .success();
+    anyhow::ensure!(ok, "`cargo build --release --bin go-link-build` failed");
+    // target/<profile>/xtask → target/release/go-link-build
+    let exe = std::env::current_exe().context("cannot find the xtask executable")?;
+    let target = exe.parent().and_then(Path::parent).context("the xtask executable is not in a target dir")?;
+    let cli = target.join("release").join(format!("go-link-build{}", std::env::consts::EXE_SUFFIX));
+    anyhow::ensure!(cli.is_file(), "{} was not built", cli.display());
+    Ok(cli)
 }
 
 type Samples = BTreeMap<(&'static str, Scenario), Vec<Sample>>;
@@ -528,21 +731,80 @@ fn run_rounds(bench: &mut Bench, opts: &Options, root: &Path) -> anyhow::Result<
             for d in [&w.src, &w.ours_out, &w.ours_cache, &w.go_cache] {
                 std::fs::create_dir_all(d).with_context(|| format!("failed to create {}", d.display()))?;
             }
+            let mut deep = "deep 0".to_string();
+            if prog.deep {
+                prepare_gofmt(&bench.goroot, &w.src, &deep)
+                    .context("failed to copy go/format and its packages for the `gofmt` benchmark program")?;
+            }
             if !prog.modules {
-                write(&w.src.join("go.mod"), &format!("module example.com/bench/{}\n\ngo 1.21\n", prog.name))?;
+                // `gofmt` is the installed Go's own code, which may use its newest language features.
+                let go_line = if prog.deep { bench.go_line.as_str() } else { "1.21" };
+                write(&w.src.join("go.mod"), &format!("module example.com/bench/{}\n\ngo {go_line}\n", prog.name))?;
                 write(&w.src.join("main.go"), prog.main_go)?;
             }
             let mut greeting = "hello, world".to_string();
             write(&w.src.join("msg.go"), &msg_go(&greeting))?;
+            let benchedit = w.src.join("go/token/benchedit.go");
 
             // Alternate the order by round and program, so neither builder
             // always runs on a warmer page cache.
             let ours_first = (round + i) % 2 == 0;
-            for scenario in [Scenario::Cold, Scenario::NoOp, Scenario::Edit, Scenario::NewWorkspace] {
+            for scenario in [
+                Scenario::Cold,
+                Scenario::NoOp,
+                Scenario::CliNoOp,
+                Scenario::Edit,
+                Scenario::DepComment,
+                Scenario::DeepEdit,
+                Scenario::NewWorkspace,
+            ] {
+                if matches!(scenario, Scenario::DepComment | Scenario::DeepEdit) && !prog.deep {
+                    continue;
+                }
                 if scenario == Scenario::Edit {
                     bench.edits += 1;
                     greeting = format!("hello, world #{}", bench.edits);
                     write(&w.src.join("msg.go"), &msg_go(&greeting))?;
+                }
+                if scenario == Scenario::DepComment {
+                    bench.edits += 1;
+                    let text = std::fs::read_to_string(&benchedit)?;
+                    write(&benchedit, &format!("{text}\n// edit #{} (a comment only)\n", bench.edits))?;
+                }
+                if scenario == Scenario::DeepEdit {
+                    bench.edits += 1;
+                    let new = format!("deep {}", bench.edits);
+                    let text = std::fs::read_to_string(&benchedit)?;
+                    let edited = text.replace(&format!("\"{deep}\""), &format!("\"{new}\""));
+                    anyhow::ensure!(edited != text, "{} does not return {deep:?}", benchedit.display());
+                    write(&benchedit, &edited)?;
+                    deep = new;
+                }
+                if scenario == Scenario::CliNoOp {
+                    // The first CLI build installs its output (from the cache); the second is the no-op.
+                    bench.cli(&w, prog)?;
+                    let (ours, go) = if ours_first {
+                        let ours = bench.cli(&w, prog)?;
+                        (ours, bench.go_build(&w, prog)?)
+                    } else {
+                        let go = bench.go_build(&w, prog)?;
+                        (bench.cli(&w, prog)?, go)
+                    };
+                    let sample = Sample { ours_ms: ours, go_ms: go, note: "CLI stamp".to_string() };
+                    status(
+                        "Measured",
+                        &format!(
+                            "{} {} (round {}/{}): go-link-build {:.1} ms, go build {:.1} ms",
+                            prog.name,
+                            scenario.label(),
+                            round + 1,
+                            opts.rounds,
+                            ours,
+                            go
+                        ),
+                    );
+                    samples.entry((prog.name, scenario)).or_default().push(sample);
+                    continue;
                 }
                 if scenario == Scenario::NewWorkspace {
                     // Another checkout of the same code, another target dir; same caches.
@@ -554,7 +816,7 @@ fn run_rounds(bench: &mut Bench, opts: &Options, root: &Path) -> anyhow::Result<
                 }
                 let (ours, go, art) = bench.pair(&w, prog, ours_first)?;
                 if scenario != Scenario::NoOp {
-                    verify(prog, art.path(), &w.go_exe, &greeting)?;
+                    verify(prog, art.path(), &w.go_exe, &greeting, &deep)?;
                 }
                 let sample = Sample { ours_ms: ours, go_ms: go, note: note(&art) };
                 status(
@@ -596,7 +858,7 @@ fn run_rounds(bench: &mut Bench, opts: &Options, root: &Path) -> anyhow::Result<
                         std::fs::create_dir_all(d).with_context(|| format!("failed to create {}", d.display()))?;
                     }
                     let (ours, go, art) = bench.pair(&cold, prog, ours_first)?;
-                    verify(prog, art.path(), &cold.go_exe, &greeting)?;
+                    verify(prog, art.path(), &cold.go_exe, &greeting, &deep)?;
                     let st = art.stats();
                     anyhow::ensure!(
                         st.compiled == 0 && !st.linked && art.remote_warning().is_none(),

@@ -40,7 +40,7 @@ Commands:
             --release          strip every sidecar (-s -w)
             --target TRIPLE    build for TRIPLE instead of the host (repeatable)
             --package CRATE    only the sidecars of workspace crate CRATE
-  bench     Time go-link-build against `go build` (cold, no-op, one-file edit, cold with a warm remote cache)
+  bench     Time go-link-build against `go build` (cold, no-op, CLI no-op, edits, deep edits, new workspace, remote)
             --rounds N         rounds per scenario (default 3)
             --quick            one round
             --keep             keep the temporary directory and print its path
@@ -97,7 +97,7 @@ fn run(args: &[String]) -> anyhow::Result<()> {
 fn command_usage(cmd: &str) -> Option<String> {
     let line = match cmd {
         "go-bin" => "cargo xtask go-bin [--release] [--target TRIPLE]... [--package CRATE]",
-        "bench" => "cargo xtask bench [--rounds N] [--quick] [--keep]",
+        "bench" => "cargo xtask bench [--rounds N] [--quick] [--keep] [--only PROGRAM]",
         "help" => "cargo xtask help",
         _ => return None,
     };

@@ -319,7 +319,13 @@ fn install_facts(installs: &[(PathBuf, PathBuf, bool)]) -> Option<String> {
 fn install(from: &std::path::Path, to: &std::path::Path) -> Result<(), String> {
     let name = to.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = to.with_file_name(format!(".{name}.go-link-build-{}", std::process::id()));
-    std::fs::copy(from, &tmp).map_err(|e| format!("copy to {}: {e}", tmp.display()))?;
+    // As go build -o a/b/prog: the directory is created (cmd/go's
+    // moveOrCopyFile runs after `sh.Mkdir(filepath.Dir(a.Target))`).
+    if let Some(dir) = to.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| format!("failed to create {}: {e}", dir.display()))?;
+    }
+    std::fs::copy(from, &tmp)
+        .map_err(|e| format!("failed to install {}: copy to {}: {e}", to.display(), tmp.display()))?;
     std::fs::rename(&tmp, to).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
         format!("rename {} to {}: {e}", tmp.display(), to.display())
