@@ -17,6 +17,8 @@ use anyhow::{bail, Context};
 /// One program of the set.
 struct Program {
     name: &'static str,
+    /// The name `--only` takes.
+    short: &'static str,
     /// Fixture directory under tests/fixtures, and the package in it.
     fixture: &'static str,
     pkg: &'static str,
@@ -26,21 +28,52 @@ struct Program {
 }
 
 const PROGRAMS: &[Program] = &[
-    Program { name: "hello (runtime)", fixture: "goroot", pkg: ".", c_archive: false, min_minor: 21 },
-    Program { name: "multi (embed, asm)", fixture: "multi", pkg: "cmd/app", c_archive: false, min_minor: 21 },
-    Program { name: "modern (net/http)", fixture: "modern", pkg: ".", c_archive: false, min_minor: 22 },
-    Program { name: "C archive (cgo)", fixture: "cffi", pkg: "cmd/single", c_archive: true, min_minor: 22 },
+    Program { name: "hello (runtime)", short: "hello", fixture: "goroot", pkg: ".", c_archive: false, min_minor: 21 },
+    Program { name: "multi (embed, asm)", short: "multi", fixture: "multi", pkg: "cmd/app", c_archive: false, min_minor: 21 },
+    Program { name: "modern (net/http)", short: "modern", fixture: "modern", pkg: ".", c_archive: false, min_minor: 22 },
+    Program { name: "C archive (cgo)", short: "carchive", fixture: "cffi", pkg: "cmd/single", c_archive: true, min_minor: 22 },
 ];
 
-pub(crate) struct Options;
+pub(crate) struct Options {
+    /// `--go`: Go versions to keep (`go1.26`, `1.26`, `go1.26.8`); empty keeps all.
+    go: Vec<String>,
+    /// `--only`: program short names to keep; empty keeps all.
+    only: Vec<String>,
+}
 
 impl Options {
     pub(crate) fn parse(args: &[String]) -> anyhow::Result<Options> {
         let mut a = crate::Args::new("conformance", args);
-        if let Some(arg) = a.next_arg() {
-            return Err(a.unknown(&arg));
+        let mut opts = Options { go: Vec::new(), only: Vec::new() };
+        while let Some(arg) = a.next_arg() {
+            match arg {
+                crate::Arg::Flag("go", v) => {
+                    let v = a.value("go", v)?;
+                    opts.go.push(if v.starts_with("go") { v.to_string() } else { format!("go{v}") });
+                }
+                crate::Arg::Flag("only", v) => {
+                    let v = a.value("only", v)?;
+                    if !PROGRAMS.iter().any(|p| p.short == v) {
+                        let names: Vec<_> = PROGRAMS.iter().map(|p| p.short).collect();
+                        bail!("`cargo xtask conformance`: unknown program `{v}` (one of {})", names.join(", "));
+                    }
+                    opts.only.push(v.to_string());
+                }
+                other => return Err(a.unknown(&other)),
+            }
         }
-        Ok(Options)
+        Ok(opts)
+    }
+
+    /// Whether `version` (`go1.26.8`) is selected: `--go go1.26` matches
+    /// every go1.26 patch, `--go go1.26.8` only that one.
+    fn wants_go(&self, version: &str) -> bool {
+        self.go.is_empty()
+            || self.go.iter().any(|g| version == g || version.strip_prefix(g.as_str()).is_some_and(|r| r.starts_with('.')))
+    }
+
+    fn wants_program(&self, prog: &Program) -> bool {
+        self.only.is_empty() || self.only.iter().any(|o| o == prog.short)
     }
 }
 
@@ -192,7 +225,7 @@ fn compare(prog: &Program, goroot: &Path, root: &Path, caches: &Path) -> anyhow:
     Ok([out, info, bytes_verdict(goroot, art.path(), &target)?])
 }
 
-pub(crate) fn run(_opts: Options) -> anyhow::Result<()> {
+pub(crate) fn run(opts: Options) -> anyhow::Result<()> {
     let target_dir = workspace_root().join("target");
     // Caches persist between runs (content-addressed), the rest is temporary.
     // The integration tests' shared caches (tests/src/lib.rs shared_cache), so a run after them is warm.
@@ -203,8 +236,8 @@ pub(crate) fn run(_opts: Options) -> anyhow::Result<()> {
     let mut rows = Vec::new();
     println!("| program | Go | output | build info | bytes (Go build IDs blanked) |");
     println!("|---|---|---|---|---|");
-    for (version, goroot) in &tcs {
-        for prog in PROGRAMS {
+    for (version, goroot) in tcs.iter().filter(|(v, _)| opts.wants_go(v)) {
+        for prog in PROGRAMS.iter().filter(|p| opts.wants_program(p)) {
             if minor_patch(version).0 < prog.min_minor {
                 continue;
             }
@@ -227,4 +260,26 @@ pub(crate) fn run(_opts: Options) -> anyhow::Result<()> {
 /// The workspace root: xtask's manifest directory's parent.
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask is in the workspace").to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> anyhow::Result<Options> {
+        Options::parse(&args.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn filters_select_versions_and_programs() {
+        let o = parse(&["--go", "1.26", "--go=go1.22.12", "--only", "hello"]).unwrap();
+        assert!(o.wants_go("go1.26.8") && o.wants_go("go1.22.12"));
+        assert!(!o.wants_go("go1.2") && !o.wants_go("go1.22.1") && !o.wants_go("go1.27.3"));
+        assert!(o.wants_program(&PROGRAMS[0]) && !o.wants_program(&PROGRAMS[3]));
+        let all = parse(&[]).unwrap();
+        assert!(all.wants_go("go1.21.13") && PROGRAMS.iter().all(|p| all.wants_program(p)));
+        assert!(parse(&["--only", "nope"]).is_err());
+        assert!(parse(&["--go"]).is_err());
+        assert!(parse(&["extra"]).is_err());
+    }
 }

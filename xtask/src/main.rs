@@ -6,7 +6,7 @@
 //!     (see `go_bin` for the `[package.metadata.go-link-build]` schema).
 //! cargo xtask bench [--rounds N] [--quick] [--keep] [--only PROGRAM]
 //!     Times go-link-build against `go build` on the same programs.
-//! cargo xtask conformance
+//! cargo xtask conformance [--go VERSION]... [--only PROGRAM]...
 //!     Builds a set of programs with go-link-build and with `go build` under
 //!     every Go release found; prints whether output, build info and bytes match.
 //! cargo test -p xtask
@@ -49,6 +49,8 @@ Commands:
             Build a set of programs with both builders under every Go release
             found (go on PATH, module-cache toolchains); print a table of
             whether output, build info and bytes match
+            --go VERSION       only this Go release (go1.26, 1.26 or go1.26.8; repeatable)
+            --only PROGRAM     only this program: hello, multi, modern, carchive (repeatable)
   help      Print this message
 
 Tidy checks on the library's sources run with `cargo test -p xtask`.
@@ -98,6 +100,7 @@ fn command_usage(cmd: &str) -> Option<String> {
     let line = match cmd {
         "go-bin" => "cargo xtask go-bin [--release] [--target TRIPLE]... [--package CRATE]",
         "bench" => "cargo xtask bench [--rounds N] [--quick] [--keep] [--only PROGRAM]",
+        "conformance" => "cargo xtask conformance [--go VERSION]... [--only PROGRAM]...",
         "help" => "cargo xtask help",
         _ => return None,
     };
@@ -182,7 +185,7 @@ mod tests {
 
     #[test]
     fn every_command_answers_help() {
-        for cmd in ["go-bin", "bench", "help"] {
+        for cmd in ["go-bin", "bench", "conformance", "help"] {
             let text = command_usage(cmd).unwrap_or_else(|| panic!("no usage for {cmd}"));
             assert!(text.starts_with(&format!("Usage: cargo xtask {cmd}")), "{text}");
             assert!(text.lines().count() > 2, "{cmd}'s usage has no description:\n{text}");
@@ -194,6 +197,7 @@ mod tests {
         }
         assert!(command_usage("go-bin").unwrap().contains("--release"));
         assert!(command_usage("bench").unwrap().contains("--rounds"));
+        assert!(command_usage("conformance").unwrap().contains("--only PROGRAM"));
         let args: Vec<String> = ["nope", "--help"].iter().map(|s| s.to_string()).collect();
         assert!(run(&args).is_err());
     }

@@ -90,7 +90,8 @@ pub use public::{CacheDir, CacheUsage};
 pub(crate) use record::{Digest, OutputFile, Record};
 
 /// Bump when the meaning of a key line or the entry layout changes.
-const FORMAT: &str = "go-link-build cache v1";
+/// v2: build IDs in cmd/go's base64 form (the outputs changed, not the keys).
+const FORMAT: &str = "go-link-build cache v2";
 
 /// A finished SHA-256 digest, printed as hex.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -101,10 +102,29 @@ impl ActionId {
         hex(&self.0)
     }
 
-    /// A short form for `-buildid` and logs.
+    /// The 20-character form cmd/go uses in build IDs, `-frandom-seed` and
+    /// logs: `buildid.HashToString` (cmd/internal/buildid, unchanged in
+    /// 1.21–1.27), the first 15 bytes as 5 big-endian 24-bit groups of 4
+    /// characters each from the URL-safe base64 alphabet, no padding. A
+    /// package's `-buildid` is then `A/A` (41 bytes) and a program's
+    /// `L/L/L/L` (83 bytes), the lengths of cmd/go's IDs, so our binaries
+    /// differ from `go build`'s in the ID's bytes only, not in its length.
     pub(crate) fn short(&self) -> String {
-        hex(&self.0[..15])
+        hash_to_string(&self.0)
     }
+}
+
+/// `buildid.HashToString` (cmd/internal/buildid/buildid.go).
+pub(crate) fn hash_to_string(h: &[u8; 32]) -> String {
+    const ENCODE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::with_capacity(20);
+    for g in h[..15].chunks_exact(3) {
+        let v = u32::from(g[0]) << 16 | u32::from(g[1]) << 8 | u32::from(g[2]);
+        for shift in [18, 12, 6, 0] {
+            out.push(ENCODE[(v >> shift & 0x3f) as usize] as char);
+        }
+    }
+    out
 }
 
 pub(crate) fn hex(bytes: &[u8]) -> String {
@@ -611,6 +631,18 @@ impl Cache {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn build_id_parts_are_cmd_gos_hash_to_string() {
+        // Expected values printed by cmd/internal/buildid.HashToString
+        // (copied into a Go program) for sha256 of each input.
+        for (input, want) in
+            [("", "47DEQpj8HBSa-_TImW-5"), ("hello", "LPJNul-wow4m6Dsqxbni"), ("go-link-build", "UlUreu22xiETHReVX5DK")]
+        {
+            assert_eq!(hash_to_string(&digest(input.as_bytes())), want, "{input:?}");
+            assert_eq!(ActionId(digest(input.as_bytes())).short(), want);
+        }
+    }
 
     #[test]
     fn keys_are_line_exact() {
