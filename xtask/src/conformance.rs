@@ -29,9 +29,30 @@ struct Program {
 
 const PROGRAMS: &[Program] = &[
     Program { name: "hello (runtime)", short: "hello", fixture: "goroot", pkg: ".", c_archive: false, min_minor: 21 },
-    Program { name: "multi (embed, asm)", short: "multi", fixture: "multi", pkg: "cmd/app", c_archive: false, min_minor: 21 },
-    Program { name: "modern (net/http)", short: "modern", fixture: "modern", pkg: ".", c_archive: false, min_minor: 22 },
-    Program { name: "C archive (cgo)", short: "carchive", fixture: "cffi", pkg: "cmd/single", c_archive: true, min_minor: 22 },
+    Program {
+        name: "multi (embed, asm)",
+        short: "multi",
+        fixture: "multi",
+        pkg: "cmd/app",
+        c_archive: false,
+        min_minor: 21,
+    },
+    Program {
+        name: "modern (net/http)",
+        short: "modern",
+        fixture: "modern",
+        pkg: ".",
+        c_archive: false,
+        min_minor: 22,
+    },
+    Program {
+        name: "C archive (cgo)",
+        short: "carchive",
+        fixture: "cffi",
+        pkg: "cmd/single",
+        c_archive: true,
+        min_minor: 22,
+    },
 ];
 
 pub(crate) struct Options {
@@ -69,7 +90,10 @@ impl Options {
     /// every go1.26 patch, `--go go1.26.8` only that one.
     fn wants_go(&self, version: &str) -> bool {
         self.go.is_empty()
-            || self.go.iter().any(|g| version == g || version.strip_prefix(g.as_str()).is_some_and(|r| r.starts_with('.')))
+            || self
+                .go
+                .iter()
+                .any(|g| version == g || version.strip_prefix(g.as_str()).is_some_and(|r| r.starts_with('.')))
     }
 
     fn wants_program(&self, prog: &Program) -> bool {

@@ -34,6 +34,7 @@
 
 pub(crate) mod constraint;
 pub(crate) mod embed;
+pub(crate) mod pgo;
 pub(crate) mod scan;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
