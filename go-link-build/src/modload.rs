@@ -147,6 +147,9 @@ struct State {
     go_lines: HashMap<String, Option<String>>,
     /// Modules needed but not on disk, as `path@version`.
     missing: BTreeSet<String>,
+    /// The running Go version (`1.26.8`), once `check_go_lines` has seen it:
+    /// a dependency's go line must not exceed it either.
+    running_go: Option<String>,
 }
 
 /// The resolved module setting of a build.
@@ -371,22 +374,30 @@ impl Modules {
         for m in &self.mains {
             files.push((m.dir.join("go.mod"), m.go_mod.go.as_deref()));
         }
+        self.state.borrow_mut().running_go = Some(running.to_string());
         for (file, go) in files {
             let Some(go) = go else { continue };
-            if modfetch::gover_compare(go, running) == std::cmp::Ordering::Greater {
-                return Err(Error::new(
-                    ErrorKind::Toolchain,
-                    format!(
-                        "{} requires go >= {go} (running go {running}; GOTOOLCHAIN=local)\n\
-                         go-link-build builds with the Go installation it finds and never downloads another: \
-                         install Go {go} or newer and point GO_LINK_BUILD_GOROOT at it, or lower the go line \
-                         if the code does not need Go {go}",
-                        file.display()
-                    ),
-                ));
+            if let Some(e) = too_new(&file.display().to_string(), go, running, "lower the go line") {
+                return Err(Error::new(ErrorKind::Toolchain, e));
             }
         }
         Ok(())
+    }
+
+    /// cmd/go's check of a dependency's go line (`modfetch.Download` in
+    /// modfetch/fetch.go, `rawGoModSummary` in modload/modfile.go, and
+    /// modules.txt's `## go` annotation in modload/vendor.go): newer than the
+    /// running Go is a `TooNewError` naming the module (`what`: the
+    /// replacement when there is one, as cmd/go reads the replacement's go.mod).
+    fn check_dep_go_line(&self, what: &str, go: Option<&str>) -> std::result::Result<(), Unlocated> {
+        let running = self.state.borrow().running_go.clone();
+        match (go, running) {
+            (Some(go), Some(running)) => match too_new(what, go, &running, "require an older version of it") {
+                Some(e) => Err(Unlocated::Module(e)),
+                None => Ok(()),
+            },
+            _ => Ok(()),
+        }
     }
 
     /// The go line that drives DefaultGODEBUG: go.work's in a workspace.
@@ -622,6 +633,10 @@ impl Modules {
                         root: dir.clone(),
                         vendored: true,
                     };
+                    self.check_dep_go_line(
+                        &format!("{} in {}", vm.path, dir.join("modules.txt").display()),
+                        m.go.as_deref(),
+                    )?;
                     return Ok((pkg_dir, m));
                 }
                 if let Some(why) = main_problem {
@@ -668,7 +683,17 @@ impl Modules {
                     1 => {
                         let (dir, dep) = found.remove(0);
                         self.verify(dep)?;
-                        Ok((dir, self.dep_ref(dep)))
+                        let r = self.dep_ref(dep);
+                        // As go build names it: modfetch.Download's check of a
+                        // module from the cache; the graph's (`module ../dir`)
+                        // for a directory replacement.
+                        let what = match &dep.replace {
+                            None => format!("{}@{}", dep.path, dep.version),
+                            Some(Replacement::Module { path, version }) => format!("{path}@{version}"),
+                            Some(Replacement::Dir { written, .. }) => format!("module {written}"),
+                        };
+                        self.check_dep_go_line(&what, r.go.as_deref())?;
+                        Ok((dir, r))
                     }
                     0 => {
                         if let Some(why) = main_problem {
@@ -1161,6 +1186,18 @@ fn check_declared_path(
     Ok(())
 }
 
+/// `gover.TooNewError`'s message when `go` is newer than `running`, with
+/// what to do (`remedy`: the other way out besides a newer Go).
+fn too_new(what: &str, go: &str, running: &str, remedy: &str) -> Option<String> {
+    (modfetch::gover_compare(go, running) == std::cmp::Ordering::Greater).then(|| {
+        format!(
+            "{what} requires go >= {go} (running go {running}; GOTOOLCHAIN=local)\n\
+             go-link-build builds with the Go installation it finds and never downloads another: install Go {go} \
+             or newer and point GO_LINK_BUILD_GOROOT at it, or {remedy} if the code does not need Go {go}"
+        )
+    })
+}
+
 fn go_at_least(go: Option<&str>, minor: u32) -> bool {
     modfetch::gover_compare(go.unwrap_or("1.16"), &format!("1.{minor}")) != std::cmp::Ordering::Less
 }
@@ -1247,6 +1284,19 @@ mod tests {
         assert!(Modules::main_only(main("1.26.8")).check_go_lines("go1.26.8").is_ok());
         assert!(Modules::main_only(main("1.26")).check_go_lines("go1.26.8").is_ok());
         assert!(Modules::main_only(main("1.27rc1")).check_go_lines("go1.26.8").is_err());
+        // A dependency's go line is checked against the version check_go_lines saw.
+        let mods = Modules::main_only(main("1.21"));
+        assert_eq!(mods.check_dep_go_line("example.com/dep@v1.0.0", Some("1.99")), Ok(()), "before the check");
+        mods.check_go_lines("go1.26.8").unwrap();
+        let Err(Unlocated::Module(e)) = mods.check_dep_go_line("example.com/dep@v1.0.0", Some("1.26.9")) else {
+            panic!("a dependency's newer go line is accepted")
+        };
+        assert!(
+            e.starts_with("example.com/dep@v1.0.0 requires go >= 1.26.9 (running go 1.26.8; GOTOOLCHAIN=local)\n"),
+            "{e}"
+        );
+        assert_eq!(mods.check_dep_go_line("example.com/dep@v1.0.0", Some("1.26.8")), Ok(()));
+        assert_eq!(mods.check_dep_go_line("example.com/dep@v1.0.0", None), Ok(()));
     }
 
     #[test]

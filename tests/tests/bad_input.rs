@@ -257,6 +257,23 @@ const OTHER: &[Other] = &[
             ("m/go.sum", "example.com/dep v1.0.0 h1:60z6346xfsKXyHwUX+Zaipfmo7KyYPB/LfQeCX77nHk=\n"),
             ("mc/example.com/dep@v1.0.0/go.mod", "module example.com/other\ngo 1.21\n"), DEP_TREE[1]], how: How::Binary, env: &[MC],
         want: "example.com/dep@v1.0.0: parsing go.mod:", go: None },
+    Other { name: "dependency's go line too new", files: files![DEP_GOMOD, DEP_MAIN,
+            ("m/go.sum", "example.com/dep v1.0.0 h1:JZITR7mvOH56NMKTR9EgSG/ydy/w0qg0hvkzHPxHROs=\nexample.com/dep v1.0.0/go.mod h1:aoBQn6QGCr8jo/IDiBNfS/lE9/P+EyLEJ+3QWUy6PFU=\n"),
+            ("mc/cache/download/example.com/dep/@v/v1.0.0.mod", "module example.com/dep\ngo 1.99\n"),
+            ("mc/cache/download/example.com/dep/@v/v1.0.0.ziphash", "h1:JZITR7mvOH56NMKTR9EgSG/ydy/w0qg0hvkzHPxHROs="),
+            ("mc/cache/download/example.com/dep/@v/v1.0.0.info", "{\"Version\":\"v1.0.0\"}"),
+            ("mc/example.com/dep@v1.0.0/go.mod", "module example.com/dep\ngo 1.99\n"), DEP_TREE[1]], how: How::Binary, env: &[MC],
+        want: "example.com/dep@v1.0.0 requires go >= 1.99 (running go {gover}; GOTOOLCHAIN=local)",
+        go: Some("example.com/dep@v1.0.0 requires go >= 1.99 (running go {gover}; GOTOOLCHAIN=local)") },
+    Other { name: "replacement's go line too new", files: files![
+            ("m/go.mod", "module example.com/m\n\ngo 1.21\n\nrequire example.com/dep v1.0.0\n\nreplace example.com/dep => ../dep\n"), DEP_MAIN,
+            ("dep/go.mod", "module example.com/dep\n\ngo 1.99\n"), ("dep/dep.go", "package dep\n\nfunc X() {}\n")], how: How::Binary, env: &[],
+        want: "module ../dep requires go >= 1.99 (running go {gover}; GOTOOLCHAIN=local)",
+        go: Some("module ../dep requires go >= 1.99 (running go {gover}; GOTOOLCHAIN=local)") },
+    Other { name: "vendored go line too new", files: files![DEP_GOMOD, DEP_MAIN, ("m/vendor/example.com/dep/dep.go", "package dep\n\nfunc X() {}\n"),
+            ("m/vendor/modules.txt", "# example.com/dep v1.0.0\n## explicit; go 1.99\nexample.com/dep\n")], how: How::Binary, env: &[("GOFLAGS", "-mod=vendor")],
+        want: "example.com/dep in {dir}/vendor/modules.txt requires go >= 1.99 (running go {gover}; GOTOOLCHAIN=local)",
+        go: Some("vendor/modules.txt requires go >= 1.99 (running go {gover}; GOTOOLCHAIN=local)") },
     Other { name: "inconsistent vendoring", files: files![DEP_GOMOD, DEP_MAIN, ("m/vendor/example.com/dep/dep.go", "package dep\n\nfunc X() {}\n"),
             ("m/vendor/modules.txt", "# example.com/dep v1.0.0\nexample.com/dep\n")], how: How::Binary, env: &[("GOFLAGS", "-mod=vendor")],
         want: "inconsistent vendoring in {dir}:", go: Some("inconsistent vendoring in {dir}:") },
@@ -324,6 +341,8 @@ fn tree_but_outputs(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 #[test]
 fn other_inputs() {
     let Some(goroot) = host_goroot() else { return };
+    let version = std::fs::read_to_string(goroot.join("VERSION")).unwrap();
+    let gover = version.lines().next().unwrap().trim_start_matches("go").to_string();
     let mut failures = Vec::new();
     let mut compared = 0;
     let mut cli_cases = 0;
@@ -331,7 +350,8 @@ fn other_inputs() {
         let s = Scratch::new("bad-other");
         let root = s.0.display().to_string();
         let dir = s.join("m");
-        let fill = |t: &str| t.replace("{s}", &root).replace("{dir}", &dir.display().to_string());
+        let fill =
+            |t: &str| t.replace("{s}", &root).replace("{dir}", &dir.display().to_string()).replace("{gover}", &gover);
         for (f, text) in case.files {
             let p = s.join(f);
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
