@@ -153,6 +153,22 @@ pub(crate) fn passthrough(key: &str) -> Option<OsString> {
     raw(key)
 }
 
+/// A variable read by a program run outside a build script (the `sidecars`
+/// runner: `CARGO`, `RUSTC`, `CARGO_TERM_COLOR`, `NO_COLOR`): there is no
+/// cargo to report it to and no output depends on it.
+#[cfg(feature = "sidecars")]
+pub(crate) fn process_var(key: &str) -> Option<OsString> {
+    raw(key).filter(|v| !v.is_empty())
+}
+
+/// The whole environment, for the cargo and rustc runs of the `sidecars`
+/// runner: what they read (`CARGO_HOME`, `RUSTUP_TOOLCHAIN`,
+/// `CARGO_TARGET_DIR`, `CARGO_BUILD_*`, …) is theirs to decide.
+#[cfg(feature = "sidecars")]
+pub(crate) fn whole() -> Vec<(OsString, OsString)> {
+    std::env::vars_os().collect()
+}
+
 /// `GO_LINK_BUILD_DEBUG`: 1 echoes every tool command, 2 also dumps cache-key
 /// inputs. It changes no output, so it is neither recorded nor reported.
 pub(crate) fn debug_level() -> u32 {

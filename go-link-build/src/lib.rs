@@ -144,6 +144,8 @@ mod pipeline;
 mod remote;
 mod sched;
 mod settings;
+#[cfg(feature = "sidecars")]
+pub mod sidecars;
 mod stamp;
 mod target;
 mod toolchain;

@@ -147,3 +147,46 @@ fn c_archive_files_named_like_go_build() {
         );
     }
 }
+
+/// `go-link-build sidecars`: the sidecar workflow for users without an xtask,
+/// here for a cross target (cgo off: no C toolchain needed) with --release.
+#[test]
+fn sidecars_subcommand_builds_declared_programs_for_a_target() {
+    use object::Object as _;
+    let help = Command::new(cli()).args(["sidecars", "--help"]).output().unwrap();
+    let text = String::from_utf8_lossy(&help.stdout);
+    assert!(help.status.success() && text.contains("--target") && text.contains("--release"), "{text}");
+
+    let Some(goroot) = host_goroot() else { return };
+    let (scratch, multi) = copy_fixture("multi");
+    let ws = scratch.join("ws");
+    std::fs::create_dir_all(ws.join("src")).unwrap();
+    std::fs::rename(&multi, ws.join("multi")).unwrap();
+    std::fs::write(ws.join("src/main.rs"), "fn main() {}\n").unwrap();
+    std::fs::write(
+        ws.join("Cargo.toml"),
+        "[package]\nname = \"user\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n[workspace]\n\n\
+         [[package.metadata.go-link-build.sidecar]]\nname = \"app\"\npackage = \"multi/cmd/app\"\n",
+    )
+    .unwrap();
+    let triple = "aarch64-unknown-linux-gnu";
+    let res = Command::new(cli())
+        .args(["sidecars", "--release", "--target", triple, "--goroot"])
+        .arg(&goroot)
+        .arg("--cache")
+        // The cross tests' cache: the arm64 standard library is already there.
+        .arg(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("cross-cache"))
+        .current_dir(&ws)
+        .env("CARGO_TERM_COLOR", "never")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&res.stderr);
+    assert!(res.status.success(), "{err}");
+    assert!(err.contains("   Compiling app (user: multi/cmd/app) for aarch64-unknown-linux-gnu"), "{err}");
+    for path in [ws.join(format!("target/go-bin/app-{triple}")), ws.join(format!("target/{triple}/release/app"))] {
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let file = object::File::parse(&*bytes).unwrap();
+        assert_eq!(file.architecture(), object::Architecture::Aarch64, "{}", path.display());
+        assert!(file.section_by_name(".symtab").is_none(), "--release did not strip {}", path.display());
+    }
+}

@@ -5,6 +5,7 @@
 //! go-link-build build --buildmode c-archive [-o DIR/libNAME.a → DIR/libNAME.h] [--print-link-flags] [--allow-musl-c-archive]
 //!     [--rust-bindings FILE] PKGDIR...
 //! go-link-build cache [trim | clean]
+//! go-link-build sidecars [--release] [--target TRIPLE]... [-p CRATE] [--manifest-path PATH]
 //! ```
 //!
 //! It builds exactly what a build script would, through the same public API,
@@ -91,6 +92,30 @@ enum Command {
         #[arg(required = true)]
         pkgdirs: Vec<PathBuf>,
     },
+    /// Build the Go sidecars declared in a workspace's
+    /// [[package.metadata.go-link-build.sidecar]] tables (go_link_build::sidecars):
+    /// target/go-bin/<name>-<triple>[.exe] (Tauri's naming) and a copy beside
+    /// the Rust program (target/[<triple>/]<debug|release>/<name>[.exe]).
+    Sidecars {
+        /// Strip every sidecar (-s -w) and place it beside target/release programs.
+        #[arg(long)]
+        release: bool,
+        /// Build for this Rust target triple instead of the host (repeatable).
+        #[arg(long, value_name = "TRIPLE")]
+        target: Vec<String>,
+        /// Only the sidecars of this workspace crate.
+        #[arg(short = 'p', long, value_name = "CRATE")]
+        package: Option<String>,
+        /// The workspace's Cargo.toml (default: found from the current directory).
+        #[arg(long, value_name = "PATH")]
+        manifest_path: Option<PathBuf>,
+        /// The GOROOT to use (default: discovered).
+        #[arg(long)]
+        goroot: Option<PathBuf>,
+        /// The action cache (default: $GO_LINK_BUILD_CACHE, else the user cache dir).
+        #[arg(long)]
+        cache: Option<PathBuf>,
+    },
     /// Show where the build cache is, its size and entry count; trim or clean it.
     Cache {
         /// The cache (default: $GO_LINK_BUILD_CACHE, else the user cache dir).
@@ -122,6 +147,26 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<(), String> {
     if let Command::Cache { cache, action } = cli.command {
         return cache_command(cache, action);
+    }
+    if let Command::Sidecars { release, target, package, manifest_path, goroot, cache } = cli.command {
+        let mut s = go_link_build::sidecars::Sidecars::new();
+        s.release(release);
+        for t in &target {
+            s.target(t);
+        }
+        if let Some(p) = &package {
+            s.package(p);
+        }
+        if let Some(p) = &manifest_path {
+            s.manifest_path(p);
+        }
+        if let Some(g) = &goroot {
+            s.goroot(g);
+        }
+        if let Some(c) = &cache {
+            s.cache_dir(c);
+        }
+        return s.build().map(drop).map_err(|e| e.to_string());
     }
     let Command::Build {
         target,
