@@ -178,6 +178,14 @@ fn remote_cache_end_to_end() {
         assert!(read(a.path()) == read(b.path()), "{} differs from A's", b.path().display());
     }
     assert_eq!(read(a_lib.header().unwrap()), read(b_lib.header().unwrap()));
+    // B's cache keeps the sum of both builds' counters (`go-link-build cache` shows it).
+    let totals = go_link_build::CacheDir::open(Some(&builds.scratch.join("cache-b"))).unwrap().remote_totals();
+    let (p, l) = (b_prog.stats().remote, b_lib.stats().remote);
+    assert_eq!(
+        (totals.hits, totals.misses, totals.bytes_down, totals.uploads),
+        (p.hits + l.hits, p.misses + l.misses, p.bytes_down + l.bytes_down, 0),
+        "{totals:?}"
+    );
     assert_eq!(run(b_prog.path(), &[]), run(a_prog.path(), &[]));
 
     // read mode: the link runs locally, and nothing is uploaded.
@@ -320,6 +328,9 @@ fn header_authentication(builds: &Builds) {
     // Right token: the link's action is uploaded (the packages were local hits).
     let text = run_cli(RIGHT, "6");
     assert!(text.contains("remote GET ac/"), "the debug log shows each request:\n{text}");
+    // The CLI's one summary line: the link missed remotely and was uploaded.
+    let summary = text.lines().find(|l| l.starts_with("remote cache: ")).unwrap_or_else(|| panic!("{text}"));
+    assert!(summary.contains(" misses, ") && !summary.contains(" 0 uploads"), "{summary}");
     assert!(!text.contains("warning: go-link-build: remote"), "{text}");
     let stored = snapshot(&server.data_dir().join("c"));
     assert!(stored.keys().any(|p| p.starts_with("ac")) && stored.keys().any(|p| p.starts_with("cas")), "{stored:?}");
@@ -329,4 +340,10 @@ fn header_authentication(builds: &Builds) {
     assert_eq!(warnings.len(), 1, "{text}");
     assert!(warnings[0].contains("401"), "{text}");
     assert!(snapshot(&server.data_dir().join("c")) == stored, "a refused client changed the server's data");
+    // `go-link-build cache` sums what the remote cache did for every build of this cache.
+    let out = Command::new(&cli).arg("cache").arg("--cache").arg(builds.scratch.join("cache-b")).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    let line = text.lines().find(|l| l.starts_with("remote cache, all builds")).unwrap_or_else(|| panic!("{text}"));
+    assert!(line.contains(" hits, ") && line.contains(" MB down, ") && line.contains(" MB up"), "{line}");
 }

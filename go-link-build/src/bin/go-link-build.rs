@@ -273,6 +273,11 @@ fn run(cli: Cli) -> Result<(), String> {
         }
     }
     let art = if archive { b.try_c_archive(&name) } else { b.try_binary(&name) }.map_err(|e| e.to_string())?;
+    // What the remote cache did, when one was used (its problems were already one warning line).
+    let remote = art.stats().remote;
+    if remote != go_link_build::RemoteStats::default() {
+        eprintln!("remote cache: {}", remote_summary(&remote));
+    }
     let mut installs = Vec::new();
     if let Some((dest, header)) = &archive_paths {
         installs.push((art.path().to_path_buf(), dest.clone(), true));
@@ -314,6 +319,18 @@ fn run(cli: Cli) -> Result<(), String> {
     Ok(())
 }
 
+/// `3 hits, 1 misses, 12.3 MB down, 4 uploads, 0.1 MB up`.
+fn remote_summary(r: &go_link_build::RemoteStats) -> String {
+    format!(
+        "{} hits, {} misses, {:.1} MB down, {} uploads, {:.1} MB up",
+        r.hits,
+        r.misses,
+        r.bytes_down as f64 / 1e6,
+        r.uploads,
+        r.bytes_up as f64 / 1e6
+    )
+}
+
 /// `go-link-build cache [trim | clean]`.
 fn cache_command(dir: Option<PathBuf>, action: Option<CacheAction>) -> Result<(), String> {
     let cache = go_link_build::CacheDir::open(dir.as_deref()).map_err(|e| e.to_string())?;
@@ -324,6 +341,10 @@ fn cache_command(dir: Option<PathBuf>, action: Option<CacheAction>) -> Result<()
             println!("location: {}", cache.path().display());
             println!("size: {}", mb(u.bytes()));
             println!("entries: {} ({} files)", u.entries(), u.files());
+            let r = cache.remote_totals();
+            if r != go_link_build::RemoteStats::default() {
+                println!("remote cache, all builds since the cache was created or cleaned: {}", remote_summary(&r));
+            }
         }
         Some(CacheAction::Trim) => {
             let t = cache.trim();

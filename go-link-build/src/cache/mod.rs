@@ -74,6 +74,7 @@
 pub(crate) mod fsutil;
 pub(crate) mod location;
 mod public;
+pub(crate) mod reapi;
 pub(crate) mod record;
 pub(crate) mod trim;
 
@@ -86,6 +87,8 @@ use sha2::{Digest as _, Sha256};
 
 use crate::error::{Error, Result};
 pub(crate) use fsutil::{copy_atomic, write_atomic};
+#[cfg(feature = "remote-cache")]
+pub(crate) use public::add_remote_totals;
 pub use public::{CacheDir, CacheUsage};
 pub(crate) use record::{Digest, OutputFile, Record};
 
@@ -335,6 +338,7 @@ impl Cache {
     /// Uses a remote cache for the rest of this build.
     #[cfg(feature = "remote-cache")]
     pub(crate) fn set_remote(&mut self, remote: std::sync::Arc<crate::remote::Remote>) {
+        remote.keep_totals_in(&self.root);
         self.remote = Some(remote);
     }
 

@@ -6,6 +6,54 @@ use std::path::{Path, PathBuf};
 use crate::cache::{fsutil, location, Cache, KeyBuilder, MTIME_INTERVAL};
 use crate::env::Env;
 use crate::error::Result;
+use crate::pipeline::RemoteStats;
+
+/// The file in the cache's root to which every build with a remote cache
+/// adds its counters, for `go-link-build cache` (see [`CacheDir::remote_totals`]).
+pub(crate) const REMOTE_TOTALS: &str = "remote-stats.txt";
+
+/// `name value` lines of [`REMOTE_TOTALS`].
+fn format_remote_totals(s: &RemoteStats) -> String {
+    format!(
+        "hits {}\nmisses {}\nbytes_down {}\nuploads {}\nbytes_up {}\n",
+        s.hits, s.misses, s.bytes_down, s.uploads, s.bytes_up
+    )
+}
+
+/// Parses [`REMOTE_TOTALS`]; an unknown or malformed line counts as nothing
+/// (the file is a summary for people, never an input of a build).
+fn parse_remote_totals(text: &str) -> RemoteStats {
+    let mut s = RemoteStats::default();
+    for line in text.lines() {
+        let Some((name, value)) = line.split_once(' ') else { continue };
+        let Ok(v) = value.trim().parse::<u64>() else { continue };
+        match name {
+            "hits" => s.hits = v as usize,
+            "misses" => s.misses = v as usize,
+            "bytes_down" => s.bytes_down = v,
+            "uploads" => s.uploads = v as usize,
+            "bytes_up" => s.bytes_up = v,
+            _ => {}
+        }
+    }
+    s
+}
+
+/// Adds one build's remote counters to the cache's totals: read, add, write
+/// a temp file and rename it into place. Two builds finishing at the same
+/// moment may lose one's counts (a summary, not a ledger); the file is never
+/// torn. Errors are ignored: the totals must never fail a build.
+#[cfg_attr(not(feature = "remote-cache"), allow(dead_code))] // Called by the remote cache.
+pub(crate) fn add_remote_totals(root: &Path, add: &RemoteStats) {
+    let path = root.join(REMOTE_TOTALS);
+    let mut s = parse_remote_totals(&std::fs::read_to_string(&path).unwrap_or_default());
+    s.hits += add.hits;
+    s.misses += add.misses;
+    s.bytes_down += add.bytes_down;
+    s.uploads += add.uploads;
+    s.bytes_up += add.bytes_up;
+    let _ = fsutil::write_atomic(&path, format_remote_totals(&s).as_bytes());
+}
 
 /// The build cache on disk (see the crate README's "The cache"): what
 /// `go-link-build cache` shows, trims and cleans.
@@ -71,9 +119,18 @@ impl CacheDir {
         CacheUsage { bytes: t.bytes, entries: r.records, files: r.blobs }
     }
 
-    /// Removes every entry (and go-link-build's own module extractions);
-    /// the next build compiles everything again.
+    /// What the remote cache did for the builds that used this cache since
+    /// it was created or cleaned: hits, misses, uploads and bytes each way,
+    /// summed over builds (the `go-link-build cache` summary). Zero without
+    /// a remote cache.
+    pub fn remote_totals(&self) -> RemoteStats {
+        parse_remote_totals(&std::fs::read_to_string(self.cache.root().join(REMOTE_TOTALS)).unwrap_or_default())
+    }
+
+    /// Removes every entry (and go-link-build's own module extractions) and
+    /// the remote cache totals; the next build compiles everything again.
     pub fn clean(&self) -> CacheUsage {
+        let _ = std::fs::remove_file(self.cache.root().join(REMOTE_TOTALS));
         let t = self.cache.clean();
         CacheUsage { bytes: t.bytes, entries: t.records, files: t.blobs }
     }
@@ -96,5 +153,29 @@ impl CacheDir {
             }
         }
         Ok(dir)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remote_totals_add_up_and_survive_garbage() {
+        let root = std::env::temp_dir().join(format!("glb-remote-totals-{}", std::process::id()));
+        std::fs::create_dir_all(&root).unwrap();
+        let one = RemoteStats { hits: 2, misses: 1, bytes_down: 300, uploads: 4, bytes_up: 5000 };
+        add_remote_totals(&root, &one);
+        add_remote_totals(&root, &one);
+        let text = std::fs::read_to_string(root.join(REMOTE_TOTALS)).unwrap();
+        assert_eq!(
+            parse_remote_totals(&text),
+            RemoteStats { hits: 4, misses: 2, bytes_down: 600, uploads: 8, bytes_up: 10000 }
+        );
+        std::fs::write(root.join(REMOTE_TOTALS), "hits x\nmisses 3\njunk\n").unwrap();
+        add_remote_totals(&root, &one);
+        let s = parse_remote_totals(&std::fs::read_to_string(root.join(REMOTE_TOTALS)).unwrap());
+        assert_eq!((s.hits, s.misses), (2, 4));
+        std::fs::remove_dir_all(&root).unwrap();
     }
 }

@@ -1,23 +1,25 @@
-//! The record of one cache entry, shaped like REAPI's `ActionResult`.
+//! The record of one cache entry: REAPI's `ActionResult`, restricted to
+//! what go-link-build writes.
 //!
 //! A record lists the files an action produced: a relative name, the
-//! SHA-256 and size of the content (`Digest`), and the executable bit. It is
-//! serialized as the canonical protobuf encoding of
-//! `build.bazel.remote.execution.v2.ActionResult` (fields in tag order, zero
-//! values omitted; see ENGINE.md §4.2), so the bytes stored under
-//! `ac/<xx>/<key>` locally are the bytes a Bazel HTTP cache holds under
-//! `/ac/<key>`, and the file contents live under their SHA-256 in `cas/`, as
-//! on the server.
+//! SHA-256 and size of the content (`Digest`), and the executable bit. Its
+//! bytes are the canonical encoding of `build.bazel.remote.execution.v2.ActionResult`
+//! written by [`reapi`](super::reapi) (the one protobuf codec, also the remote
+//! cache's), so the bytes stored under `ac/<xx>/<key>` locally are the bytes a
+//! Bazel HTTP cache holds under `/ac/<key>`, and the file contents live under
+//! their SHA-256 in `cas/`, as on the server.
 //!
-//! Decoding accepts what a server may add (`exit_code`, `execution_metadata`,
+//! Decoding accepts what a server may add (`exit_code` 0, `execution_metadata`,
 //! inline `contents`, unknown fields: skipped) but refuses anything that
 //! could make a lookup read the wrong file: a name that is empty, absolute,
 //! has a directory part or `..`, a repeated name, a hash that is not 64
-//! lowercase hex digits, a negative size.
+//! lowercase hex digits, a negative size, output directories or symlinks, a
+//! failed action.
 
 use std::fmt;
 
 use crate::cache::hex;
+use crate::cache::reapi;
 
 /// A blob's identity: SHA-256 and size, as REAPI's `Digest`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -75,84 +77,52 @@ impl Record {
 
     /// The canonical protobuf encoding of the `ActionResult`.
     pub(crate) fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::new();
-        for f in &self.files {
-            let mut digest = Vec::new();
-            put_bytes(&mut digest, 1, f.digest.hex().as_bytes());
-            if f.digest.size != 0 {
-                put_varint_field(&mut digest, 2, f.digest.size);
-            }
-            let mut file = Vec::new();
-            put_bytes(&mut file, 1, f.path.as_bytes());
-            put_bytes(&mut file, 2, &digest);
-            if f.executable {
-                put_varint_field(&mut file, 4, 1);
-            }
-            put_bytes(&mut out, 2, &file);
-        }
-        out
+        let output_files = self
+            .files
+            .iter()
+            .map(|f| reapi::OutputFile {
+                path: f.path.clone(),
+                digest: Some(reapi::Digest { hash: f.digest.hex(), size_bytes: f.digest.size as i64 }),
+                is_executable: f.executable,
+                contents: Vec::new(),
+            })
+            .collect();
+        reapi::ActionResult { output_files, ..Default::default() }.encode()
     }
 
     /// Parses an `ActionResult` (see the module docs for what is refused).
     pub(crate) fn from_bytes(data: &[u8]) -> Result<Record, String> {
-        let mut files: Vec<OutputFile> = Vec::new();
-        for field in Fields(data) {
-            let (tag, value) = field?;
-            match (tag, value) {
-                (2, Value::Bytes(b)) => files.push(parse_output_file(b)?),
-                (2, _) => return Err("output_files is not a message".into()),
-                (4, Value::Varint(code)) if code != 0 => return Err(format!("exit code {code}")),
-                _ => {}
+        let r = reapi::ActionResult::decode(data).map_err(|e| e.to_string())?;
+        if r.exit_code != 0 {
+            return Err(format!("exit code {}", r.exit_code));
+        }
+        if r.has_unsupported_outputs {
+            return Err("output directories or symlinks".into());
+        }
+        let mut files = Vec::with_capacity(r.output_files.len());
+        for f in r.output_files {
+            let path = f.path;
+            let plain = !path.is_empty()
+                && path != "."
+                && path != ".."
+                && !path.contains(['/', '\\', '\0'])
+                && !path.starts_with('-');
+            if !plain {
+                return Err(format!("output file name {path:?} is not a plain file name"));
             }
+            let d = f.digest.ok_or_else(|| format!("output file {path:?} has no digest"))?;
+            let sha256 = parse_hex32(d.hash.as_bytes())
+                .ok_or_else(|| format!("output file {path:?}: digest hash is not 64 lowercase hex digits"))?;
+            let size =
+                u64::try_from(d.size_bytes).map_err(|_| format!("output file {path:?}: negative digest size"))?;
+            files.push(OutputFile { path, digest: Digest { sha256, size }, executable: f.is_executable });
         }
         files.sort_by(|a, b| a.path.cmp(&b.path));
-        if files.windows(2).any(|w| w[0].path == w[1].path) {
-            return Err("a file is listed twice".into());
+        if let Some(w) = files.windows(2).find(|w| w[0].path == w[1].path) {
+            return Err(format!("output file {:?} is listed twice", w[0].path));
         }
         Ok(Record { files })
     }
-}
-
-fn parse_output_file(data: &[u8]) -> Result<OutputFile, String> {
-    let mut path = None;
-    let mut digest = None;
-    let mut executable = false;
-    for field in Fields(data) {
-        match field? {
-            (1, Value::Bytes(b)) => path = Some(String::from_utf8(b.to_vec()).map_err(|_| "path is not UTF-8")?),
-            (2, Value::Bytes(b)) => digest = Some(parse_digest(b)?),
-            (4, Value::Varint(v)) => executable = v != 0,
-            (1 | 2 | 4, _) => return Err("malformed OutputFile".into()),
-            _ => {}
-        }
-    }
-    let path = path.ok_or("an output file without a path")?;
-    let plain =
-        !path.is_empty() && path != "." && path != ".." && !path.contains(['/', '\\', '\0']) && !path.starts_with('-');
-    if !plain {
-        return Err(format!("output file name {path:?} is not a plain file name"));
-    }
-    Ok(OutputFile { path, digest: digest.ok_or("an output file without a digest")?, executable })
-}
-
-fn parse_digest(data: &[u8]) -> Result<Digest, String> {
-    let mut hash = None;
-    let mut size = 0u64;
-    for field in Fields(data) {
-        match field? {
-            (1, Value::Bytes(b)) => hash = Some(parse_hex32(b).ok_or("digest hash is not 64 lowercase hex digits")?),
-            (2, Value::Varint(v)) => {
-                // int64 on the wire: a negative size is a huge varint.
-                if v > i64::MAX as u64 {
-                    return Err("negative digest size".into());
-                }
-                size = v;
-            }
-            (1 | 2, _) => return Err("malformed Digest".into()),
-            _ => {}
-        }
-    }
-    Ok(Digest { sha256: hash.ok_or("a digest without a hash")?, size })
 }
 
 /// Parses 64 lowercase hex digits.
@@ -170,96 +140,6 @@ pub(crate) fn parse_hex32(b: &[u8]) -> Option<[u8; 32]> {
         out[i] = nib(pair[0])? << 4 | nib(pair[1])?;
     }
     Some(out)
-}
-
-fn put_varint(out: &mut Vec<u8>, mut v: u64) {
-    while v >= 0x80 {
-        out.push((v as u8) | 0x80);
-        v >>= 7;
-    }
-    out.push(v as u8);
-}
-
-fn put_varint_field(out: &mut Vec<u8>, tag: u64, v: u64) {
-    put_varint(out, tag << 3);
-    put_varint(out, v);
-}
-
-fn put_bytes(out: &mut Vec<u8>, tag: u64, b: &[u8]) {
-    put_varint(out, tag << 3 | 2);
-    put_varint(out, b.len() as u64);
-    out.extend_from_slice(b);
-}
-
-enum Value<'a> {
-    Varint(u64),
-    Bytes(&'a [u8]),
-    Fixed,
-}
-
-/// Iterates over the fields of a protobuf message.
-struct Fields<'a>(&'a [u8]);
-
-impl<'a> Fields<'a> {
-    fn varint(&mut self) -> Result<u64, String> {
-        let mut v = 0u64;
-        for i in 0..10 {
-            let (&b, rest) = self.0.split_first().ok_or("truncated varint")?;
-            self.0 = rest;
-            v |= u64::from(b & 0x7f) << (7 * i);
-            if b & 0x80 == 0 {
-                return Ok(v);
-            }
-        }
-        Err("varint too long".into())
-    }
-
-    fn take(&mut self, n: u64) -> Result<&'a [u8], String> {
-        if n > self.0.len() as u64 {
-            return Err("truncated field".into());
-        }
-        let (a, b) = self.0.split_at(n as usize);
-        self.0 = b;
-        Ok(a)
-    }
-}
-
-impl<'a> Iterator for Fields<'a> {
-    type Item = Result<(u64, Value<'a>), String>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.0.is_empty() {
-            return None;
-        }
-        let r = (|| {
-            let key = self.varint()?;
-            let tag = key >> 3;
-            if tag == 0 {
-                return Err("field number 0".to_string());
-            }
-            let value = match key & 7 {
-                0 => Value::Varint(self.varint()?),
-                1 => {
-                    self.take(8)?;
-                    Value::Fixed
-                }
-                2 => {
-                    let n = self.varint()?;
-                    Value::Bytes(self.take(n)?)
-                }
-                5 => {
-                    self.take(4)?;
-                    Value::Fixed
-                }
-                w => return Err(format!("unsupported wire type {w}")),
-            };
-            Ok((tag, value))
-        })();
-        if r.is_err() {
-            self.0 = &[];
-        }
-        Some(r)
-    }
 }
 
 #[cfg(test)]
@@ -308,5 +188,29 @@ mod tests {
         let upper = String::from_utf8(good.clone()).unwrap().replace(|c: char| c.is_ascii_lowercase() && c != 'a', "F");
         assert!(Record::from_bytes(upper.as_bytes()).is_err());
         assert!(Record::from_bytes(b"\x20\x01").is_err(), "a failed action");
+        let negative = reapi::ActionResult {
+            output_files: vec![reapi::OutputFile {
+                path: "a".into(),
+                digest: Some(reapi::Digest { hash: "ab".repeat(32), size_bytes: -1 }),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        assert!(Record::from_bytes(&negative.encode()).is_err(), "a negative size");
+        let no_digest = reapi::ActionResult {
+            output_files: vec![reapi::OutputFile { path: "a".into(), ..Default::default() }],
+            ..Default::default()
+        };
+        assert!(Record::from_bytes(&no_digest.encode()).is_err(), "no digest");
+        for name in ["-o", ".", "a\0b"] {
+            let b = Record { files: vec![file(name, b"x", false)] }.to_bytes();
+            assert!(Record::from_bytes(&b).is_err(), "{name:?}");
+        }
+        // An output directory (field 3) or a symlink (field 10): not ours.
+        for extra in [&b"\x1a\x00"[..], b"\x52\x00"] {
+            let mut b = good.clone();
+            b.extend_from_slice(extra);
+            assert!(Record::from_bytes(&b).is_err(), "{extra:02x?}");
+        }
     }
 }

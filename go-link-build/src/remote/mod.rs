@@ -33,7 +33,6 @@
 
 pub(crate) mod http;
 mod local;
-pub(crate) mod reapi;
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -41,8 +40,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Instant;
 
+use crate::cache::{Digest, OutputFile, Record};
 use http::{Client, HttpError, Url};
-use reapi::{ActionResult, Digest, OutputFile};
 
 pub(crate) use crate::pipeline::RemoteStats;
 
@@ -172,6 +171,9 @@ pub(crate) struct Remote {
     /// Blobs the server returned with the wrong content: uploaded again
     /// without asking whether it has them.
     bad_blobs: Mutex<std::collections::HashSet<String>>,
+    /// The local cache's root, where [`Remote::finish`] adds this build's
+    /// counters to the totals `go-link-build cache` shows.
+    totals: Mutex<Option<PathBuf>>,
 }
 
 impl std::fmt::Debug for Remote {
@@ -211,6 +213,7 @@ impl Remote {
             workers: Mutex::new(Vec::new()),
             tried: Mutex::new(std::collections::HashSet::new()),
             bad_blobs: Mutex::new(std::collections::HashSet::new()),
+            totals: Mutex::new(None),
         }))
     }
 
@@ -222,6 +225,11 @@ impl Remote {
             uploads: self.uploads.load(Ordering::Relaxed) as usize,
             bytes_up: self.bytes_up.load(Ordering::Relaxed),
         }
+    }
+
+    /// Adds this build's counters to the totals of the cache at `root` when it finishes.
+    pub(crate) fn keep_totals_in(&self, root: &std::path::Path) {
+        *self.totals.lock().unwrap_or_else(|e| e.into_inner()) = Some(root.to_path_buf());
     }
 
     fn problem(&self, what: String) {
@@ -297,22 +305,29 @@ impl Remote {
             }
         }
         self.bytes_down.fetch_add(r.body.len() as u64, Ordering::Relaxed);
-        let result = match ActionResult::decode(&r.body).map_err(|e| e.to_string()).and_then(check_result) {
-            Ok(res) => res,
+        // The one codec of the local cache's records: what it refuses (a
+        // failed action, names with a directory part, malformed digests, …)
+        // could not be installed locally either.
+        let record = match Record::from_bytes(&r.body) {
+            Ok(rec) if rec.files.is_empty() => {
+                self.problem(format!("GET {path}: the action result lists no output file"));
+                return false;
+            }
+            Ok(rec) => rec,
             Err(e) => {
-                self.problem(format!("GET {path}: {e}"));
+                self.problem(format!("GET {path}: malformed ActionResult: {e}"));
                 return false;
             }
         };
-        let mut files = Vec::with_capacity(result.output_files.len());
-        for f in result.output_files {
-            let d = f.digest.clone().unwrap_or_default();
+        let mut files = Vec::with_capacity(record.files.len());
+        for f in record.files {
+            let d = f.digest;
             if local.has_blob(&d) {
                 files.push((f, None));
                 continue;
             }
-            let blob_path = format!("cas/{}", d.hash);
-            let Some(r) = self.request("GET", &blob_path, None, d.size_bytes as u64) else { return false };
+            let blob_path = format!("cas/{}", d.hex());
+            let Some(r) = self.request("GET", &blob_path, None, d.size) else { return false };
             match r.status {
                 200..=299 => {}
                 // Evicted independently of the result (bazel#18696): a miss.
@@ -326,14 +341,15 @@ impl Remote {
                 }
             }
             self.bytes_down.fetch_add(r.body.len() as u64, Ordering::Relaxed);
-            let got = crate::cache::hex(&crate::cache::digest(&r.body));
-            if r.body.len() as u64 != d.size_bytes as u64 || got != d.hash {
-                self.bad_blobs.lock().unwrap_or_else(|e| e.into_inner()).insert(d.hash.clone());
+            let got = Digest::of(&r.body);
+            if got != d {
+                self.bad_blobs.lock().unwrap_or_else(|e| e.into_inner()).insert(d.hex());
                 self.problem(format!(
-                    "blob {}/{} from the remote cache has the wrong content (sha256 {got}, {} bytes); built locally{}",
-                    d.hash,
-                    d.size_bytes,
-                    r.body.len(),
+                    "blob {}/{} from the remote cache has the wrong content (sha256 {}, {} bytes); built locally{}",
+                    d.hex(),
+                    d.size,
+                    got.hex(),
+                    got.size,
                     if self.mode == Mode::ReadWrite { " and uploaded again" } else { "" }
                 ));
                 return false;
@@ -442,21 +458,16 @@ impl Remote {
                     return;
                 }
             };
-            let d = Digest { hash: crate::cache::hex(&crate::cache::digest(&data)), size_bytes: data.len() as i64 };
+            let d = Digest::of(&data);
             // A damaged local entry must not spread.
-            if f.digest.as_ref().is_some_and(|want| *want != d) {
-                self.problem(format!("local blob {} does not match its record; not uploaded", d.hash));
+            if f.digest.is_some_and(|want| want != d) {
+                self.problem(format!("local blob {} does not match its record; not uploaded", d.hex()));
                 return;
             }
-            outputs.push(OutputFile {
-                path: f.name.clone(),
-                digest: Some(d.clone()),
-                is_executable: f.executable,
-                contents: Vec::new(),
-            });
-            let blob_path = format!("cas/{}", d.hash);
+            outputs.push(OutputFile { path: f.name.clone(), digest: d, executable: f.executable });
+            let blob_path = format!("cas/{}", d.hex());
             // A blob the server returned damaged is replaced, not asked about.
-            if !self.bad_blobs.lock().unwrap_or_else(|e| e.into_inner()).contains(&d.hash) {
+            if !self.bad_blobs.lock().unwrap_or_else(|e| e.into_inner()).contains(&d.hex()) {
                 let Some(r) = self.request("HEAD", &blob_path, None, 0) else { return };
                 if (200..300).contains(&r.status) {
                     continue;
@@ -473,7 +484,7 @@ impl Remote {
             self.bytes_up.fetch_add(data.len() as u64, Ordering::Relaxed);
         }
         // Every blob is on the server: now the result.
-        let body = ActionResult { output_files: outputs, ..Default::default() }.encode();
+        let body = Record::new(outputs).to_bytes();
         let path = format!("ac/{}", job.action_hex);
         let Some(r) = self.request("PUT", &path, Some(&body), 4096) else { return };
         if self.check_write("PUT", &path, r.status) {
@@ -494,6 +505,12 @@ impl Remote {
         for w in workers {
             let _ = w.join();
         }
+        if let Some(root) = self.totals.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            let s = self.stats();
+            if s != RemoteStats::default() {
+                crate::cache::add_remote_totals(&root, &s);
+            }
+        }
         let p = self.problems.lock().unwrap_or_else(|e| e.into_inner());
         if p.count == 0 {
             return None;
@@ -511,41 +528,6 @@ impl Remote {
 /// A shorter text for non-connection errors.
 fn describe(e: &HttpError) -> String {
     e.to_string()
-}
-
-/// Accepts only results go-link-build could have written: exit code 0, no
-/// directories or symlinks, plain file names, well-formed digests, no
-/// duplicates.
-fn check_result(r: ActionResult) -> Result<ActionResult, String> {
-    if r.exit_code != 0 {
-        return Err(format!("the action result has exit code {}", r.exit_code));
-    }
-    if r.has_unsupported_outputs {
-        return Err("the action result has output directories or symlinks".into());
-    }
-    if r.output_files.is_empty() {
-        return Err("the action result lists no output file".into());
-    }
-    let mut seen = std::collections::BTreeSet::new();
-    for f in &r.output_files {
-        let plain = !f.path.is_empty()
-            && f.path != "."
-            && f.path != ".."
-            && !f.path.contains(['/', '\\', '\0'])
-            && !f.path.starts_with('-');
-        if !plain {
-            return Err(format!("output file name {:?} is not a plain file name", f.path));
-        }
-        if !seen.insert(f.path.as_str()) {
-            return Err(format!("output file {:?} is listed twice", f.path));
-        }
-        let Some(d) = &f.digest else { return Err(format!("output file {:?} has no digest", f.path)) };
-        let hex_ok = d.hash.len() == 64 && d.hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-        if !hex_ok || d.size_bytes < 0 {
-            return Err(format!("output file {:?} has a malformed digest", f.path));
-        }
-    }
-    Ok(r)
 }
 
 #[cfg(test)]
@@ -572,26 +554,5 @@ mod tests {
         assert!(Config::parse("https://u:s3cret@cache.example.com", None, None).is_ok());
         let e = Config::parse("ftp://u:s3cret@x", None, None).unwrap_err();
         assert!(!e.contains("s3cret"), "{e}");
-    }
-
-    #[test]
-    fn results_we_did_not_write_are_refused() {
-        let ok = OutputFile {
-            path: "a.out".into(),
-            digest: Some(Digest { hash: "ab".repeat(32), size_bytes: 1 }),
-            ..Default::default()
-        };
-        let r = |files: Vec<OutputFile>| ActionResult { output_files: files, ..Default::default() };
-        assert!(check_result(r(vec![ok.clone()])).is_ok());
-        for bad in ["../x", "/etc/passwd", "a/b", "", "..", "-o"] {
-            assert!(check_result(r(vec![OutputFile { path: bad.into(), ..ok.clone() }])).is_err(), "{bad}");
-        }
-        assert!(check_result(r(vec![ok.clone(), ok.clone()])).is_err());
-        let upper = OutputFile { digest: Some(Digest { hash: "AB".repeat(32), size_bytes: 1 }), ..ok.clone() };
-        assert!(check_result(r(vec![upper])).is_err());
-        let neg = OutputFile { digest: Some(Digest { hash: "ab".repeat(32), size_bytes: -1 }), ..ok.clone() };
-        assert!(check_result(r(vec![neg])).is_err());
-        assert!(check_result(ActionResult { exit_code: 1, ..r(vec![ok.clone()]) }).is_err());
-        assert!(check_result(r(vec![])).is_err());
     }
 }

@@ -1,6 +1,8 @@
 //! The three REAPI messages an HTTP remote cache stores under `/ac/`:
 //! `build.bazel.remote.execution.v2.ActionResult`, `OutputFile` and `Digest`,
-//! encoded and decoded by hand.
+//! encoded and decoded by hand. The one protobuf codec of the crate: the
+//! local cache's records ([`Record`](super::Record)) are these bytes, and the
+//! remote cache stores and fetches them as they are.
 //!
 //! Field numbers are those of the published `remote_execution.proto`
 //! (bazelbuild/remote-apis, `build/bazel/remote/execution/v2/`):
