@@ -149,6 +149,35 @@ pub(crate) fn target_link_flags(args: &[OsString]) -> Vec<String> {
     out
 }
 
+/// The compiler command without the code generation defaults the `cc` crate
+/// puts first (its optimisation level, `-ffunction-sections`,
+/// `-fdata-sections`, `-fPIC`), which cmd/go does not give gcc: it runs `$CC`
+/// with its own flags (`compilerCmd`) and `CGO_CFLAGS` (default `-O2 -g`).
+/// With them, every C object got one section per function and per variable,
+/// so C archives and cgo programs were 14–17 KB larger than `go build`'s.
+/// Only the first occurrence of each is dropped: cc emits its defaults
+/// before the target flags, the builder's flags and the user's `CFLAGS`,
+/// so a user's own `-ffunction-sections` or `-O3` (later) stays.
+fn without_cc_defaults(argv: Vec<OsString>) -> Vec<OsString> {
+    let mut dropped = [false; 4];
+    let mut out = Vec::with_capacity(argv.len());
+    for (i, a) in argv.into_iter().enumerate() {
+        let kind = match a.to_str() {
+            _ if i == 0 => None,
+            Some("-O0" | "-O1" | "-O2" | "-O3" | "-Os" | "-Oz") => Some(0),
+            Some("-ffunction-sections") => Some(1),
+            Some("-fdata-sections") => Some(2),
+            Some("-fPIC") => Some(3),
+            _ => None,
+        };
+        match kind {
+            Some(k) if !dropped[k] => dropped[k] = true,
+            _ => out.push(a),
+        }
+    }
+    out
+}
+
 impl CTool {
     /// Finds the C toolchain for a target through the `cc` crate.
     pub(crate) fn discover(req: &CToolRequest<'_>, cache: &Cache) -> Result<CTool> {
@@ -208,8 +237,8 @@ impl CTool {
             v.extend(t.args().iter().cloned());
             v
         };
-        let mut cc = argv(&tool);
-        let mut cxx = cxx_tool.as_ref().map(argv).unwrap_or_else(|| cc.clone());
+        let mut cc = without_cc_defaults(argv(&tool));
+        let mut cxx = cxx_tool.as_ref().map(argv).map(without_cc_defaults).unwrap_or_else(|| cc.clone());
         let mut env: Vec<(OsString, OsString)> = tool.get_envs().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
         let ar = PathBuf::from(ar.get_program());
         let deployment_target = deployment_target_var(req.target).and_then(|var| req.env.var(var).map(|v| (var, v)));
@@ -455,6 +484,7 @@ fn probe_flags(cc: &[OsString], env: &[(OsString, OsString)], id: &str, cache: &
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::ffi::OsStr;
 
     fn words(s: &str) -> Vec<OsString> {
         s.split(' ').map(OsString::from).collect()
@@ -481,6 +511,22 @@ mod tests {
         // gcc driving a darwin cross toolchain: -arch takes a value.
         assert_eq!(target_link_flags(&words("-arch arm64 -m64 -g")), ["-arch", "arm64", "-m64"]);
         assert!(target_link_flags(&words("-O2 -g -fPIC -I/x")).is_empty());
+    }
+
+    #[test]
+    fn compile_command_drops_ccs_codegen_defaults_only() {
+        let cmd = |s: &str| without_cc_defaults(words(s)).join(OsStr::new(" ")).to_string_lossy().into_owned();
+        // cc's command for x86_64-unknown-linux-gnu (opt_level 2, debug off, warnings off).
+        assert_eq!(cmd("cc -O2 -ffunction-sections -fdata-sections -fPIC -m64 -w"), "cc -m64 -w");
+        // The target flags stay, and so does what a user's CFLAGS repeats.
+        assert_eq!(
+            cmd("arm-linux-gnueabihf-gcc -O2 -ffunction-sections -fdata-sections -fPIC -march=armv7-a -mfloat-abi=hard -O3 -ffunction-sections"),
+            "arm-linux-gnueabihf-gcc -march=armv7-a -mfloat-abi=hard -O3 -ffunction-sections"
+        );
+        assert_eq!(
+            cmd("clang --target=arm64-apple-macosx -isysroot /sdk"),
+            "clang --target=arm64-apple-macosx -isysroot /sdk"
+        );
     }
 
     #[test]
