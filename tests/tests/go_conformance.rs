@@ -241,3 +241,94 @@ fn cmd_module_commands_behave_like_installed_ones() {
     ours_go(&["build", "-o", "hello-bin", "."], &hello);
     assert_eq!(run(&hello.join("hello-bin"), &[]), "hello from our go\n");
 }
+
+/// The program's bytes with its Go build ID (every occurrence of the
+/// `.note.go.buildid` string) and the GNU build ID (`.note.gnu.build-id`,
+/// which Go 1.24+ derives from the Go build ID) zeroed: what is left is the
+/// code and data both builders must agree on.
+fn without_build_ids(file: &Path) -> Vec<u8> {
+    use object::{Object as _, ObjectSection as _};
+    let mut data = std::fs::read(file).unwrap();
+    let mut blank: Vec<(usize, usize)> = Vec::new();
+    let mut go_id: Vec<u8> = Vec::new();
+    {
+        let obj = object::File::parse(&*data).unwrap();
+        for (name, skip) in [(".note.go.buildid", 16usize), (".note.gnu.build-id", 16)] {
+            if let Some((off, size)) = obj.section_by_name(name).and_then(|s| s.file_range()) {
+                let (off, size) = (off as usize + skip, size as usize - skip);
+                if name == ".note.go.buildid" {
+                    go_id = data[off..off + size].iter().copied().take_while(|&b| b != 0).collect();
+                }
+                blank.push((off, size));
+            }
+        }
+    }
+    for (off, size) in blank {
+        data[off..off + size].fill(0);
+    }
+    if !go_id.is_empty() {
+        let mut i = 0;
+        while i + go_id.len() <= data.len() {
+            if data[i..i + go_id.len()] == go_id[..] {
+                data[i..i + go_id.len()].fill(0);
+                i += go_id.len();
+            } else {
+                i += 1;
+            }
+        }
+    }
+    data
+}
+
+/// A pure-Go program with embed, assembly and several packages (the `multi`
+/// fixture) built by go-link-build and by `go build -trimpath` under every Go
+/// of the matrix: the same output, the same build info, and the same bytes
+/// once the build IDs are blanked (our action IDs are not cmd/go's, but the
+/// IDs have cmd/go's format and length, so nothing else moves).
+#[test]
+fn pure_go_program_is_go_builds_but_for_the_build_ids() {
+    let (scratch, dir) = copy_fixture("multi");
+    let pkg = dir.join("cmd/app");
+    for (version, goroot) in matrix() {
+        let a = ours(&goroot, &pkg, &scratch.join(format!("out-{version}")), true);
+        let b = theirs(&goroot, &pkg, &scratch.join(format!("go-{version}")), true);
+        assert_eq!(run(&a, &[]), run(&b, &[]), "{version}: output");
+        assert_eq!(build_info(&goroot, &a), build_info(&goroot, &b), "{version}: build info");
+        let (x, y) = (without_build_ids(&a), without_build_ids(&b));
+        assert_eq!(x.len(), y.len(), "{version}: sizes");
+        let differ = x.iter().zip(&y).filter(|(p, q)| p != q).count();
+        eprintln!("{version}: {} bytes, {differ} differ with build IDs blanked", x.len());
+        assert_eq!(differ, 0, "{version}: bytes differ outside the build IDs");
+    }
+}
+
+/// A cgo C archive (the `cffi` fixture) built by both under every Go of the
+/// matrix that builds it (its go.mod says go 1.22): the same header. The
+/// sizes are printed, not compared: they are equal for 1.23 and 1.26, and
+/// ours are 1184-1264 bytes larger for the other releases until the C
+/// compiles name their files as cmd/go does (bare names in the file's
+/// directory; README "Conformance").
+#[test]
+fn c_archive_matches_go_build_across_the_matrix() {
+    let (scratch, dir) = copy_fixture("cffi");
+    for (version, goroot) in matrix().into_iter().filter(|(v, _)| go_minor_patch(v).0 >= 22) {
+        let mut b =
+            builder(&goroot, &dir.join("cmd/single"), &scratch.join(format!("out-{version}")), &shared_cache("glb"));
+        b.runtime_links_check(false);
+        let art = b.try_c_archive("single").unwrap_or_else(|e| panic!("{version}: {e}"));
+        let go_dir = scratch.join(format!("go-{version}"));
+        let res = go_command(&goroot)
+            .env("CGO_ENABLED", "1")
+            .args(["build", "-trimpath", "-buildmode=c-archive", "-o"])
+            .arg(go_dir.join("libsingle.a"))
+            .arg("./cmd/single")
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert!(res.status.success(), "{version}: {}", String::from_utf8_lossy(&res.stderr));
+        let header = |p: &Path| std::fs::read_to_string(p).unwrap();
+        assert_eq!(header(art.header().unwrap()), header(&go_dir.join("libsingle.h")), "{version}: header");
+        let size = |p: &Path| std::fs::metadata(p).unwrap().len();
+        eprintln!("{version}: archive {} bytes, go build's {}", size(art.path()), size(&go_dir.join("libsingle.a")));
+    }
+}
