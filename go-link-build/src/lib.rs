@@ -135,6 +135,7 @@ mod exec;
 #[doc(hidden)]
 pub mod fuzzing;
 mod godebug;
+mod goflags;
 mod gomod;
 mod load;
 mod modfetch;

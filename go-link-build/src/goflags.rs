@@ -1,0 +1,424 @@
+//! `-gcflags`, `-asmflags` and `-ldflags` as cmd/go reads them: per-package
+//! flag lists (`[pattern=]flags`, the last matching setting wins), their
+//! quoting, the package patterns, and the flags that would break the build
+//! contract (an output path, a build mode, the inputs go-link-build decides).
+//!
+//! Ported from `cmd/go/internal/load/flag.go` (`PerPackageFlag.set`, `For`),
+//! `cmd/go/internal/load/search.go` (`MatchPackage`),
+//! `cmd/go/internal/pkgpattern` (`MatchPattern`) and `cmd/internal/quoted`
+//! (`Split`). Pure: no IO.
+//!
+//! Not wired into the build yet: the engine's files (`Session::build`,
+//! `pipeline.rs`, `tools.rs`) are frozen until its rework lands; `Build::gcflags`
+//! and `Build::ldflags` will read their values through [`PerPackageFlags`] and
+//! put each package's list into its action key.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+/// What a flag pattern is matched against: the facts `MatchPackage` reads.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct PkgFacts<'a> {
+    pub import_path: &'a str,
+    pub dir: &'a Path,
+    /// In the standard library (`p.Standard`).
+    pub standard: bool,
+    /// Named on the command line (`CmdlinePkg`): for a build script, the
+    /// packages given to `Build::package` (and a C archive's generated main).
+    pub cmdline: bool,
+}
+
+/// A compiled pattern (`MatchPackage`'s closure).
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Matcher {
+    /// No pattern: the command-line packages.
+    Cmdline,
+    All,
+    Std,
+    Cmd,
+    /// A relative pattern: exactly this directory.
+    Dir(PathBuf),
+    /// A relative pattern with `...`: below this directory, the rest matched as a path pattern.
+    DirPattern(PathBuf, String),
+    /// An import-path pattern.
+    ImportPath(String),
+}
+
+impl Matcher {
+    fn matches(&self, p: &PkgFacts<'_>) -> bool {
+        match self {
+            Matcher::Cmdline => p.cmdline,
+            Matcher::All => true,
+            Matcher::Std => p.standard,
+            Matcher::Cmd => p.standard && p.import_path.starts_with("cmd/"),
+            Matcher::Dir(dir) => p.dir == dir,
+            Matcher::DirPattern(dir, pattern) => {
+                // filepath.Rel(dir, p.Dir): only directories below dir.
+                let Ok(rel) = p.dir.strip_prefix(dir) else { return false };
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                let rel = if rel.is_empty() { ".".to_string() } else { rel };
+                match_pattern(pattern, &rel)
+            }
+            Matcher::ImportPath(pattern) => match_pattern(pattern, p.import_path),
+        }
+    }
+}
+
+/// `search.IsRelativePath`: `.`, `..`, or starting with `./` or `../`.
+fn is_relative_path(pattern: &str) -> bool {
+    pattern.starts_with("./") || pattern.starts_with("../") || pattern == "." || pattern == ".."
+}
+
+/// `load.MatchPackage(pattern, cwd)`.
+fn match_package(pattern: &str, cwd: &Path) -> Matcher {
+    if is_relative_path(pattern) {
+        // The leading pattern-free directory path, then the pattern.
+        let (dir, rest) = match pattern.find("...") {
+            None => (pattern, ""),
+            Some(i) => {
+                let j = pattern[..i].rfind('/').unwrap_or(0);
+                (&pattern[..j], &pattern[j + 1..])
+            }
+        };
+        let dir = clean_join(cwd, dir);
+        return if rest.is_empty() { Matcher::Dir(dir) } else { Matcher::DirPattern(dir, rest.to_string()) };
+    }
+    match pattern {
+        "all" => Matcher::All,
+        "std" => Matcher::Std,
+        "cmd" => Matcher::Cmd,
+        _ => Matcher::ImportPath(pattern.to_string()),
+    }
+}
+
+/// `filepath.Join(cwd, dir)`: joined and cleaned (`.` and `..` resolved lexically).
+fn clean_join(cwd: &Path, dir: &str) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in cwd.join(dir).components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `pkgpattern.MatchPattern(pattern)(name)`: `...` matches any string, a
+/// trailing `/...` also matches nothing (`net/...` matches `net`), and `...`
+/// does not match into a `vendor` element unless the pattern names `vendor`
+/// there (the vendor exclusion: non-trailing `vendor` elements become a code
+/// point `...` cannot cross).
+pub(crate) fn match_pattern(pattern: &str, name: &str) -> bool {
+    const VENDOR: char = '\0';
+    if pattern.contains(VENDOR) || name.contains(VENDOR) {
+        return false;
+    }
+    let pattern = replace_vendor(pattern, VENDOR);
+    let name = replace_vendor(name, VENDOR);
+    // `x/vendor/...` is the regexp `x(/vendor|/\0/...)`: it also matches
+    // `x/vendor` itself, and its `...` cannot enter another vendor directory.
+    let v = format!("/{VENDOR}/...");
+    if let Some(prefix) = pattern.strip_suffix(&v) {
+        return glob(&format!("{prefix}/vendor"), &name) || glob(&pattern, &name);
+    }
+    if pattern == format!("{VENDOR}/...") {
+        return glob("/vendor", &name) || glob(&format!("/{VENDOR}/..."), &name);
+    }
+    match pattern.strip_suffix("/...") {
+        Some(prefix) => glob(prefix, &name) || glob(&pattern, &name),
+        None => glob(&pattern, &name),
+    }
+}
+
+/// `replaceVendor`: non-trailing `vendor` elements replaced by `repl`.
+fn replace_vendor(x: &str, repl: char) -> String {
+    if !x.contains("vendor") {
+        return x.to_string();
+    }
+    let elems: Vec<&str> = x.split('/').collect();
+    let n = elems.len();
+    elems
+        .iter()
+        .enumerate()
+        .map(|(i, e)| if i + 1 < n && *e == "vendor" { repl.to_string() } else { e.to_string() })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Whole-string match of `pattern`, where `...` matches any run of
+/// characters other than the vendor marker. Iterative with one backtrack
+/// point (the classic wildcard algorithm), so linear in practice and never
+/// exponential, as pkgpattern wants from its regexp.
+fn glob(pattern: &str, name: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let s: Vec<char> = name.chars().collect();
+    let (mut pi, mut si) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    let is_wild = |i: usize| p.get(i..i + 3) == Some(&['.', '.', '.'][..]);
+    while si < s.len() {
+        if is_wild(pi) {
+            star = Some((pi + 3, si));
+            pi += 3;
+        } else if pi < p.len() && p[pi] == s[si] {
+            pi += 1;
+            si += 1;
+        } else if let Some((sp, ss)) = star {
+            // Let the last `...` take one more character, unless it is the vendor marker.
+            if s[ss] == '\0' {
+                return false;
+            }
+            pi = sp;
+            si = ss + 1;
+            star = Some((sp, ss + 1));
+        } else {
+            return false;
+        }
+    }
+    while is_wild(pi) {
+        pi += 3;
+    }
+    pi == p.len()
+}
+
+/// `quoted.Split`: fields separated by spaces, tabs and newlines; a field
+/// may be wrapped in `'…'` or `"…"` (no escapes inside).
+pub(crate) fn split_quoted(s: &str) -> Result<Vec<String>, String> {
+    let is_space = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r');
+    let mut out = Vec::new();
+    let mut rest = s;
+    loop {
+        rest = rest.trim_start_matches(is_space);
+        let Some(first) = rest.chars().next() else { break };
+        if first == '"' || first == '\'' {
+            let body = &rest[1..];
+            let end = body.find(first).ok_or_else(|| format!("unterminated {first} string"))?;
+            out.push(body[..end].to_string());
+            rest = &body[end + 1..];
+        } else {
+            let end = rest.find(is_space).unwrap_or(rest.len());
+            out.push(rest[..end].to_string());
+            rest = &rest[end..];
+        }
+    }
+    Ok(out)
+}
+
+/// A per-package flag (`load.PerPackageFlag`): settings in the order given.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct PerPackageFlags {
+    values: Vec<(Matcher, Vec<String>)>,
+}
+
+impl PerPackageFlags {
+    /// `PerPackageFlag.set`: one `-gcflags` value, `[pattern=]flags`; `cwd`
+    /// anchors relative patterns (for a build script, the crate's directory).
+    pub(crate) fn add(&mut self, value: &str, cwd: &Path) -> Result<(), String> {
+        let v = value.trim();
+        if v.is_empty() {
+            // -gcflags="" means no flags for the command-line packages.
+            self.values.push((Matcher::Cmdline, Vec::new()));
+            return Ok(());
+        }
+        let (matcher, flags) = if v.starts_with('-') {
+            (Matcher::Cmdline, v)
+        } else {
+            let i = v.find('=').ok_or("missing =<value> in <pattern>=<value>")?;
+            if i == 0 {
+                return Err("missing <pattern> in <pattern>=<value>".into());
+            }
+            if v.starts_with('\'') || v.starts_with('"') {
+                return Err(format!("parameter may not start with quote character {}", &v[..1]));
+            }
+            (match_package(v[..i].trim(), cwd), &v[i + 1..])
+        };
+        self.values.push((matcher, split_quoted(flags)?));
+        Ok(())
+    }
+
+    /// `PerPackageFlag.For`: the flags of the last setting that matches `p`.
+    pub(crate) fn for_package(&self, p: &PkgFacts<'_>) -> Vec<String> {
+        self.values.iter().rev().find(|(m, _)| m.matches(p)).map(|(_, f)| f.clone()).unwrap_or_default()
+    }
+
+    /// Every flag of every setting, for checking them all up front.
+    pub(crate) fn all_flags(&self) -> impl Iterator<Item = &str> {
+        self.values.iter().flat_map(|(_, f)| f.iter().map(String::as_str))
+    }
+}
+
+/// The flag's name without dashes and value: `-N` → `N`, `--o=x` → `o`.
+fn flag_name(arg: &str) -> Option<&str> {
+    let body = arg.strip_prefix("--").or_else(|| arg.strip_prefix('-'))?;
+    Some(body.split('=').next().unwrap_or(body))
+}
+
+/// Compiler flags go-link-build sets itself (outputs, inputs, identity,
+/// -trimpath's rewrite and the build mode's codegen): a user's value would
+/// write elsewhere, read other inputs or make the key lie.
+const COMPILE_OWNED: &[&str] = &[
+    "o",
+    "p",
+    "importcfg",
+    "embedcfg",
+    "buildid",
+    "pack",
+    "symabis",
+    "asmhdr",
+    "trimpath",
+    "complete",
+    "std",
+    "lang",
+    "goversion",
+    "linkobj",
+    "shared",
+    "dynlink",
+    "D",
+    "I",
+    "pgoprofile",
+];
+
+/// Linker flags go-link-build sets itself: the output, the build mode and
+/// what it implies, the inputs, the identity, and the external linker that
+/// comes from the target's C toolchain.
+const LINK_OWNED: &[&str] = &[
+    "o",
+    "buildmode",
+    "importcfg",
+    "buildid",
+    "extld",
+    "extar",
+    "installsuffix",
+    "L",
+    "pluginpath",
+    "linkshared",
+    "linkmode",
+    "tmpdir",
+    "r",
+];
+
+/// Checks flags for `tool` (`"compile"` for gcflags, `"link"` for ldflags):
+/// every flag is kept as cmd/go would pass it, except those go-link-build
+/// decides, which are an error naming the setter or reason.
+pub(crate) fn check(tool: &str, flags: &[&str]) -> Result<(), String> {
+    let owned = if tool == "link" { LINK_OWNED } else { COMPILE_OWNED };
+    for f in flags {
+        if let Some(name) = flag_name(f) {
+            if owned.contains(&name) {
+                let setting = if tool == "link" { "ldflags" } else { "gcflags" };
+                return Err(format!(
+                    "{setting} flag {f} is not allowed: go-link-build sets -{name} itself for every {tool} run \
+                     (outputs, build mode and inputs are decided by the build; use the Build setters)"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pkg<'a>(import_path: &'a str, dir: &'a str, standard: bool, cmdline: bool) -> PkgFacts<'a> {
+        PkgFacts { import_path, dir: Path::new(dir), standard, cmdline }
+    }
+
+    #[test]
+    fn patterns_like_pkgpattern() {
+        // From cmd/go/internal/pkgpattern's TestMatchPattern.
+        let cases: &[(&str, &[&str], &[&str])] = &[
+            ("...", &["foo"], &[]),
+            ("net", &["net"], &["net/http"]),
+            ("net/http", &["net/http"], &["net"]),
+            ("net...", &["net", "net/http", "netchan"], &["not/http", "not/net/http"]),
+            ("net/...", &["net", "net/http"], &["not/http", "not/net/http", "netchan"]),
+            ("./...", &["./vendor", "./mycode/vendor"], &["./vendor/foo", "./mycode/vendor/foo"]),
+            ("./vendor/...", &["./vendor/foo", "./vendor/foo/vendor"], &["./vendor/foo/vendor/bar"]),
+            (
+                "mycode/vendor/...",
+                &["mycode/vendor", "mycode/vendor/foo", "mycode/vendor/foo/vendor"],
+                &["mycode/vendor/foo/vendor/bar"],
+            ),
+            ("x/vendor/y", &["x/vendor/y"], &["x/vendor"]),
+            (
+                "x/vendor/y/...",
+                &["x/vendor/y", "x/vendor/y/z", "x/vendor/y/vendor", "x/vendor/y/z/vendor"],
+                &["x/vendor/y/vendor/z"],
+            ),
+            (".../vendor/...", &["x/vendor/y", "x/vendor/y/z", "x/vendor/y/vendor", "x/vendor/y/z/vendor"], &[]),
+            // Not in Go's table, but what its regexp says: `...` alone does not enter vendor directories.
+            ("...", &["vendor", "x/vendor"], &["x/vendor/y"]),
+        ];
+        for (pattern, yes, no) in cases {
+            for name in *yes {
+                assert!(match_pattern(pattern, name), "{pattern} should match {name}");
+            }
+            for name in *no {
+                assert!(!match_pattern(pattern, name), "{pattern} should not match {name}");
+            }
+        }
+    }
+
+    #[test]
+    fn quoted_split() {
+        assert_eq!(split_quoted("  -N   -l ").unwrap(), ["-N", "-l"]);
+        assert_eq!(split_quoted("-X 'main.v=a b' \"-d=x y\"").unwrap(), ["-X", "main.v=a b", "-d=x y"]);
+        assert_eq!(split_quoted("a'b c'").unwrap(), ["a'b", "c'"], "quotes count only at a field's start");
+        assert!(split_quoted("-X 'open").unwrap_err().contains("unterminated ' string"));
+        assert!(split_quoted("").unwrap().is_empty());
+    }
+
+    #[test]
+    fn per_package_settings_last_match_wins() {
+        let cwd = Path::new("/w/app");
+        let main = pkg("example.com/app", "/w/app", false, true);
+        let lib = pkg("example.com/app/internal/lib", "/w/app/internal/lib", false, false);
+        let fmt = pkg("fmt", "/goroot/src/fmt", true, false);
+        let mut f = PerPackageFlags::default();
+        f.add("-N -l", cwd).unwrap();
+        assert_eq!(f.for_package(&main), ["-N", "-l"]);
+        assert!(f.for_package(&lib).is_empty() && f.for_package(&fmt).is_empty(), "no pattern: command line only");
+        f.add("all=-d=checkptr", cwd).unwrap();
+        assert_eq!(f.for_package(&main), ["-d=checkptr"], "the later setting wins");
+        assert_eq!(f.for_package(&fmt), ["-d=checkptr"]);
+        f.add("std=-B", cwd).unwrap();
+        assert_eq!(f.for_package(&fmt), ["-B"]);
+        assert_eq!(f.for_package(&lib), ["-d=checkptr"]);
+        f.add("./internal/...=-m", cwd).unwrap();
+        assert_eq!(f.for_package(&lib), ["-m"]);
+        assert_eq!(f.for_package(&main), ["-d=checkptr"], "./internal/... is below the cwd only");
+        f.add("example.com/app=-S", cwd).unwrap();
+        assert_eq!(f.for_package(&main), ["-S"]);
+        f.add("", cwd).unwrap();
+        assert!(f.for_package(&main).is_empty(), "-gcflags= clears the command-line packages' flags");
+        assert_eq!(f.for_package(&lib), ["-m"]);
+        f.add(".=-l", cwd).unwrap();
+        assert_eq!(f.for_package(&main), ["-l"]);
+        assert_eq!(f.all_flags().count(), 7);
+    }
+
+    #[test]
+    fn bad_settings() {
+        let mut f = PerPackageFlags::default();
+        let cwd = Path::new("/w");
+        assert_eq!(f.add("all", cwd).unwrap_err(), "missing =<value> in <pattern>=<value>");
+        assert_eq!(f.add("=-N", cwd).unwrap_err(), "missing <pattern> in <pattern>=<value>");
+        assert_eq!(f.add("'all'=-N", cwd).unwrap_err(), "parameter may not start with quote character '");
+        assert!(f.add("all='-N", cwd).is_err());
+    }
+
+    #[test]
+    fn contract_flags_are_refused() {
+        assert!(check("compile", &["-N", "-l", "-d=checkptr", "-m=2", "-race"]).is_ok());
+        assert!(check("link", &["-s", "-w", "-X", "main.v=1", "-extldflags", "-static"]).is_ok());
+        let e = check("link", &["-o", "x"]).unwrap_err();
+        assert!(e.starts_with("ldflags flag -o is not allowed"), "{e}");
+        assert!(check("link", &["-buildmode=pie"]).is_err());
+        assert!(check("link", &["--linkmode=external"]).is_err());
+        assert!(check("compile", &["-importcfg", "/x"]).is_err());
+        assert!(check("compile", &["-p=main"]).unwrap_err().contains("gcflags flag -p=main"));
+    }
+}
