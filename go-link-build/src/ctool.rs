@@ -158,8 +158,13 @@ pub(crate) fn target_link_flags(args: &[OsString]) -> Vec<String> {
 /// Only the first occurrence of each is dropped: cc emits its defaults
 /// before the target flags, the builder's flags and the user's `CFLAGS`,
 /// so a user's own `-ffunction-sections` or `-O3` (later) stays.
+///
+/// The `-w` of cc's `warnings(false)` goes too: cmd/go gives gcc no warning
+/// flags, so a `#warning` in a cgo preamble or a `-W…` diagnostic of a C
+/// compile is shown, as `go build` shows it (README: tool output as
+/// `cargo:warning`); `warnings(false)` only keeps cc's `-Wall -Wextra` out.
 fn without_cc_defaults(argv: Vec<OsString>) -> Vec<OsString> {
-    let mut dropped = [false; 4];
+    let mut dropped = [false; 5];
     let mut out = Vec::with_capacity(argv.len());
     for (i, a) in argv.into_iter().enumerate() {
         let kind = match a.to_str() {
@@ -168,6 +173,7 @@ fn without_cc_defaults(argv: Vec<OsString>) -> Vec<OsString> {
             Some("-ffunction-sections") => Some(1),
             Some("-fdata-sections") => Some(2),
             Some("-fPIC") => Some(3),
+            Some("-w") => Some(4),
             _ => None,
         };
         match kind {
@@ -517,7 +523,8 @@ mod tests {
     fn compile_command_drops_ccs_codegen_defaults_only() {
         let cmd = |s: &str| without_cc_defaults(words(s)).join(OsStr::new(" ")).to_string_lossy().into_owned();
         // cc's command for x86_64-unknown-linux-gnu (opt_level 2, debug off, warnings off).
-        assert_eq!(cmd("cc -O2 -ffunction-sections -fdata-sections -fPIC -m64 -w"), "cc -m64 -w");
+        assert_eq!(cmd("cc -O2 -ffunction-sections -fdata-sections -fPIC -m64 -w"), "cc -m64");
+        assert_eq!(cmd("cc -O2 -w -I/x -w"), "cc -I/x -w", "a -w of the user's own (CFLAGS) stays");
         // The target flags stay, and so does what a user's CFLAGS repeats.
         assert_eq!(
             cmd("arm-linux-gnueabihf-gcc -O2 -ffunction-sections -fdata-sections -fPIC -march=armv7-a -mfloat-abi=hard -O3 -ffunction-sections"),
