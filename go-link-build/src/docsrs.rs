@@ -22,7 +22,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cargo::CargoOutput;
+use crate::cargo::{CargoOutput, Directive};
 use crate::error::{Error, ErrorKind, Result};
 use crate::{Artifact, OutputKind, Stats};
 
@@ -89,7 +89,7 @@ pub(crate) fn env_name(name: &str) -> String {
 /// Writes the placeholders and prints the directives; runs nothing.
 pub(crate) fn build(p: &Placeholder<'_>) -> Result<Artifact> {
     let env = env_name(p.name);
-    p.out.rerun_if_env_changed("DOCS_RS");
+    p.out.print(&Directive::RerunIfEnvChanged("DOCS_RS".into()));
     let mut artifact = Artifact {
         path: PathBuf::new(),
         header: None,
@@ -103,7 +103,7 @@ pub(crate) fn build(p: &Placeholder<'_>) -> Result<Artifact> {
         OutputKind::Binary => {
             let path = p.base.join("bin").join(format!("{}{}", p.name, p.exe_ext));
             write(&path, b"")?;
-            p.out.rustc_env(&format!("GO_LINK_BUILD_BIN_{env}"), &path.display().to_string());
+            p.out.print(&Directive::RustcEnv(format!("GO_LINK_BUILD_BIN_{env}"), path.display().to_string()));
             artifact.path = path;
         }
         OutputKind::CArchive => {
@@ -121,11 +121,11 @@ pub(crate) fn build(p: &Placeholder<'_>) -> Result<Artifact> {
             if p.rust_bindings {
                 let rs = header.with_extension("rs");
                 write(&rs, b"// Written by go-link-build in DOCS_RS mode: no declarations (no Go toolchain ran).\n")?;
-                p.out.rustc_env(&format!("GO_LINK_BUILD_RS_{env}"), &rs.display().to_string());
+                p.out.print(&Directive::RustcEnv(format!("GO_LINK_BUILD_RS_{env}"), rs.display().to_string()));
                 artifact.rust_bindings = Some(rs);
             }
             if let Some(dir) = header.parent() {
-                p.out.directive(&format!("include={}", dir.display()));
+                p.out.print(&Directive::Include(dir.to_path_buf()));
             }
             artifact.path = lib;
             artifact.header = Some(header);

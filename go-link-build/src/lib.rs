@@ -143,6 +143,7 @@ mod modload;
 mod pipeline;
 #[cfg(feature = "remote-cache")]
 mod remote;
+mod request;
 mod sched;
 mod settings;
 #[cfg(feature = "sidecars")]
@@ -164,13 +165,13 @@ pub use error::{Error, Result};
 pub use load::__private;
 pub use pipeline::{RemoteStats, Stats};
 
-use cargo::CargoOutput;
+use cargo::{CargoOutput, Directive};
 use context::BuildContext;
 use env::Env;
 use error::ErrorKind;
 use pipeline::{LinkOptions, Pipeline};
+use request::{OutputKind, Request};
 use stamp::Stamp;
-use tools::BuildMode;
 
 pub(crate) fn debug_level() -> u32 {
     env::debug_level()
@@ -265,29 +266,6 @@ impl Drop for RemoteRun {
 /// The `links` value a crate that links a Go C archive declares (the
 /// one-Go-runtime rule; see `Build::c_archive`).
 pub const RUNTIME_LINKS: &str = "go-runtime";
-
-/// What a build produces.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum OutputKind {
-    Binary,
-    CArchive,
-}
-
-impl OutputKind {
-    fn label(self) -> &'static str {
-        match self {
-            OutputKind::Binary => "binary",
-            OutputKind::CArchive => "c_archive",
-        }
-    }
-
-    fn build_mode(self) -> BuildMode {
-        match self {
-            OutputKind::Binary => BuildMode::Exe,
-            OutputKind::CArchive => BuildMode::CArchive,
-        }
-    }
-}
 
 /// What a build produced.
 #[derive(Clone, Debug)]
@@ -610,6 +588,29 @@ struct Session<'a> {
     out: CargoOutput,
 }
 
+/// The tools of a build: the Go toolchain and what it says about the target,
+/// the cache, the C toolchain and the workers.
+struct Tools {
+    tc: toolchain::Toolchain,
+    tool_id: String,
+    cache: cache::Cache,
+    ctx: BuildContext,
+    ctool: Option<ctool::CTool>,
+    jobs: sched::Jobs,
+    #[cfg(feature = "remote-cache")]
+    remote: RemoteRun,
+}
+
+/// The loaded packages.
+struct Loaded {
+    mods: modload::Modules,
+    graph: load::Graph,
+    /// The package linked as `main` (possibly generated, for a C archive).
+    main: usize,
+    /// The main package's VCS stamp, when there is one.
+    vcs: Option<vcs::Stamp>,
+}
+
 impl<'a> Session<'a> {
     fn new(cfg: &'a Build) -> Result<Session<'a>> {
         Ok(Session {
@@ -626,71 +627,470 @@ impl<'a> Session<'a> {
 
     /// The DOCS_RS build: placeholders at the usual paths, nothing run.
     fn docs_rs_placeholder(&self, kind: OutputKind, name: &str) -> Result<Artifact> {
-        if name.is_empty() || name.contains(['/', '\\']) {
-            return Err(Error::new(
-                ErrorKind::Config,
-                format!("invalid output name {name:?}: use a plain name such as \"hello\""),
-            ));
-        }
-        let base = self.out_dir()?.join("go-link-build");
-        let goos = target::go_target(&self.rust_target()).map(|t| t.goos.clone()).unwrap_or_default();
-        let exe_ext = match goos.as_str() {
-            "windows" => ".exe",
-            "wasip1" | "js" => ".wasm",
-            _ => "",
-        };
-        let manifest = self.manifest_dir();
+        request::check_name(name)?;
+        let base = request::out_dir(self.cfg, &self.env)?.join("go-link-build");
+        let goos =
+            target::go_target(&request::rust_target(self.cfg, &self.env)).map(|t| t.goos.clone()).unwrap_or_default();
+        let manifest = request::manifest_dir(self.cfg, &self.env);
         let packages: Vec<PathBuf> = self.cfg.packages.iter().map(|p| manifest.join(p)).collect();
         docsrs::build(&docsrs::Placeholder {
             kind,
             name,
             base: &base,
-            exe_ext,
+            exe_ext: request::exe_ext(&goos),
             packages: &packages,
             rust_bindings: self.cfg.rust_bindings,
             out: &self.out,
         })
     }
 
-    fn out_dir(&self) -> Result<PathBuf> {
-        self.cfg.out_dir.clone().or_else(|| self.env.cargo_var("OUT_DIR").map(PathBuf::from)).ok_or_else(|| {
-            Error::new(ErrorKind::Config, "OUT_DIR is not set: outside a cargo build script, call Build::out_dir")
+    /// The phases of a build: resolve the request, stop early if nothing
+    /// changed, find the tools, load the packages, compute the link
+    /// settings, build and install, and report to cargo.
+    fn build(&self, kind: OutputKind, name: &str) -> Result<Artifact> {
+        let req = Request::resolve(self.cfg, &self.env, kind, name)?;
+        if let Some(art) = self.up_to_date(&req) {
+            return Ok(art);
+        }
+        let started = now_nanos();
+        let mut tools = self.tools(&req)?;
+        let loaded = self.load(&req, &tools)?;
+        let link = self.link_settings(&req, &tools, &loaded)?;
+        let (built, stats) = self.run(&req, &tools, &loaded, &link)?;
+        self.finish(&req, &mut tools, &loaded, &built, started, stats)
+    }
+
+    /// The no-op path: the stamp says nothing changed since the last build,
+    /// so its directives are printed again and nothing else happens. The
+    /// check reads the environment as this session's `Env` recorded it.
+    fn up_to_date(&self, req: &Request<'_>) -> Option<Artifact> {
+        let st = Stamp::check(&req.stamp_path, &req.fingerprint, &self.env)?;
+        for d in &st.directives {
+            self.out.print(d);
+        }
+        Some(Artifact {
+            path: req.out_path.clone(),
+            header: req.header_path.clone(),
+            rust_bindings: req.rs_path.clone(),
+            link_flags: st.link_flags,
+            stats: Stats::default(),
+            no_op: true,
+            remote_warning: None,
         })
     }
 
-    fn manifest_dir(&self) -> PathBuf {
-        self.cfg
-            .manifest_dir
-            .clone()
-            .or_else(|| self.env.cargo_var("CARGO_MANIFEST_DIR").map(PathBuf::from))
-            .or_else(|| std::env::current_dir().ok())
-            .unwrap_or_default()
+    /// Finds the Go toolchain, opens the cache, asks the compiler about the
+    /// target and sets up the C toolchain for cgo.
+    fn tools(&self, req: &Request<'_>) -> Result<Tools> {
+        if req.kind == OutputKind::CArchive {
+            self.check_one_runtime()?;
+        }
+        #[allow(unused_mut)] // mutated only with the remote cache
+        let mut cache =
+            cache::location::open(self.cfg.cache_dir.as_deref(), &self.env, || Some(req.target_cache_dir()))?;
+        let tc = toolchain::discover(self.cfg.goroot.as_deref(), &self.env, &cache)?;
+        if req.kind == OutputKind::CArchive {
+            target::check_c_archive(&req.rust_target, &req.go_target, tc.minor, self.cfg.allow_musl_c_archive)?;
+        }
+        let tool_id = tc.tool_id(&cache)?;
+        #[cfg(feature = "remote-cache")]
+        let remote = self.remote_run();
+        #[cfg(feature = "remote-cache")]
+        if let Some(r) = &remote.remote {
+            cache.set_remote(r.clone());
+        }
+        if debug_enabled() {
+            eprintln!("go-link-build: using {} at {} (found by {})", tc.version, tc.goroot.display(), tc.found_by);
+        }
+        req.check()?;
+        let ctx = self.context(req, &tc, &tool_id, &cache)?;
+        let ctool = if req.cgo_enabled {
+            Some(ctool::CTool::discover(
+                &ctool::CToolRequest {
+                    target: &req.triple,
+                    host: &req.host,
+                    out_dir: &req.out_dir,
+                    env: &self.env,
+                    cc: self.env.overridden("CC"),
+                    cxx: self.env.overridden("CXX"),
+                    ar: self.env.overridden("AR"),
+                },
+                &cache,
+            )?)
+        } else {
+            None
+        };
+        Ok(Tools {
+            tc,
+            tool_id,
+            cache,
+            ctx,
+            ctool,
+            jobs: sched::Jobs::new(req.jobs),
+            #[cfg(feature = "remote-cache")]
+            remote,
+        })
     }
 
-    fn triple(&self) -> String {
-        self.cfg
-            .target
-            .clone()
-            .map(|t| target::triple_for_port(&t).unwrap_or(t))
-            .or_else(|| self.env.cargo_var("TARGET"))
-            .unwrap_or_else(|| target::host_triple().to_string())
+    /// Loads the requested packages and everything they import, and the
+    /// main package's VCS stamp.
+    fn load(&self, req: &Request<'_>, tools: &Tools) -> Result<Loaded> {
+        let mut roots = Vec::new();
+        for p in req.packages() {
+            let dir = req.manifest_dir.join(p);
+            roots.push(std::fs::canonicalize(&dir).map_err(|e| {
+                Error::new(
+                    ErrorKind::Config,
+                    format!(
+                        "Go package directory {} does not exist ({e}); Build::package paths are relative to {}",
+                        dir.display(),
+                        req.manifest_dir.display()
+                    ),
+                )
+            })?);
+        }
+        let mods = modload::Modules::load(&roots[0], &self.mod_settings(&tools.cache))?;
+        mods.check_go_lines(&tools.tc.version)?;
+        let main_module = &mods.mains[0];
+        let mut graph = load::load_graph(&tools.ctx, Some(&mods), &roots)?;
+        let main = match req.kind {
+            OutputKind::Binary => {
+                let main_pkg = &graph.packages[graph.roots[0]];
+                if main_pkg.name != "main" {
+                    return Err(Error::new(
+                        ErrorKind::Config,
+                        format!(
+                            "{} is package {}, not a main package: Build::binary links a `package main` with a `func main`",
+                            main_pkg.dir.display(),
+                            main_pkg.name
+                        ),
+                    ));
+                }
+                graph.roots[0]
+            }
+            OutputKind::CArchive => {
+                let single_main = graph.roots.len() == 1 && graph.packages[graph.roots[0]].name == "main";
+                if single_main {
+                    graph.roots[0]
+                } else {
+                    let dir = req.base.join(format!("{}-main", req.name));
+                    synthesize_main(&mut graph, &dir, &mods.main_ref(main_module))?
+                }
+            }
+        };
+        let main_pkg = &graph.packages[main];
+        // A standard main package (a command of $GOROOT/src/cmd) has no
+        // module and no VCS stamp (`load.setBuildInfo`: `!p.Standard`).
+        let vcs = if main_pkg.standard {
+            None
+        } else {
+            let main_mod_path = main_pkg.module.as_ref().map_or(main_module.path.as_str(), |m| m.path.as_str());
+            self.vcs_stamp(&tools.tc, &roots[0], &main_module.dir, main_mod_path)?
+        };
+        Ok(Loaded { mods, graph, main, vcs })
     }
 
-    /// The Rust target: cargo's `CARGO_CFG_TARGET_*` when building for cargo's
-    /// own `TARGET` (they describe only that one, `-C target-cpu` included),
-    /// else what the triple implies.
-    fn rust_target(&self) -> target::RustTarget {
-        let triple = self.triple();
-        let cargos_own = self.cfg.target.is_none() && self.env.cargo_var("TARGET").is_some();
-        cargos_own
-            .then(|| {
-                target::RustTarget::from_cargo_cfg(&triple, |k| self.env.cargo_var(&format!("CARGO_CFG_TARGET_{k}")))
-            })
-            .flatten()
-            .unwrap_or_else(|| target::RustTarget::from_triple(&triple))
+    /// Link-time settings: DefaultGODEBUG and build info, as cmd/go computes
+    /// them, the external linker and the macOS minimum version.
+    fn link_settings(&self, req: &Request<'_>, tools: &Tools, loaded: &Loaded) -> Result<LinkOptions> {
+        let (tc, ctx, mods) = (&tools.tc, &tools.ctx, &loaded.mods);
+        let main_pkg = &loaded.graph.packages[loaded.main];
+        let table_path = godebug_table(tc);
+        let table_text = std::fs::read_to_string(&table_path).map_err(|e| Error::io("read", &table_path, e))?;
+        let table = godebug::parse_table(&table_text)?;
+        let mut directives = mods.godebug_settings();
+        directives.extend(main_pkg.go_debug.iter().cloned());
+        let godebug_default = godebug::default_godebug(&table, mods.godebug_go_line(), &directives, tc.minor)
+            .map_err(|e| e.context(format!("computing DefaultGODEBUG for {}", main_pkg.import_path)))?;
+        let cgo_env = ["CGO_CFLAGS", "CGO_CPPFLAGS", "CGO_CXXFLAGS", "CGO_LDFLAGS"].map(|k| {
+            (k.to_string(), if req.cgo_enabled { self.env.var(k).unwrap_or_default() } else { String::new() })
+        });
+        let mut settings = buildinfo::settings(&buildinfo::SettingsInput {
+            buildmode: req.mode.info_name().to_string(),
+            // What `go build -ldflags` would have been given (recorded only
+            // without -trimpath, as cmd/go does).
+            ldflags: Some(req.ldflags()),
+            tags: self.cfg.tags.clone(),
+            trimpath: self.cfg.trimpath,
+            default_godebug: godebug_default.clone(),
+            cgo_enabled: ctx.cgo_enabled,
+            cgo_env,
+            goarch: ctx.goarch.clone(),
+            goexperiment: ctx.goexperiment_env.clone(),
+            goos: ctx.goos.clone(),
+            arch_level: ctx.arch_level.clone(),
+        });
+        let main_module = &mods.mains[0];
+        let main_mod_path = main_pkg.module.as_ref().map_or_else(|| main_module.path.clone(), |m| m.path.clone());
+        if let Some(stamp) = &loaded.vcs {
+            settings.extend(stamp.settings.iter().cloned());
+        }
+        let info = buildinfo::BuildInfo {
+            go_version: tc.version.clone(),
+            path: main_pkg.import_path.clone(),
+            main: (!main_pkg.standard).then(|| buildinfo::ModuleInfo {
+                path: main_mod_path.clone(),
+                version: loaded.vcs.as_ref().and_then(|v| v.main_version.clone()).unwrap_or_else(|| "(devel)".into()),
+                sum: String::new(),
+                replace: None,
+            }),
+            deps: buildinfo::deps(loaded.graph.packages.iter().filter_map(|p| p.module.as_ref()), &main_mod_path),
+            settings,
+        };
+        Ok(LinkOptions {
+            godebug_default,
+            modinfo: buildinfo::modinfo_line(&info.to_text()),
+            strip: self.cfg.strip,
+            x: self.cfg.x.clone(),
+            ext: tools.ctool.as_ref().map(|c| c.ext_link(req.kind == OutputKind::CArchive)),
+            macos_min: self.macos_min(ctx)?,
+        })
     }
 
-    /// The cache root: setter, `GO_LINK_BUILD_CACHE`, else cargo's target dir.
+    /// Builds, links and installs the output (the install checks the
+    /// output's SHA-256). A failure caused by a damaged cache entry (a tool
+    /// rejecting a cached input, a hash mismatch) removes the entry; the
+    /// build then runs again, which rebuilds it. Each retry needs newly
+    /// found damage, so this ends.
+    fn run(
+        &self,
+        req: &Request<'_>,
+        tools: &Tools,
+        loaded: &Loaded,
+        link: &LinkOptions,
+    ) -> Result<(Vec<pipeline::Built>, Stats)> {
+        let cache = &tools.cache;
+        let pipeline = Pipeline {
+            tc: &tools.tc,
+            tool_id: &tools.tool_id,
+            ctx: &tools.ctx,
+            cache,
+            mode: req.mode,
+            trimpath: self.cfg.trimpath,
+            jobs: &tools.jobs,
+            out: &self.out,
+            ctool: tools.ctool.as_ref(),
+            env: &self.env,
+        };
+        let out_parent = req.out_path.parent().unwrap_or(&req.base);
+        std::fs::create_dir_all(out_parent).map_err(|e| Error::io("create directory", out_parent, e))?;
+        let attempt = || -> Result<(Vec<pipeline::Built>, Stats)> {
+            let mut stats = Stats::default();
+            let built = pipeline.build_packages(&loaded.graph, &mut stats)?;
+            let (linked, ran) = pipeline.link(&loaded.graph, &built, loaded.main, link)?;
+            stats.linked = ran;
+            cache.install(&linked, &req.out_path, req.kind == OutputKind::Binary)?;
+            Ok((built, stats))
+        };
+        let mut tries = 0;
+        loop {
+            let damage_before = cache.damage_seen();
+            match attempt() {
+                Ok(r) => return Ok(r),
+                Err(e) => {
+                    cache.audit_used();
+                    tries += 1;
+                    if cache.damage_seen() == damage_before {
+                        return Err(if tries == 1 {
+                            e
+                        } else {
+                            e.context(format!(
+                                "building again after removing damaged entries from the cache {}",
+                                cache.root().display()
+                            ))
+                        });
+                    }
+                    if tries == 3 {
+                        return Err(
+                            e.context(format!("the cache {} keeps yielding damaged entries", cache.root().display()))
+                        );
+                    }
+                    if debug_enabled() {
+                        eprintln!("go-link-build: {}: damaged cache entries were removed; building again", req.name);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Trims the cache, waits for the remote cache, writes the C header and
+    /// bindings, tells cargo what to watch and how to link, and writes the
+    /// stamp of this build: every input outside GOROOT, GOROOT's VERSION and
+    /// tools, and every variable read.
+    #[allow(unused_mut, unused_variables)] // `tools` and `stats` are changed only with the remote cache
+    fn finish(
+        &self,
+        req: &Request<'_>,
+        tools: &mut Tools,
+        loaded: &Loaded,
+        built: &[pipeline::Built],
+        started: u128,
+        mut stats: Stats,
+    ) -> Result<Artifact> {
+        let cache = &tools.cache;
+        // Sweep dead builds' temp dirs; trim unused entries at most daily.
+        let trimmed = cache.maybe_trim();
+        if debug_enabled() && trimmed != cache::trim::Trimmed::default() {
+            eprintln!("go-link-build: cache {}: trimmed {trimmed:?}", cache.root().display());
+        }
+        // The output is in place; now wait for the uploads.
+        #[cfg(feature = "remote-cache")]
+        let remote_warning = {
+            let (remote_stats, warning) = tools.remote.finish();
+            stats.remote = remote_stats;
+            warning
+        };
+        #[cfg(not(feature = "remote-cache"))]
+        let remote_warning = None;
+
+        let (tc, ctx, graph) = (&tools.tc, &tools.ctx, &loaded.graph);
+        let mut st = Stamp { fingerprint: req.fingerprint.clone(), started, ..Stamp::default() };
+        let mut directives: Vec<Directive> = Vec::new();
+        let applied = settings::Applied {
+            explicit_target: self.cfg.target.is_some(),
+            triple: &req.rust_target.triple,
+            goos: &req.go_target.goos,
+            goarch: &req.go_target.goarch,
+            cgo: req.cgo_enabled,
+            c_archive: req.kind == OutputKind::CArchive,
+        };
+        directives.extend(
+            settings::unapplied(&self.env, &applied)
+                .into_iter()
+                .map(|w| Directive::Warning(format!("go-link-build: {w}"))),
+        );
+        let mut inputs: Vec<PathBuf> = Vec::new();
+        // A generated main package lives in OUT_DIR: never an input.
+        for pkg in graph.packages.iter().filter(|p| !p.standard && !p.dir.starts_with(&req.out_dir)) {
+            let lists = [
+                &pkg.go_files,
+                &pkg.cgo_files,
+                &pkg.ignored_go_files,
+                &pkg.s_files,
+                &pkg.h_files,
+                &pkg.c_files,
+                &pkg.cxx_files,
+                &pkg.m_files,
+                &pkg.syso_files,
+            ];
+            for f in lists.into_iter().flatten() {
+                inputs.push(pkg.dir.join(f));
+            }
+            if let Some(embed) = &pkg.embed {
+                for abs in embed.files.values() {
+                    inputs.push(abs.clone());
+                    if let Some(parent) = abs.parent() {
+                        st.add_dir(parent);
+                    }
+                }
+            }
+            st.add_dir(&pkg.dir);
+        }
+        // go.mod, go.sum, go.work, go.work.sum, vendor/modules.txt, replacement go.mod files.
+        inputs.extend(loaded.mods.inputs.iter().cloned());
+        inputs.extend(self.env.go_env_path());
+        inputs.extend(loaded.vcs.iter().flat_map(|v| v.watch.iter().cloned()));
+        inputs.sort();
+        inputs.dedup();
+        for p in &inputs {
+            directives.push(Directive::RerunIfChanged(p.clone()));
+            st.add_file(p);
+        }
+        directives.push(Directive::RerunIfChanged(tc.version_file()));
+        st.add_file(&tc.version_file());
+        for tool in [toolchain::Tool::Compile, toolchain::Tool::Asm, toolchain::Tool::Link, toolchain::Tool::Cgo] {
+            st.add_file(&tc.tool(tool));
+        }
+        st.add_file(&godebug_table(tc));
+        let mut link_flags = Vec::new();
+        match req.kind {
+            OutputKind::Binary => {
+                directives.push(Directive::RustcEnv(
+                    format!("GO_LINK_BUILD_BIN_{}", req.env_name),
+                    req.out_path.display().to_string(),
+                ));
+            }
+            OutputKind::CArchive => {
+                let header = req.header_path.as_ref().ok_or_else(|| internal("a C archive without a header path"))?;
+                write_header(graph, built, loaded.main, cache, header)?;
+                if let Some(rs) = &req.rs_path {
+                    let complex =
+                        bindings::complex_abi_is_struct(&ctx.goarch, ctx.arch_level.as_ref().map(|l| l.1.as_str()));
+                    for w in bindings::write(header, rs, &format!("{}/{}", ctx.goos, ctx.goarch), complex)? {
+                        directives.push(Directive::Warning(format!("go-link-build: {w}")));
+                    }
+                    directives.push(Directive::RustcEnv(
+                        format!("GO_LINK_BUILD_RS_{}", req.env_name),
+                        rs.display().to_string(),
+                    ));
+                }
+                let lib_dir = req.out_path.parent().unwrap_or(&req.base);
+                directives.push(Directive::LinkSearchNative(lib_dir.to_path_buf()));
+                directives.push(Directive::LinkLib(format!("static={}", req.name)));
+                if let Some(dir) = header.parent() {
+                    directives.push(Directive::Include(dir.to_path_buf()));
+                }
+                link_flags = cgo_link_flags(built, ctx);
+                directives.extend(link_directives(&link_flags));
+            }
+        }
+        for (var, value) in self.env.read_vars() {
+            directives.push(Directive::RerunIfEnvChanged(var.clone()));
+            st.env.push((var, value));
+        }
+        for d in &directives {
+            self.out.print(d);
+        }
+        st.directives = directives;
+        st.link_flags = link_flags.clone();
+        st.add_output(&req.out_path);
+        for h in req.header_path.iter().chain(&req.rs_path) {
+            st.add_output(h);
+        }
+        st.write(&req.stamp_path)?;
+        if debug_enabled() {
+            eprintln!(
+                "go-link-build: {}: {} packages cached, {} compiled, linked: {}",
+                req.name, stats.cached, stats.compiled, stats.linked
+            );
+        }
+        Ok(Artifact {
+            path: req.out_path.clone(),
+            header: req.header_path.clone(),
+            rust_bindings: req.rs_path.clone(),
+            link_flags,
+            stats,
+            no_op: false,
+            remote_warning,
+        })
+    }
+
+    /// The one-Go-runtime rule: a crate that links a Go C archive declares
+    /// `links = "go-runtime"`, so cargo itself refuses a dependency graph
+    /// with two of them, at resolve time, with a clear message.
+    fn check_one_runtime(&self) -> Result<()> {
+        if !self.cfg.cargo_metadata || !self.cfg.runtime_links_check {
+            return Ok(());
+        }
+        match self.env.cargo_var("CARGO_MANIFEST_LINKS") {
+            Some(v) if v == RUNTIME_LINKS => Ok(()),
+            other => Err(Error::new(
+                ErrorKind::Config,
+                format!(
+                    "a crate that links a Go C archive must declare `links = \"{RUNTIME_LINKS}\"` in the [package] section of its Cargo.toml{}.\n\
+                     A program can hold only one Go runtime (golang/go#49256); the `links` key makes cargo refuse, at build time, \
+                     a dependency graph with two Go archives. Put all Go packages into one archive with several Build::package calls.\n\
+                     If this crate is the only one in the final program that links Go (for example one of several independent \
+                     binaries in a workspace), call Build::runtime_links_check(false) instead.",
+                    match other {
+                        Some(v) => format!(" (it declares `links = \"{v}\"`)"),
+                        None => String::new(),
+                    }
+                ),
+            )),
+        }
+    }
+
     /// `MACOSX_DEPLOYMENT_TARGET` for a darwin link, checked the way the Go
     /// linker's `-macos` parses it (up to three numbers 0–255).
     fn macos_min(&self, ctx: &context::BuildContext) -> Result<Option<String>> {
@@ -732,22 +1132,6 @@ impl<'a> Session<'a> {
         }
     }
 
-    /// The cache when the per-user one is not usable: `go-link-build-cache`
-    /// in cargo's target dir (or in OUT_DIR outside cargo's layout).
-    fn target_cache_dir(out_dir: &Path) -> PathBuf {
-        // OUT_DIR is <target>/[<triple>/]<profile>/build/<pkg>-<hash>/out; cargo
-        // marks <target> with CACHEDIR.TAG. Sharing it across profiles and
-        // triples is safe: action IDs include everything that differs.
-        for dir in out_dir.ancestors().skip(1) {
-            if dir.join("CACHEDIR.TAG").is_file()
-                && dir.join("debug").exists() | dir.join("release").exists() | dir.join(".rustc_info.json").exists()
-            {
-                return dir.join("go-link-build-cache");
-            }
-        }
-        out_dir.join("go-link-build").join("cache")
-    }
-
     /// The remote cache of this build, from `Build::remote_cache` or
     /// `GO_LINK_BUILD_REMOTE_CACHE` (none of its settings is recorded: see
     /// `Env::unrecorded_var`). A configuration problem is the build's one
@@ -767,25 +1151,6 @@ impl<'a> Session<'a> {
             Err(e) => run.problem = Some(format!("remote cache not used: {e}")),
         }
         run
-    }
-
-    /// The fingerprint of the request, computed without IO beyond the
-    /// environment: everything that can change the result and that the
-    /// stamp's file and env lists don't cover.
-    fn fingerprint(&self, name: &str, out_path: &Path) -> String {
-        let mut k = cache::KeyBuilder::new("stamp");
-        k.line("version", env!("CARGO_PKG_VERSION"));
-        k.line("config", format!("{:?}", self.cfg));
-        if self.cfg.rust_bindings {
-            // The generated file changes with the generator, not only with the version.
-            k.line("bindings", bindings::generator_id());
-        }
-        k.line("name", name);
-        k.line("target", format!("{:?}", self.rust_target()));
-        k.line("out", out_path.display());
-        k.line("manifest", self.manifest_dir().display());
-        k.line("path", self.env.path().unwrap_or_default().to_string_lossy());
-        k.finish().hex()
     }
 
     /// The VCS stamp of the main package (see `vcs.rs`): `Build::buildvcs`,
@@ -819,471 +1184,16 @@ impl<'a> Session<'a> {
         vcs::stamp(&vcs::Request { mode, minor: tc.minor, pkg_dir, module_dir, module_path, git, env: git_env })
     }
 
-    fn build(&self, kind: OutputKind, name: &str) -> Result<Artifact> {
-        if name.is_empty() || name.contains(['/', '\\']) {
-            return Err(Error::new(
-                ErrorKind::Config,
-                format!("invalid output name {name:?}: use a plain name such as \"hello\""),
-            ));
-        }
-        let out_dir = self.out_dir()?;
-        let triple = self.triple();
-        let rust_target = self.rust_target();
-        let gotarget = target::go_target(&rust_target)?;
-        let base = out_dir.join("go-link-build");
-        let env_name: String =
-            name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' }).collect();
-        let (out_path, header_path): (PathBuf, Option<PathBuf>) = match kind {
-            OutputKind::Binary => {
-                let ext = match gotarget.goos.as_str() {
-                    "windows" => ".exe",
-                    "wasip1" | "js" => ".wasm",
-                    _ => "",
-                };
-                (base.join("bin").join(format!("{name}{ext}")), None)
-            }
-            OutputKind::CArchive => {
-                (base.join("lib").join(format!("lib{name}.a")), Some(base.join("include").join(format!("{name}.h"))))
-            }
-        };
-        let rs_path = header_path.as_ref().filter(|_| self.cfg.rust_bindings).map(|h| h.with_extension("rs"));
-        let stamp_path = base.join(format!("{name}.{}.stamp", kind.label()));
-        let fingerprint = self.fingerprint(name, &out_path);
-
-        // The no-op path: nothing changed since the last build.
-        // The check reads the environment as this session's `Env` recorded it.
-        if let Some(st) = Stamp::check(&stamp_path, &fingerprint, &self.env) {
-            let mut link_flags = Vec::new();
-            for d in &st.directives {
-                if let Some(f) = d.strip_prefix("go-link-flag=") {
-                    link_flags.push(f.to_string());
-                } else {
-                    self.reprint(d);
-                }
-            }
-            return Ok(Artifact {
-                path: out_path,
-                header: header_path,
-                rust_bindings: rs_path,
-                link_flags,
-                stats: Stats::default(),
-                no_op: true,
-                remote_warning: None,
-            });
-        }
-
-        let started =
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
-        let mut st = Stamp { fingerprint, started, ..Stamp::default() };
-        if kind == OutputKind::CArchive {
-            self.check_one_runtime()?;
-        }
-        #[allow(unused_mut)] // mutated only with the remote cache
-        let mut cache =
-            cache::location::open(self.cfg.cache_dir.as_deref(), &self.env, || Some(Self::target_cache_dir(&out_dir)))?;
-        let tc = toolchain::discover(self.cfg.goroot.as_deref(), &self.env, &cache)?;
-        if kind == OutputKind::CArchive {
-            target::check_c_archive(&rust_target, &gotarget, tc.minor, self.cfg.allow_musl_c_archive)?;
-        }
-        let tool_id = tc.tool_id(&cache)?;
-        #[cfg(feature = "remote-cache")]
-        let mut remote_run = self.remote_run();
-        #[cfg(feature = "remote-cache")]
-        if let Some(r) = &remote_run.remote {
-            cache.set_remote(r.clone());
-        }
-        if debug_enabled() {
-            eprintln!("go-link-build: using {} at {} (found by {})", tc.version, tc.goroot.display(), tc.found_by);
-        }
-        let cgo_enabled = match (kind, self.cfg.cgo) {
-            (OutputKind::CArchive, Some(false)) => {
-                return Err(Error::new(
-                    ErrorKind::Config,
-                    "a C archive needs cgo (its exported functions are cgo), but Build::cgo(false) was set",
-                ))
-            }
-            (OutputKind::CArchive, _) => true,
-            (OutputKind::Binary, on) => on.unwrap_or(false),
-        };
-        let ctx = self.context(&tc, &tool_id, &cache, &gotarget, cgo_enabled)?;
-        let ctool = if cgo_enabled {
-            Some(ctool::CTool::discover(
-                &ctool::CToolRequest {
-                    target: &triple,
-                    host: &self.env.cargo_var("HOST").unwrap_or_else(|| target::host_triple().to_string()),
-                    out_dir: &out_dir,
-                    env: &self.env,
-                    cc: self.env.overridden("CC"),
-                    cxx: self.env.overridden("CXX"),
-                    ar: self.env.overridden("AR"),
-                },
-                &cache,
-            )?)
-        } else {
-            None
-        };
-
-        // Load the requested packages and everything they import.
-        let manifest = self.manifest_dir();
-        if self.cfg.packages.is_empty() || kind == OutputKind::Binary && self.cfg.packages.len() != 1 {
-            return Err(Error::new(
-                ErrorKind::Config,
-                format!(
-                    "Build::{} needs {} Go package given with Build::package, but {} were given",
-                    kind.label(),
-                    if kind == OutputKind::Binary { "exactly one main" } else { "at least one" },
-                    self.cfg.packages.len()
-                ),
-            ));
-        }
-        let mut roots = Vec::new();
-        for p in &self.cfg.packages {
-            let dir = manifest.join(p);
-            roots.push(std::fs::canonicalize(&dir).map_err(|e| {
-                Error::new(
-                    ErrorKind::Config,
-                    format!(
-                        "Go package directory {} does not exist ({e}); Build::package paths are relative to {}",
-                        dir.display(),
-                        manifest.display()
-                    ),
-                )
-            })?);
-        }
-        let mods = modload::Modules::load(&roots[0], &self.mod_settings(&cache))?;
-        mods.check_go_lines(&tc.version)?;
-        let main_module = &mods.mains[0];
-        let mut graph = load::load_graph(&ctx, Some(&mods), &roots)?;
-        let main_idx = match kind {
-            OutputKind::Binary => {
-                let main_pkg = &graph.packages[graph.roots[0]];
-                if main_pkg.name != "main" {
-                    return Err(Error::new(
-                        ErrorKind::Config,
-                        format!(
-                            "{} is package {}, not a main package: Build::binary links a `package main` with a `func main`",
-                            main_pkg.dir.display(),
-                            main_pkg.name
-                        ),
-                    ));
-                }
-                graph.roots[0]
-            }
-            OutputKind::CArchive => {
-                let single_main = graph.roots.len() == 1 && graph.packages[graph.roots[0]].name == "main";
-                if single_main {
-                    graph.roots[0]
-                } else {
-                    synthesize_main(&mut graph, &base.join(format!("{name}-main")), &mods.main_ref(main_module))?
-                }
-            }
-        };
-        let main_pkg = &graph.packages[main_idx];
-
-        // Link-time settings: DefaultGODEBUG and build info, as cmd/go computes them.
-        let table_path = tc.goroot.join("src/internal/godebugs/table.go");
-        let table_text = std::fs::read_to_string(&table_path).map_err(|e| Error::io("read", &table_path, e))?;
-        let table = godebug::parse_table(&table_text)?;
-        let mut directives = mods.godebug_settings();
-        directives.extend(main_pkg.go_debug.iter().cloned());
-        let godebug_default = godebug::default_godebug(&table, mods.godebug_go_line(), &directives, tc.minor)
-            .map_err(|e| e.context(format!("computing DefaultGODEBUG for {}", main_pkg.import_path)))?;
-        let cgo_env = ["CGO_CFLAGS", "CGO_CPPFLAGS", "CGO_CXXFLAGS", "CGO_LDFLAGS"]
-            .map(|k| (k.to_string(), if cgo_enabled { self.env.var(k).unwrap_or_default() } else { String::new() }));
-        let settings = buildinfo::settings(&buildinfo::SettingsInput {
-            buildmode: kind.build_mode().info_name().to_string(),
-            // What `go build -ldflags` would have been given (recorded only
-            // without -trimpath, as cmd/go does).
-            ldflags: Some(
-                self.cfg
-                    .strip
-                    .then(|| "-s -w".to_string())
-                    .into_iter()
-                    .chain(self.cfg.x.iter().map(|(k, v)| format!("-X={k}={v}")))
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            ),
-            tags: self.cfg.tags.clone(),
-            trimpath: self.cfg.trimpath,
-            default_godebug: godebug_default.clone(),
-            cgo_enabled: ctx.cgo_enabled,
-            cgo_env,
-            goarch: ctx.goarch.clone(),
-            goexperiment: ctx.goexperiment_env.clone(),
-            goos: ctx.goos.clone(),
-            arch_level: ctx.arch_level.clone(),
-        });
-        let main_mod_path = main_pkg.module.as_ref().map_or_else(|| main_module.path.clone(), |m| m.path.clone());
-        let mut settings = settings;
-        // A standard main package (a command of $GOROOT/src/cmd) has no
-        // module and no VCS stamp (`load.setBuildInfo`: `!p.Standard`).
-        let vcs_stamp =
-            if main_pkg.standard { None } else { self.vcs_stamp(&tc, &roots[0], &main_module.dir, &main_mod_path)? };
-        if let Some(stamp) = &vcs_stamp {
-            settings.extend(stamp.settings.iter().cloned());
-        }
-        let info = buildinfo::BuildInfo {
-            go_version: tc.version.clone(),
-            path: main_pkg.import_path.clone(),
-            main: (!main_pkg.standard).then(|| buildinfo::ModuleInfo {
-                path: main_mod_path.clone(),
-                version: vcs_stamp.as_ref().and_then(|v| v.main_version.clone()).unwrap_or_else(|| "(devel)".into()),
-                sum: String::new(),
-                replace: None,
-            }),
-            deps: buildinfo::deps(graph.packages.iter().filter_map(|p| p.module.as_ref()), &main_mod_path),
-            settings,
-        };
-        let modinfo = buildinfo::modinfo_line(&info.to_text());
-
-        let jobs =
-            sched::Jobs::new(self.cfg.jobs.or_else(|| self.env.cargo_var("NUM_JOBS").and_then(|n| n.parse().ok())));
-        let pipeline = Pipeline {
-            tc: &tc,
-            tool_id: &tool_id,
-            ctx: &ctx,
-            cache: &cache,
-            mode: kind.build_mode(),
-            trimpath: self.cfg.trimpath,
-            jobs: &jobs,
-            out: &self.out,
-            ctool: ctool.as_ref(),
-            env: &self.env,
-        };
-        let link_options = LinkOptions {
-            godebug_default,
-            modinfo,
-            strip: self.cfg.strip,
-            x: self.cfg.x.clone(),
-            ext: ctool.as_ref().map(|c| c.ext_link(kind == OutputKind::CArchive)),
-            macos_min: self.macos_min(&ctx)?,
-        };
-        let out_parent = out_path.parent().unwrap_or(&base);
-        std::fs::create_dir_all(out_parent).map_err(|e| Error::io("create directory", out_parent, e))?;
-        // Build, link and install; the install checks the output's SHA-256.
-        let attempt = || -> Result<(Vec<pipeline::Built>, Stats)> {
-            let mut stats = Stats::default();
-            let built = pipeline.build_packages(&graph, &mut stats)?;
-            let (linked, ran) = pipeline.link(&graph, &built, main_idx, &link_options)?;
-            stats.linked = ran;
-            cache.install(&linked, &out_path, kind == OutputKind::Binary)?;
-            Ok((built, stats))
-        };
-        // A failure caused by a damaged cache entry (a tool rejecting a
-        // cached input, a hash mismatch) removes the entry; the build then
-        // runs again, which rebuilds it. Each retry needs newly found damage,
-        // so this ends.
-        let mut tries = 0;
-        #[allow(unused_mut)] // mutated only with the remote cache
-        let (built, mut stats) = loop {
-            let damage_before = cache.damage_seen();
-            match attempt() {
-                Ok(r) => break r,
-                Err(e) => {
-                    cache.audit_used();
-                    tries += 1;
-                    if cache.damage_seen() == damage_before {
-                        return Err(if tries == 1 {
-                            e
-                        } else {
-                            e.context(format!(
-                                "building again after removing damaged entries from the cache {}",
-                                cache.root().display()
-                            ))
-                        });
-                    }
-                    if tries == 3 {
-                        return Err(
-                            e.context(format!("the cache {} keeps yielding damaged entries", cache.root().display()))
-                        );
-                    }
-                    if debug_enabled() {
-                        eprintln!("go-link-build: {name}: damaged cache entries were removed; building again");
-                    }
-                }
-            }
-        };
-        // Sweep dead builds' temp dirs; trim unused entries at most daily.
-        let trimmed = cache.maybe_trim();
-        if debug_enabled() && trimmed != cache::trim::Trimmed::default() {
-            eprintln!("go-link-build: cache {}: trimmed {trimmed:?}", cache.root().display());
-        }
-        // The output is in place; now wait for the uploads.
-        #[cfg(feature = "remote-cache")]
-        let remote_warning = {
-            let (remote_stats, warning) = remote_run.finish();
-            stats.remote = remote_stats;
-            warning
-        };
-        #[cfg(not(feature = "remote-cache"))]
-        let remote_warning = None;
-
-        // Tell cargo what to watch: every input outside GOROOT, GOROOT's
-        // VERSION, and every variable read.
-        let mut directives: Vec<String> = Vec::new();
-        let applied = settings::Applied {
-            explicit_target: self.cfg.target.is_some(),
-            triple: &rust_target.triple,
-            goos: &gotarget.goos,
-            goarch: &gotarget.goarch,
-            cgo: cgo_enabled,
-            c_archive: kind == OutputKind::CArchive,
-        };
-        directives.extend(
-            settings::unapplied(&self.env, &applied).into_iter().map(|w| format!("warning=go-link-build: {w}")),
-        );
-        let mut inputs: Vec<PathBuf> = Vec::new();
-        // A generated main package lives in OUT_DIR: never an input.
-        for pkg in graph.packages.iter().filter(|p| !p.standard && !p.dir.starts_with(&out_dir)) {
-            let lists = [
-                &pkg.go_files,
-                &pkg.cgo_files,
-                &pkg.ignored_go_files,
-                &pkg.s_files,
-                &pkg.h_files,
-                &pkg.c_files,
-                &pkg.cxx_files,
-                &pkg.m_files,
-                &pkg.syso_files,
-            ];
-            for f in lists.into_iter().flatten() {
-                inputs.push(pkg.dir.join(f));
-            }
-            if let Some(embed) = &pkg.embed {
-                for abs in embed.files.values() {
-                    inputs.push(abs.clone());
-                    if let Some(parent) = abs.parent() {
-                        st.add_dir(parent);
-                    }
-                }
-            }
-            st.add_dir(&pkg.dir);
-        }
-        // go.mod, go.sum, go.work, go.work.sum, vendor/modules.txt, replacement go.mod files.
-        inputs.extend(mods.inputs.iter().cloned());
-        inputs.extend(self.env.go_env_path());
-        inputs.extend(vcs_stamp.iter().flat_map(|v| v.watch.iter().cloned()));
-        inputs.sort();
-        inputs.dedup();
-        for p in &inputs {
-            directives.push(format!("rerun-if-changed={}", p.display()));
-            st.add_file(p);
-        }
-        directives.push(format!("rerun-if-changed={}", tc.version_file().display()));
-        st.add_file(&tc.version_file());
-        for tool in [toolchain::Tool::Compile, toolchain::Tool::Asm, toolchain::Tool::Link, toolchain::Tool::Cgo] {
-            st.add_file(&tc.tool(tool));
-        }
-        st.add_file(&table_path);
-        let mut link_flags = Vec::new();
-        match kind {
-            OutputKind::Binary => {
-                directives.push(format!("rustc-env=GO_LINK_BUILD_BIN_{env_name}={}", out_path.display()));
-            }
-            OutputKind::CArchive => {
-                let header = header_path.as_ref().expect("c-archive has a header path");
-                write_header(&graph, &built, main_idx, &cache, header)?;
-                if let Some(rs) = &rs_path {
-                    let complex =
-                        bindings::complex_abi_is_struct(&ctx.goarch, ctx.arch_level.as_ref().map(|l| l.1.as_str()));
-                    for w in bindings::write(header, rs, &format!("{}/{}", ctx.goos, ctx.goarch), complex)? {
-                        directives.push(format!("warning=go-link-build: {w}"));
-                    }
-                    directives.push(format!("rustc-env=GO_LINK_BUILD_RS_{env_name}={}", rs.display()));
-                }
-                let lib_dir = out_path.parent().unwrap_or(&base);
-                directives.push(format!("rustc-link-search=native={}", lib_dir.display()));
-                directives.push(format!("rustc-link-lib=static={name}"));
-                if let Some(dir) = header.parent() {
-                    directives.push(format!("include={}", dir.display()));
-                }
-                link_flags = cgo_link_flags(&built, &ctx);
-                directives.extend(link_directives(&link_flags));
-                directives.extend(link_flags.iter().map(|f| format!("go-link-flag={f}")));
-            }
-        }
-        for (var, value) in self.env.read_vars() {
-            directives.push(format!("rerun-if-env-changed={var}"));
-            st.env.push((var, value));
-        }
-        for d in &directives {
-            self.reprint(d);
-        }
-        st.directives = directives;
-        st.add_output(&out_path);
-        for h in header_path.iter().chain(&rs_path) {
-            st.add_output(h);
-        }
-        st.write(&stamp_path)?;
-        if debug_enabled() {
-            eprintln!(
-                "go-link-build: {name}: {} packages cached, {} compiled, linked: {}",
-                stats.cached, stats.compiled, stats.linked
-            );
-        }
-        Ok(Artifact {
-            path: out_path,
-            header: header_path,
-            rust_bindings: rs_path,
-            link_flags,
-            stats,
-            no_op: false,
-            remote_warning,
-        })
-    }
-
-    /// The one-Go-runtime rule: a crate that links a Go C archive declares
-    /// `links = "go-runtime"`, so cargo itself refuses a dependency graph
-    /// with two of them, at resolve time, with a clear message.
-    fn check_one_runtime(&self) -> Result<()> {
-        if !self.cfg.cargo_metadata || !self.cfg.runtime_links_check {
-            return Ok(());
-        }
-        match self.env.cargo_var("CARGO_MANIFEST_LINKS") {
-            Some(v) if v == RUNTIME_LINKS => Ok(()),
-            other => Err(Error::new(
-                ErrorKind::Config,
-                format!(
-                    "a crate that links a Go C archive must declare `links = \"{RUNTIME_LINKS}\"` in the [package] section of its Cargo.toml{}.\n\
-                     A program can hold only one Go runtime (golang/go#49256); the `links` key makes cargo refuse, at build time, \
-                     a dependency graph with two Go archives. Put all Go packages into one archive with several Build::package calls.\n\
-                     If this crate is the only one in the final program that links Go (for example one of several independent \
-                     binaries in a workspace), call Build::runtime_links_check(false) instead.",
-                    match other {
-                        Some(v) => format!(" (it declares `links = \"{v}\"`)"),
-                        None => String::new(),
-                    }
-                ),
-            )),
-        }
-    }
-
-    fn reprint(&self, directive: &str) {
-        if let Some(p) = directive.strip_prefix("rerun-if-changed=") {
-            self.out.rerun_if_changed(Path::new(p));
-        } else if let Some(v) = directive.strip_prefix("rerun-if-env-changed=") {
-            self.out.rerun_if_env_changed(v);
-        } else if let Some(kv) = directive.strip_prefix("rustc-env=") {
-            if let Some((k, v)) = kv.split_once('=') {
-                self.out.rustc_env(k, v);
-            }
-        } else if let Some(w) = directive.strip_prefix("warning=") {
-            self.out.warning(w);
-        } else if directive.starts_with("rustc-link-") || directive.starts_with("include=") {
-            self.out.directive(directive);
-        }
-    }
-
     /// The build context for a target: user settings, then what the
     /// toolchain says (arch level default, enabled experiments).
     fn context(
         &self,
+        req: &Request<'_>,
         tc: &toolchain::Toolchain,
         tool_id: &str,
         cache: &cache::Cache,
-        t: &target::GoTarget,
-        cgo_enabled: bool,
     ) -> Result<BuildContext> {
+        let t = &req.go_target;
         let level_var = context::arch_level_var(&t.goarch);
         // An explicit GO$ARCH wins over what the Rust target implies, which
         // wins over the toolchain's default (the probe reports that one).
@@ -1303,7 +1213,7 @@ impl<'a> Session<'a> {
             goroot: tc.goroot.clone(),
             goos: t.goos.clone(),
             goarch: t.goarch.clone(),
-            cgo_enabled,
+            cgo_enabled: req.cgo_enabled,
             // As requested (what cmd/go records: `GOARM=7`, not the
             // compiler's `7,hardfloat`), else the toolchain's default.
             arch_level: level.or(probe.arch_level),
@@ -1489,20 +1399,33 @@ fn cgo_link_flags(built: &[pipeline::Built], ctx: &BuildContext) -> Vec<String> 
 }
 
 /// Turns link flags into cargo directives.
-fn link_directives(flags: &[String]) -> Vec<String> {
+fn link_directives(flags: &[String]) -> Vec<Directive> {
     let mut out = Vec::new();
     for f in flags {
         if let Some(lib) = f.strip_prefix("-l") {
-            out.push(format!("rustc-link-lib={lib}"));
+            out.push(Directive::LinkLib(lib.to_string()));
         } else if let Some(dir) = f.strip_prefix("-L") {
-            out.push(format!("rustc-link-search=native={dir}"));
+            out.push(Directive::LinkSearchNative(dir.into()));
         } else if let Some(fw) = f.strip_prefix("-framework ") {
-            out.push(format!("rustc-link-lib=framework={fw}"));
+            out.push(Directive::LinkLib(format!("framework={fw}")));
         } else if f == "-pthread" {
-            out.push("rustc-link-lib=pthread".into());
+            out.push(Directive::LinkLib("pthread".into()));
         } else {
-            out.push(format!("rustc-link-arg={f}"));
+            out.push(Directive::LinkArg(f.clone()));
         }
     }
     out
+}
+
+/// The table of GODEBUG settings and their defaults, read for DefaultGODEBUG.
+fn godebug_table(tc: &toolchain::Toolchain) -> PathBuf {
+    tc.goroot.join("src/internal/godebugs/table.go")
+}
+
+fn now_nanos() -> u128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0)
+}
+
+fn internal(what: &str) -> Error {
+    Error::new(ErrorKind::Config, format!("internal error in go-link-build: {what}"))
 }

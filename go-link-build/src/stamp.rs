@@ -14,6 +14,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::cache::write_atomic;
+use crate::cargo::Directive;
 use crate::env::Env;
 use crate::error::Result;
 use crate::toolchain::mtime_nanos;
@@ -32,8 +33,10 @@ pub(crate) struct Stamp {
     /// Environment variables read, with the values the build saw (`None`:
     /// unset; `Some("")`: set and empty), as [`Env::read_vars`] recorded them.
     pub env: Vec<(String, Option<String>)>,
-    /// Cargo directive lines to print again (without the `cargo:` prefix).
-    pub directives: Vec<String>,
+    /// Cargo directives to print again.
+    pub directives: Vec<Directive>,
+    /// The C archive's link flags ([`crate::Artifact::link_flags`]).
+    pub link_flags: Vec<String>,
 }
 
 fn stat(path: &Path) -> Option<(u64, u128)> {
@@ -76,8 +79,12 @@ impl Stamp {
                 None => s.push_str(&format!("env {k} unset\n")),
             }
         }
+        let esc_str = |v: &str| v.replace('\\', "\\\\").replace('\n', "\\n");
         for d in &self.directives {
-            s.push_str(&format!("directive {}\n", d.replace('\\', "\\\\").replace('\n', "\\n")));
+            s.push_str(&format!("directive {}\n", esc_str(&d.line())));
+        }
+        for f in &self.link_flags {
+            s.push_str(&format!("linkflag {}\n", esc_str(f)));
         }
         s
     }
@@ -129,7 +136,8 @@ impl Stamp {
                     let v = if v == "unset" { None } else { Some(unesc(v.strip_prefix('=')?)) };
                     st.env.push((k.to_string(), v));
                 }
-                "directive" => st.directives.push(unesc(rest)),
+                "directive" => st.directives.push(Directive::parse(&unesc(rest))?),
+                "linkflag" => st.link_flags.push(unesc(rest)),
                 _ => return None,
             }
         }
@@ -190,7 +198,8 @@ mod tests {
             files: vec![("/a\nb".into(), 1, 2)],
             dirs: vec![("/d".into(), 4)],
             env: vec![("GOFLAGS".into(), None), ("GOAMD64".into(), Some("v3".into()))],
-            directives: vec!["rerun-if-changed=/a".into()],
+            directives: vec![Directive::RerunIfChanged("/a".into()), Directive::LinkLib("static=x".into())],
+            link_flags: vec!["-framework CoreFoundation".into()],
         };
         assert_eq!(Stamp::decode(&st.encode()), Some(st));
     }
