@@ -14,6 +14,10 @@
 //!
 //! The Go compile of the package then takes its Go files plus the generated
 //! ones, and the objects are appended to its archive.
+//!
+//! [`plan`] turns these into steps of the package's action (data; the
+//! executor runs them); [`package_flags`] evaluates a package's `#cgo` flags,
+//! running pkg-config, before planning.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -24,34 +28,32 @@ use crate::ctool::{self, CTool};
 use crate::error::{Error, ErrorKind, Result};
 use crate::exec::Invocation;
 use crate::load::Package;
-use crate::toolchain::Toolchain;
+use crate::plan::{Member, Setup, Step, Tool};
+use crate::tools::BuildMode;
 
-/// What the cgo steps produced for the Go compile and the archive.
-pub(crate) struct CgoOutputs {
+/// The planned cgo steps of one package, and what they produce for the Go
+/// compile and the archive.
+pub(crate) struct CgoPlan {
+    pub steps: Vec<Step>,
     /// Generated Go files to compile with the package.
     pub go_files: Vec<PathBuf>,
+    /// `_cgo_import.go`, compiled too when the dynimport step wrote it.
+    pub import_go: PathBuf,
     /// Objects (and marker files) to append after the Go assembly objects.
-    pub objects: Vec<PathBuf>,
+    pub members: Vec<Member>,
 }
 
-/// One package's cgo request.
-pub(crate) struct CgoRequest<'a> {
-    pub tc: &'a Toolchain,
-    pub ctx: &'a BuildContext,
+/// One package's cgo steps to plan.
+pub(crate) struct CgoStep<'a> {
+    pub setup: &'a Setup<'a>,
     pub ctool: &'a CTool,
     pub pkg: &'a Package,
     pub flags: &'a CgoFlags,
+    /// The package action's (symbolic) directory.
     pub objdir: &'a Path,
-    /// Write `_cgo_install.h` (C archives).
-    pub export_header: bool,
-    pub trimpath: bool,
-    /// `-frandom-seed` value: stable per action.
-    pub seed: String,
     /// `.syso` files of this package and its dependencies, for the dynimport link.
     pub syso: Vec<PathBuf>,
-    pub header: String,
-    /// Runs independent C compiles; returns results in order.
-    pub parallel: &'a (dyn Fn(Vec<Invocation>) -> Vec<Result<()>> + Sync),
+    pub label: &'a str,
 }
 
 /// Whether an assembly file of a cgo package goes to the C compiler: all of
@@ -82,9 +84,17 @@ fn cc_env_value(cmd: &[OsString]) -> OsString {
     parts.join(" ").into()
 }
 
-pub(crate) fn run(req: &CgoRequest<'_>) -> Result<CgoOutputs> {
-    let (pkg, o, ctx, tc) = (req.pkg, req.objdir, req.ctx, req.tc);
-    let mut tool_env = crate::tools::tool_env(tc, ctx, Some(&tc.goroot));
+/// Plans the cgo steps of a package. Runs nothing.
+pub(crate) fn plan(req: &CgoStep<'_>) -> Result<CgoPlan> {
+    let (pkg, o, ctx, tc) = (req.pkg, req.objdir, req.setup.ctx, req.setup.tc);
+    if !pkg.f_files.is_empty() {
+        return Err(Error::new(
+            ErrorKind::Unsupported,
+            format!("{}\nFortran files ({}) are not supported by go-link-build", req.label, pkg.f_files.join(", ")),
+        ));
+    }
+    let mut steps = Vec::new();
+    let mut tool_env = crate::tools::tool_env(ctx, Some(&tc.goroot));
     tool_env.push(("TERM".into(), "dumb".into()));
     tool_env.push(("CC".into(), cc_env_value(&req.ctool.cc)));
     tool_env.extend(req.ctool.env.iter().cloned());
@@ -103,9 +113,9 @@ pub(crate) fn run(req: &CgoRequest<'_>) -> Result<CgoOutputs> {
     {
         inv.arg("-import_syscall=false");
     }
-    if req.export_header {
+    if req.setup.req.mode == BuildMode::CArchive {
         let mut f = OsString::from("-exportheader=");
-        f.push(o.join("_cgo_install.h"));
+        f.push(o.join(crate::plan::CGO_HEADER));
         inv.arg(f);
     }
     if let Some(option) = crate::cgoflags::ldflags_option(&req.flags.ldflags) {
@@ -129,7 +139,7 @@ pub(crate) fn run(req: &CgoRequest<'_>) -> Result<CgoOutputs> {
     for f in &pkg.cgo_files {
         inv.arg(pkg.dir.join(f));
     }
-    inv.run(&req.header)?;
+    steps.push(Step::Run { tool: Tool::Cgo, inv });
 
     let mut go_files = vec![o.join("_cgo_gotypes.go")];
     let mut c_sources: Vec<(PathBuf, bool)> = vec![(o.join("_cgo_export.c"), false)];
@@ -147,12 +157,6 @@ pub(crate) fn run(req: &CgoRequest<'_>) -> Result<CgoOutputs> {
     for f in &pkg.cxx_files {
         c_sources.push((pkg.dir.join(f), true));
     }
-    if !pkg.f_files.is_empty() {
-        return Err(Error::new(
-            ErrorKind::Unsupported,
-            format!("{}\nFortran files ({}) are not supported by go-link-build", req.header, pkg.f_files.join(", ")),
-        ));
-    }
 
     // 2. C compiles, in parallel.
     let mut cflags: Vec<OsString> = req.flags.cppflags.iter().map(OsString::from).collect();
@@ -161,7 +165,7 @@ pub(crate) fn run(req: &CgoRequest<'_>) -> Result<CgoOutputs> {
     let cxxflags: Vec<OsString> = cflags.iter().cloned().chain(req.flags.cxxflags.iter().map(OsString::from)).collect();
     cflags.extend(req.flags.cflags.iter().map(OsString::from));
     let mut prefix: Vec<OsString> = Vec::new();
-    if req.trimpath || pkg.standard {
+    if req.setup.req.cfg.trimpath || pkg.standard {
         // `Builder.ccompile`: GOROOT, the vendor directory, or the module root.
         let (from, to) = match &pkg.module {
             _ if pkg.standard => (tc.goroot.clone(), "GOROOT".to_string()),
@@ -173,7 +177,7 @@ pub(crate) fn run(req: &CgoRequest<'_>) -> Result<CgoOutputs> {
         prefix.extend(req.ctool.prefix_map(&from, &to));
     }
     if req.ctool.supports("-frandom-seed=1") {
-        prefix.push(format!("-frandom-seed={}", req.seed).into());
+        prefix.push(format!("-frandom-seed={}", crate::plan::ACTION_ID).into());
     }
     let c_env = ctool::base_env(&req.ctool.env);
     let compile = |src: &Path, out: &Path, cxx: bool, extra: &[OsString]| -> Invocation {
@@ -193,30 +197,29 @@ pub(crate) fn run(req: &CgoRequest<'_>) -> Result<CgoOutputs> {
         inv.arg("-o").arg(out).arg("-c").arg(src);
         inv
     };
+    let mut members = Vec::new();
     let mut objects = Vec::new();
     // Flags the internal linker cannot honour (-flto, …) make cmd/link prefer
     // external linking, through this marker member.
     let f = req.flags;
     if crate::cgoflags::not_compatible_with_internal_linking(&[&f.cflags, &f.cxxflags, &f.fflags]) {
         let marker = o.join("preferlinkext");
-        std::fs::write(&marker, b"").map_err(|e| Error::io("write", &marker, e))?;
+        steps.push(Step::Write { path: marker.clone(), contents: String::new() });
+        members.push(Member::File(marker.clone()));
         objects.push(marker);
     }
     let mut invs = Vec::new();
     for (i, (src, cxx)) in c_sources.iter().enumerate() {
         let out = o.join(format!("_x{:03}.o", i + 1));
         invs.push(compile(src, &out, *cxx, &prefix));
+        members.push(Member::File(out.clone()));
         objects.push(out);
     }
-    let results = (req.parallel)(invs);
-    let errors: Vec<String> = results.into_iter().filter_map(|r| r.err().map(|e| e.to_string())).collect();
-    if !errors.is_empty() {
-        return Err(Error::new(ErrorKind::Tool, errors.join("\n")));
-    }
+    steps.push(Step::Parallel { tool: Tool::CCompile, invs });
 
     // 3. dynimport: link a test executable, read its dynamic imports.
     let main_o = o.join("_cgo_main.o");
-    compile(&o.join("_cgo_main.c"), &main_o, false, &prefix).run(&req.header)?;
+    steps.push(Step::Run { tool: Tool::CCompile, inv: compile(&o.join("_cgo_main.c"), &main_o, false, &prefix) });
     let argv = req.ctool.base_cmd(&req.ctool.cc, ctx, &pkg.dir, o);
     let dynobj = o.join("_cgo_.o");
     let mut link = Invocation::new(&argv[0], o);
@@ -243,32 +246,40 @@ pub(crate) fn run(req: &CgoRequest<'_>) -> Result<CgoOutputs> {
     for f in &ldflags {
         link.arg(f);
     }
-    let (linked, _) = link.probe()?;
-    if linked {
-        let mut dyn_inv = Invocation::new(&cgo_bin, o);
-        dyn_inv.env = tool_env;
-        dyn_inv
-            .arg("-dynpackage")
-            .arg(&pkg.name)
-            .arg("-dynimport")
-            .arg(&dynobj)
-            .arg("-dynout")
-            .arg(o.join("_cgo_import.go"));
-        if pkg.standard && pkg.import_path == "runtime/cgo" {
-            dyn_inv.arg("-dynlinker");
-        }
-        dyn_inv.run(&req.header)?;
-        go_files.push(o.join("_cgo_import.go"));
-    } else {
-        // Only internal linking needs this information; cmd/link reads the
-        // marker's name and links externally.
-        let fail = o.join("dynimportfail");
-        std::fs::write(&fail, b"").map_err(|e| Error::io("write", &fail, e))?;
-        objects.push(fail);
+    let import_go = o.join("_cgo_import.go");
+    let mut dynimport = Invocation::new(&cgo_bin, o);
+    dynimport.env = tool_env;
+    dynimport.arg("-dynpackage").arg(&pkg.name).arg("-dynimport").arg(&dynobj).arg("-dynout").arg(&import_go);
+    if pkg.standard && pkg.import_path == "runtime/cgo" {
+        dynimport.arg("-dynlinker");
     }
-    let _ = std::fs::remove_file(&dynobj);
-    let _ = std::fs::remove_file(&main_o);
-    Ok(CgoOutputs { go_files, objects })
+    // Only internal linking needs this information; cmd/link reads the
+    // marker's name and links externally.
+    let fail_marker = o.join("dynimportfail");
+    steps.push(Step::DynImport { link, dynimport, fail_marker: fail_marker.clone() });
+    members.push(Member::IfExists(fail_marker));
+    Ok(CgoPlan { steps, go_files, import_go, members })
+}
+
+/// The evaluated `#cgo` flags of a cgo package (env flags first, then the
+/// package's own, checked against cmd/go's allowlist, then pkg-config's),
+/// or `None` for a package without cgo. Runs pkg-config, so it belongs to
+/// the phase before planning.
+pub(crate) fn package_flags(ctx: &BuildContext, env: &crate::env::Env, pkg: &Package) -> Result<Option<CgoFlags>> {
+    if pkg.cgo_files.is_empty() {
+        return Ok(None);
+    }
+    let mut directives = crate::cgoflags::CgoDirectives::default();
+    for (file, lines) in &pkg.cgo_preambles {
+        let lines = lines.iter().map(|(n, l)| (*n as usize, l.as_str()));
+        crate::cgoflags::parse_cgo_text_lines(ctx, &pkg.dir, file, lines, &mut directives)
+            .map_err(|e| e.context(format!("# {}", pkg.import_path)))?;
+    }
+    let var = |k: &str| env.var(k);
+    let mut flags =
+        crate::cgoflags::cgo_flags(&directives, &var).map_err(|e| e.context(format!("# {}", pkg.import_path)))?;
+    add_pkg_config(&mut flags, &directives, &pkg.import_path, &var, &pkg.dir)?;
+    Ok(Some(flags))
 }
 
 /// Runs `pkg-config --cflags` and `--libs` for a package's `#cgo

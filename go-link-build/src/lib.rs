@@ -131,6 +131,7 @@ mod docsrs;
 mod env;
 mod error;
 mod exec;
+mod execute;
 #[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
 pub mod fuzzing;
@@ -140,7 +141,7 @@ mod gomod;
 mod load;
 mod modfetch;
 mod modload;
-mod pipeline;
+mod plan;
 #[cfg(feature = "remote-cache")]
 mod remote;
 mod request;
@@ -161,15 +162,16 @@ use std::path::{Path, PathBuf};
 pub use bindings::__private as __bindings;
 pub use cache::{CacheDir, CacheUsage};
 pub use error::{Error, Result};
+pub use execute::{RemoteStats, Stats};
 #[doc(hidden)]
 pub use load::__private;
-pub use pipeline::{RemoteStats, Stats};
 
 use cargo::{CargoOutput, Directive};
 use context::BuildContext;
 use env::Env;
 use error::ErrorKind;
-use pipeline::{LinkOptions, Pipeline};
+use execute::Executor;
+use plan::{LinkSettings, PkgIdx, Setup};
 use request::{OutputKind, Request};
 use stamp::Stamp;
 
@@ -609,6 +611,8 @@ struct Loaded {
     main: usize,
     /// The main package's VCS stamp, when there is one.
     vcs: Option<vcs::Stamp>,
+    /// Each package's evaluated `#cgo` flags (`None`: not a cgo package).
+    cgo: Vec<Option<cgoflags::CgoFlags>>,
 }
 
 impl<'a> Session<'a> {
@@ -656,8 +660,10 @@ impl<'a> Session<'a> {
         let mut tools = self.tools(&req)?;
         let loaded = self.load(&req, &tools)?;
         let link = self.link_settings(&req, &tools, &loaded)?;
-        let (built, stats) = self.run(&req, &tools, &loaded, &link)?;
-        self.finish(&req, &mut tools, &loaded, &built, started, stats)
+        let plan =
+            plan::plan(&self.setup(&req, &tools), &loaded.graph, &loaded.cgo, PkgIdx(loaded.main as u32), &link)?;
+        let stats = self.execute(&req, &tools, &plan)?;
+        self.finish(&req, &mut tools, &loaded, started, stats)
     }
 
     /// The no-op path: the stamp says nothing changed since the last build,
@@ -787,12 +793,14 @@ impl<'a> Session<'a> {
             let main_mod_path = main_pkg.module.as_ref().map_or(main_module.path.as_str(), |m| m.path.as_str());
             self.vcs_stamp(&tools.tc, &roots[0], &main_module.dir, main_mod_path)?
         };
-        Ok(Loaded { mods, graph, main, vcs })
+        // pkg-config runs here, before planning (which runs nothing).
+        let cgo = graph.packages.iter().map(|p| cgo::package_flags(&tools.ctx, &self.env, p)).collect::<Result<_>>()?;
+        Ok(Loaded { mods, graph, main, vcs, cgo })
     }
 
     /// Link-time settings: DefaultGODEBUG and build info, as cmd/go computes
     /// them, the external linker and the macOS minimum version.
-    fn link_settings(&self, req: &Request<'_>, tools: &Tools, loaded: &Loaded) -> Result<LinkOptions> {
+    fn link_settings(&self, req: &Request<'_>, tools: &Tools, loaded: &Loaded) -> Result<LinkSettings> {
         let (tc, ctx, mods) = (&tools.tc, &tools.ctx, &loaded.mods);
         let main_pkg = &loaded.graph.packages[loaded.main];
         let table_path = godebug_table(tc);
@@ -837,56 +845,38 @@ impl<'a> Session<'a> {
             deps: buildinfo::deps(loaded.graph.packages.iter().filter_map(|p| p.module.as_ref()), &main_mod_path),
             settings,
         };
-        Ok(LinkOptions {
+        Ok(LinkSettings {
             godebug_default,
             modinfo: buildinfo::modinfo_line(&info.to_text()),
-            strip: self.cfg.strip,
-            x: self.cfg.x.clone(),
             ext: tools.ctool.as_ref().map(|c| c.ext_link(req.kind == OutputKind::CArchive)),
             macos_min: self.macos_min(ctx)?,
         })
     }
 
-    /// Builds, links and installs the output (the install checks the
-    /// output's SHA-256). A failure caused by a damaged cache entry (a tool
-    /// rejecting a cached input, a hash mismatch) removes the entry; the
-    /// build then runs again, which rebuilds it. Each retry needs newly
-    /// found damage, so this ends.
-    fn run(
-        &self,
-        req: &Request<'_>,
-        tools: &Tools,
-        loaded: &Loaded,
-        link: &LinkOptions,
-    ) -> Result<(Vec<pipeline::Built>, Stats)> {
-        let cache = &tools.cache;
-        let pipeline = Pipeline {
+    fn setup<'t>(&self, req: &'t Request<'t>, tools: &'t Tools) -> Setup<'t> {
+        Setup {
+            req,
             tc: &tools.tc,
             tool_id: &tools.tool_id,
             ctx: &tools.ctx,
-            cache,
-            mode: req.mode,
-            trimpath: self.cfg.trimpath,
-            jobs: &tools.jobs,
-            out: &self.out,
             ctool: tools.ctool.as_ref(),
-            env: &self.env,
-        };
-        let out_parent = req.out_path.parent().unwrap_or(&req.base);
-        std::fs::create_dir_all(out_parent).map_err(|e| Error::io("create directory", out_parent, e))?;
-        let attempt = || -> Result<(Vec<pipeline::Built>, Stats)> {
-            let mut stats = Stats::default();
-            let built = pipeline.build_packages(&loaded.graph, &mut stats)?;
-            let (linked, ran) = pipeline.link(&loaded.graph, &built, loaded.main, link)?;
-            stats.linked = ran;
-            cache.install(&linked, &req.out_path, req.kind == OutputKind::Binary)?;
-            Ok((built, stats))
-        };
+            threads: tools.jobs.threads,
+        }
+    }
+
+    /// Runs the plan: builds, links and installs the output (the install
+    /// checks the output's SHA-256). A failure caused by a damaged cache
+    /// entry (a tool rejecting a cached input, a hash mismatch) removes the
+    /// entry; the plan then runs again, which rebuilds it. Each retry needs
+    /// newly found damage, so this ends.
+    fn execute(&self, req: &Request<'_>, tools: &Tools, plan: &plan::Plan) -> Result<Stats> {
+        let cache = &tools.cache;
+        let executor = Executor { cache, jobs: &tools.jobs, out: &self.out };
         let mut tries = 0;
         loop {
             let damage_before = cache.damage_seen();
-            match attempt() {
-                Ok(r) => return Ok(r),
+            match executor.run(plan) {
+                Ok(stats) => return Ok(stats),
                 Err(e) => {
                     cache.audit_used();
                     tries += 1;
@@ -923,7 +913,6 @@ impl<'a> Session<'a> {
         req: &Request<'_>,
         tools: &mut Tools,
         loaded: &Loaded,
-        built: &[pipeline::Built],
         started: u128,
         mut stats: Stats,
     ) -> Result<Artifact> {
@@ -1011,8 +1000,8 @@ impl<'a> Session<'a> {
                 ));
             }
             OutputKind::CArchive => {
+                // The plan wrote it.
                 let header = req.header_path.as_ref().ok_or_else(|| internal("a C archive without a header path"))?;
-                write_header(graph, built, loaded.main, cache, header)?;
                 if let Some(rs) = &req.rs_path {
                     let complex =
                         bindings::complex_abi_is_struct(&ctx.goarch, ctx.arch_level.as_ref().map(|l| l.1.as_str()));
@@ -1030,7 +1019,7 @@ impl<'a> Session<'a> {
                 if let Some(dir) = header.parent() {
                     directives.push(Directive::Include(dir.to_path_buf()));
                 }
-                link_flags = cgo_link_flags(built, ctx);
+                link_flags = cgo_link_flags(&loaded.cgo, ctx);
                 directives.extend(link_directives(&link_flags));
             }
         }
@@ -1326,49 +1315,12 @@ fn synthesize_main(graph: &mut load::Graph, dir: &Path, main_module: &load::Modu
     Ok(graph.packages.len() - 1)
 }
 
-/// Writes the archive's C header: the main package's `_cgo_install.h`, or,
-/// for a generated main, those of every package with exports, in order.
-fn write_header(
-    graph: &load::Graph,
-    built: &[pipeline::Built],
-    main_idx: usize,
-    cache: &cache::Cache,
-    path: &Path,
-) -> Result<()> {
-    let header_of = |i: usize| cache.lookup(&built[i].id).and_then(|e| e.file("_cgo_install.h"));
-    let mut sources: Vec<PathBuf> = Vec::new();
-    if let Some(h) = header_of(main_idx) {
-        sources.push(h);
-    } else {
-        for (i, p) in graph.packages.iter().enumerate() {
-            if !p.standard && !p.cgo_files.is_empty() {
-                sources.extend(header_of(i));
-            }
-        }
-    }
-    let mut text = String::new();
-    for h in &sources {
-        text.push_str(&String::from_utf8_lossy(&cache.read_verified(h)?));
-    }
-    if sources.is_empty() {
-        text.push_str("/* Code generated by go-link-build. The Go packages export no functions (no //export). */\n");
-    }
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| Error::io("create directory", parent, e))?;
-    }
-    if std::fs::read_to_string(path).ok().as_deref() != Some(text.as_str()) {
-        cache::write_atomic(path, text.as_bytes())?;
-    }
-    Ok(())
-}
-
 /// The link flags a C archive needs, from the `#cgo LDFLAGS` (and pkg-config
 /// libraries) of every package in it, in package order, without the
 /// compiler-only defaults (`-O2 -g`) and without repeats.
-fn cgo_link_flags(built: &[pipeline::Built], ctx: &BuildContext) -> Vec<String> {
+fn cgo_link_flags(cgo: &[Option<cgoflags::CgoFlags>], ctx: &BuildContext) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for b in built {
-        let Some(flags) = &b.cgo else { continue };
+    for flags in cgo.iter().flatten() {
         let mut it = flags.ldflags.iter();
         while let Some(f) = it.next() {
             let keep = if f == "-framework" {

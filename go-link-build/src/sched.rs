@@ -10,7 +10,7 @@
 use std::collections::BinaryHeap;
 use std::sync::{Condvar, Mutex};
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 
 /// Where the permission to run comes from.
 pub(crate) struct Jobs {
@@ -24,7 +24,8 @@ pub(crate) struct Jobs {
 /// The process's one jobserver client, created on first use, as the `cc`
 /// crate does: `from_env` takes ownership of the descriptors named in
 /// `CARGO_MAKEFLAGS`, so a second client in the same process (a build
-/// script that builds twice) would find them already claimed.
+/// script that builds twice) would find them already claimed or, worse,
+/// closed.
 fn jobserver() -> Option<&'static jobserver::Client> {
     static CLIENT: std::sync::OnceLock<Option<jobserver::Client>> = std::sync::OnceLock::new();
     CLIENT
@@ -51,22 +52,33 @@ impl Jobs {
     }
 }
 
+/// What became of one node of a run.
+#[derive(Debug)]
+pub(crate) enum Outcome<T> {
+    /// It ran and succeeded.
+    Done(T),
+    /// It ran and failed.
+    Failed(Error),
+    /// It did not run because a dependency failed.
+    Skipped,
+}
+
 struct State<T> {
     ready: BinaryHeap<(u64, usize)>,
     waiting_on: Vec<usize>,
-    results: Vec<Option<Result<T>>>,
+    results: Vec<Option<Outcome<T>>>,
     finished: usize,
 }
 
 /// Runs `work(i)` for every node `i` once all of `deps[i]` have succeeded.
-/// A node whose dependency failed is not run; its result is an error saying
-/// so. Errors of nodes that did run are returned in node order.
+/// A node whose dependency failed is not run: it is [`Outcome::Skipped`].
+/// Nodes are in topological order (every dependency has a smaller index).
 pub(crate) fn run<T: Send>(
     jobs: &Jobs,
     deps: &[Vec<usize>],
     weight: &[u64],
     work: impl Fn(usize) -> Result<T> + Sync,
-) -> Vec<Result<T>> {
+) -> Vec<Outcome<T>> {
     let n = deps.len();
     let mut dependents = vec![Vec::new(); n];
     for (i, ds) in deps.iter().enumerate() {
@@ -137,7 +149,10 @@ pub(crate) fn run<T: Send>(
                 drop(token);
                 let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
                 let ok = res.is_ok();
-                st.results[i] = Some(res);
+                st.results[i] = Some(match res {
+                    Ok(t) => Outcome::Done(t),
+                    Err(e) => Outcome::Failed(e),
+                });
                 st.finished += 1;
                 let mut stack = vec![i];
                 while let Some(j) = stack.pop() {
@@ -148,7 +163,7 @@ pub(crate) fn run<T: Send>(
                                 st.ready.push((prio[d], d));
                             }
                         } else if st.results[d].is_none() {
-                            st.results[d] = Some(Err(Error::new(ErrorKind::Tool, "skipped: a dependency failed")));
+                            st.results[d] = Some(Outcome::Skipped);
                             st.finished += 1;
                             stack.push(d);
                         }
@@ -163,13 +178,16 @@ pub(crate) fn run<T: Send>(
         .unwrap_or_else(|e| e.into_inner())
         .results
         .into_iter()
-        .map(|r| r.unwrap_or_else(|| Err(Error::new(ErrorKind::Tool, "not run"))))
+        // Every node finishes (runs, or is skipped with its failed dependency)
+        // before the workers return; a gap would be a scheduler bug.
+        .map(|r| r.unwrap_or(Outcome::Skipped))
         .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorKind;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     #[test]
@@ -190,8 +208,9 @@ mod tests {
         assert_eq!(order[0], 0);
         assert!(order.iter().position(|&x| x == 1) < order.iter().position(|&x| x == 3));
         assert!(!order.contains(&4), "a dependent of a failed node never runs");
-        assert!(res[2].is_err() && res[4].is_err());
-        assert_eq!(res[3].as_ref().ok(), Some(&3));
+        assert!(matches!(res[2], Outcome::Failed(_)));
+        assert!(matches!(res[4], Outcome::Skipped), "{:?}", res[4]);
+        assert!(matches!(res[3], Outcome::Done(3)));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! for the running Go version (`cmd/go/internal/work/gc.go`).
 //!
 //! Architecture invariant: no IO. Each function turns a request into an
-//! [`Invocation`]; the pipeline runs it.
+//! [`Invocation`]; planning puts it into a step, the executor runs it.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -17,7 +17,6 @@ pub(crate) enum BuildMode {
     /// A standalone program.
     Exe,
     /// A C archive (`-buildmode=c-archive`).
-    #[allow(dead_code)] // The cgo pipeline (C archives) builds on this.
     CArchive,
 }
 
@@ -99,7 +98,15 @@ pub(crate) struct CompileRequest<'a> {
     pub shared: bool,
     pub trimpath: String,
     pub objdir: &'a Path,
-    pub build_id: String,
+    /// `-o`: the export data, or the whole archive without `linkobj`.
+    pub output: PathBuf,
+    /// `-linkobj`: where the object code goes, apart from the export data.
+    pub linkobj: Option<PathBuf>,
+    /// `-buildid`. None for go-link-build's own compiles: an ID derived from
+    /// the action key would land in the export data and make it change
+    /// whenever the key does, defeating early cutoff (package build IDs
+    /// never reach the linked output).
+    pub build_id: Option<String>,
     pub has_asm: bool,
     pub embedcfg: bool,
     pub files: Vec<PathBuf>,
@@ -108,10 +115,9 @@ pub(crate) struct CompileRequest<'a> {
 
 /// The environment every Go tool runs with: the build context, GOROOT, and
 /// the pass-through OS variables.
-pub(crate) fn tool_env(tc: &Toolchain, ctx: &BuildContext, goroot: Option<&Path>) -> Vec<(OsString, OsString)> {
+pub(crate) fn tool_env(ctx: &BuildContext, goroot: Option<&Path>) -> Vec<(OsString, OsString)> {
     let mut env: Vec<(OsString, OsString)> = ctx.tool_env().into_iter().map(|(k, v)| (k.into(), v.into())).collect();
     env.push(("GOROOT".into(), goroot.map(|p| p.as_os_str().to_owned()).unwrap_or_default()));
-    let _ = tc;
     for k in crate::env::PASSTHROUGH {
         if let Some(v) = crate::env::passthrough(k) {
             env.push(((*k).into(), v));
@@ -130,8 +136,11 @@ pub(crate) fn compile(req: &CompileRequest<'_>) -> Invocation {
     let tc = req.tc;
     let o = req.objdir;
     let mut inv = Invocation::new(tc.tool(Tool::Compile), o);
-    inv.env = tool_env(tc, req.ctx, Some(&tc.goroot));
-    inv.arg("-o").arg(o.join("_pkg_.a"));
+    inv.env = tool_env(req.ctx, Some(&tc.goroot));
+    inv.arg("-o").arg(&req.output);
+    if let Some(l) = &req.linkobj {
+        inv.arg("-linkobj").arg(l);
+    }
     inv.arg("-trimpath").arg(&req.trimpath);
     inv.arg("-p").arg(req.p);
     if let Some(lang) = &req.lang {
@@ -146,7 +155,9 @@ pub(crate) fn compile(req: &CompileRequest<'_>) -> Invocation {
     if tc.minor == 21 && req.standard && RUNTIME_121.contains(&req.import_path) {
         inv.arg("-+");
     }
-    inv.arg("-buildid").arg(&req.build_id);
+    if let Some(id) = &req.build_id {
+        inv.arg("-buildid").arg(id);
+    }
     inv.arg("-goversion").arg(&tc.version);
     if req.shared {
         inv.arg("-shared");
@@ -236,7 +247,7 @@ fn is_runtime_package_121(p: &str) -> bool {
 pub(crate) fn asm_base(req: &AsmRequest<'_>) -> Invocation {
     let tc = req.tc;
     let mut inv = Invocation::new(tc.tool(Tool::Asm), req.pkg_dir);
-    inv.env = tool_env(tc, req.ctx, Some(&tc.goroot));
+    inv.env = tool_env(req.ctx, Some(&tc.goroot));
     inv.arg("-p").arg(req.import_path);
     inv.arg("-trimpath").arg(&req.trimpath);
     let mut objdir_inc = req.objdir.as_os_str().to_owned();
@@ -264,25 +275,38 @@ pub(crate) fn asm_base(req: &AsmRequest<'_>) -> Invocation {
 pub(crate) struct LinkRequest<'a> {
     pub tc: &'a Toolchain,
     pub ctx: &'a BuildContext,
-    pub mode: BuildMode,
+    /// The user's settings (mode, `-s -w`, `-X` settings, trimpath).
+    pub cfg: LinkConfig<'a>,
     pub output: PathBuf,
     pub importcfg: PathBuf,
     pub main_archive: PathBuf,
-    pub godebug_default: String,
+    pub godebug_default: &'a str,
     pub build_id: String,
-    pub strip: bool,
     /// Whether the program is a command of `$GOROOT/src/cmd`, which gets its
     /// own build ID as `-X=cmd/internal/objabi.buildID=` (see [`cmd_build_id`]).
     pub cmd_build_id: bool,
-    /// User `-X importpath.name=value` settings.
-    pub x: Vec<(String, String)>,
-    pub trimpath: bool,
     /// `-extld`, `-extldflags`, `-extar` and their environment (cgo builds).
-    pub ext: Option<crate::ctool::ExtLink>,
+    pub ext: Option<&'a crate::ctool::ExtLink>,
     /// `MACOSX_DEPLOYMENT_TARGET`, for the Mach-O minimum OS version the
     /// internal linker writes (`-macos`, Go 1.27+; before, always 12.0/13.0).
-    pub macos_min: Option<String>,
+    pub macos_min: Option<&'a str>,
     pub cwd: PathBuf,
+}
+
+/// The user's settings the link reads, borrowed from the build request.
+#[derive(Clone, Copy)]
+pub(crate) struct LinkConfig<'a> {
+    pub mode: BuildMode,
+    pub strip: bool,
+    /// User `-X importpath.name=value` settings.
+    pub x: &'a [(String, String)],
+    pub trimpath: bool,
+}
+
+impl<'a> From<&crate::request::Request<'a>> for LinkConfig<'a> {
+    fn from(r: &crate::request::Request<'a>) -> LinkConfig<'a> {
+        LinkConfig { mode: r.mode, strip: r.cfg.strip, x: &r.cfg.x, trimpath: r.cfg.trimpath }
+    }
 }
 
 /// Whether link gets `-X=cmd/internal/objabi.buildID=<build ID>`, as
@@ -323,14 +347,15 @@ pub(crate) fn link_goroot(tc: &Toolchain, trimpath: bool) -> (Option<&Path>, Opt
 pub(crate) fn link(req: &LinkRequest<'_>) -> Invocation {
     let tc = req.tc;
     let mut inv = Invocation::new(tc.tool(Tool::Link), &req.cwd);
-    let (goroot, goroot_final) = link_goroot(tc, req.trimpath);
-    inv.env = tool_env(tc, req.ctx, goroot);
+    let cfg = req.cfg;
+    let (goroot, goroot_final) = link_goroot(tc, cfg.trimpath);
+    inv.env = tool_env(req.ctx, goroot);
     if let Some(v) = goroot_final {
         inv.env("GOROOT_FINAL", v);
     }
     inv.arg("-o").arg(&req.output);
     inv.arg("-importcfg").arg(&req.importcfg);
-    if req.strip {
+    if cfg.strip {
         inv.arg("-s").arg("-w");
     }
     if req.cmd_build_id {
@@ -339,15 +364,15 @@ pub(crate) fn link(req: &LinkRequest<'_>) -> Invocation {
     if !req.godebug_default.is_empty() {
         inv.arg(format!("-X=runtime.godebugDefault={}", req.godebug_default));
     }
-    inv.arg(format!("-buildmode={}", req.mode.link_flag(&req.ctx.goos)));
+    inv.arg(format!("-buildmode={}", cfg.mode.link_flag(&req.ctx.goos)));
     inv.arg(format!("-buildid={}", req.build_id));
-    for (k, v) in &req.x {
+    for (k, v) in cfg.x {
         inv.arg(format!("-X={k}={v}"));
     }
     if let Some(v) = req.macos_min.as_ref().filter(|_| req.ctx.goos == "darwin" && tc.minor >= 27) {
         inv.arg(format!("-macos={v}"));
     }
-    if let Some(ext) = &req.ext {
+    if let Some(ext) = req.ext {
         inv.arg(format!("-extld={}", ext.extld));
         if !ext.extldflags.is_empty() {
             inv.arg(format!("-extldflags={}", quoted_join(&ext.extldflags)));
@@ -420,7 +445,9 @@ mod tests {
                 shared: false,
                 trimpath: "/go/src/runtime=>runtime;/o=>".into(),
                 objdir: Path::new("/o"),
-                build_id: "a/a".into(),
+                output: "/o/_pkg_.a".into(),
+                linkobj: None,
+                build_id: Some("a/a".into()),
                 has_asm: true,
                 embedcfg: false,
                 files: vec!["/go/src/runtime/proc.go".into()],
@@ -481,18 +508,15 @@ mod tests {
         let req = LinkRequest {
             tc: &tc,
             ctx: &ctx,
-            mode: BuildMode::CArchive,
+            cfg: LinkConfig { mode: BuildMode::CArchive, strip: false, x: &[], trimpath: true },
             output: "/o/a.out".into(),
             importcfg: "/o/importcfg.link".into(),
             main_archive: "/c/main.a".into(),
-            godebug_default: String::new(),
+            godebug_default: "",
             build_id: "x/x/x/x".into(),
-            strip: false,
             cmd_build_id: false,
-            x: Vec::new(),
-            trimpath: true,
-            ext: Some(ext),
-            macos_min: Some("11.0".into()),
+            ext: Some(&ext),
+            macos_min: Some("11.0"),
             cwd: "/o".into(),
         };
         let inv = link(&req);
@@ -510,7 +534,7 @@ mod tests {
 
         // Go 1.27's internal linker takes the minimum macOS version as -macos.
         let tc27 = self::tc(27);
-        let sidecar = LinkRequest { tc: &tc27, mode: BuildMode::Exe, ext: None, ..req };
+        let sidecar = LinkRequest { tc: &tc27, cfg: LinkConfig { mode: BuildMode::Exe, ..req.cfg }, ext: None, ..req };
         assert!(args(&link(&sidecar)).contains(" -macos=11.0 "), "{}", args(&link(&sidecar)));
         let linux = LinkRequest { ctx: &linux_amd64(), ..sidecar };
         assert!(!args(&link(&linux)).contains("-macos"));

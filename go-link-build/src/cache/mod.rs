@@ -342,6 +342,14 @@ impl Cache {
         self.remote = Some(remote);
     }
 
+    /// Whether a remote cache backs this one (worth a [`Cache::prefetch`]).
+    pub(crate) fn has_remote(&self) -> bool {
+        #[cfg(feature = "remote-cache")]
+        return self.remote.is_some();
+        #[cfg(not(feature = "remote-cache"))]
+        false
+    }
+
     /// Fetches, in parallel, the actions among `ids` that the local cache
     /// lacks and the remote one has, so the lookups that follow hit.
     pub(crate) fn prefetch(&self, ids: &[ActionId]) {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::cache::{fsutil, location, Cache, KeyBuilder, MTIME_INTERVAL};
 use crate::env::Env;
 use crate::error::Result;
-use crate::pipeline::RemoteStats;
+use crate::execute::RemoteStats;
 
 /// The file in the cache's root to which every build with a remote cache
 /// adds its counters, for `go-link-build cache` (see [`CacheDir::remote_totals`]).

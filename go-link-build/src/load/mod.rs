@@ -43,7 +43,7 @@ use std::path::{Path, PathBuf};
 
 use crate::context::BuildContext;
 use crate::error::{Error, ErrorKind, Result};
-use crate::gomod::GoMod;
+pub(crate) use crate::modload::{find_main_module, has_go_files, has_path_prefix, MainModule, ModuleRef};
 use crate::modload::{Modules, Unlocated};
 
 pub(crate) use embed::EmbedCfg;
@@ -109,38 +109,6 @@ pub(crate) struct Package {
     pub cgo_preambles: Vec<(String, Vec<(u32, String)>)>,
 }
 
-/// The module a package belongs to, as cmd/go's `Package.Module` has it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct ModuleRef {
-    /// The module path.
-    pub path: String,
-    /// The selected version; empty for a main module.
-    pub version: String,
-    /// The module's go line (from its go.mod, or modules.txt); none means 1.16.
-    pub go: Option<String>,
-    /// The `go.sum` hash of path@version (none when replaced, vendored or main).
-    pub sum: String,
-    /// The replacement: (path or directory as written, version; empty for a directory).
-    pub replace: Option<(String, String)>,
-    /// The `go.sum` hash of the replacement module version.
-    pub replace_sum: String,
-    /// The module's root directory (the vendor directory for a vendored module).
-    pub root: PathBuf,
-    /// Whether the module's packages come from `vendor/`.
-    pub vendored: bool,
-}
-
-/// The main module: the nearest go.mod above the package directories.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct MainModule {
-    /// The module path.
-    pub path: String,
-    /// The directory holding go.mod.
-    pub dir: PathBuf,
-    /// The parsed go.mod.
-    pub go_mod: GoMod,
-}
-
 /// A loaded package graph.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Graph {
@@ -152,23 +120,6 @@ pub(crate) struct Graph {
 
 fn load_error(msg: impl Into<String>) -> Error {
     Error::new(ErrorKind::Load, msg)
-}
-
-/// Finds the main module: the nearest `go.mod` in `start_dir` or above.
-pub(crate) fn find_main_module(start_dir: &Path) -> Result<MainModule> {
-    for dir in start_dir.ancestors() {
-        let go_mod = dir.join("go.mod");
-        if go_mod.is_file() {
-            let text = std::fs::read_to_string(&go_mod).map_err(|e| Error::io("read", &go_mod, e))?;
-            let parsed = crate::gomod::parse_go_mod(&text, &go_mod.display().to_string())?;
-            return Ok(MainModule { path: parsed.module.clone(), dir: dir.to_path_buf(), go_mod: parsed });
-        }
-    }
-    Err(load_error(format!(
-        "no go.mod in {} or any directory above it: go-link-build builds packages of a Go module; \
-         create one with `go mod init example.com/name` (or write a go.mod with a `module` line)",
-        start_dir.display()
-    )))
 }
 
 /// The kinds of files go/build sorts a directory into (`fileListForExt`).
@@ -533,17 +484,6 @@ fn std_vendor(goroot: &Path, importer: &str, path: &str) -> String {
     }
 }
 
-/// `str.HasPathPrefix`: whether `s` is `prefix` or below it, by path elements.
-pub(crate) fn has_path_prefix(s: &str, prefix: &str) -> bool {
-    if s.len() == prefix.len() {
-        return s == prefix;
-    }
-    if prefix.is_empty() {
-        return true;
-    }
-    s.len() > prefix.len() && (prefix.ends_with('/') || s.as_bytes()[prefix.len()] == b'/') && s.starts_with(prefix)
-}
-
 /// `load.SafeArg`: a file name that cannot be mistaken for a flag.
 fn safe_arg(name: &str) -> bool {
     name.bytes().next().is_some_and(|c| c.is_ascii_alphanumeric() || c == b'.' || c == b'_' || c == b'/' || c >= 0x80)
@@ -895,17 +835,6 @@ impl<'a> Loader<'a> {
         let at = format!("{} ({why})", self.packages[from].dir.display());
         self.import(from, path, &at)
     }
-}
-
-/// Whether a directory has any `.go` file (`goroot.IsStandardPackage`'s test).
-pub(crate) fn has_go_files(dir: &Path) -> bool {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return false;
-    };
-    rd.filter_map(|e| e.ok()).any(|e| {
-        let name = e.file_name();
-        name.to_string_lossy().ends_with(".go") && e.file_type().is_ok_and(|t| !t.is_dir())
-    })
 }
 
 /// Loads the packages in `roots` (absolute directories inside the main

@@ -43,7 +43,7 @@ use std::time::Instant;
 use crate::cache::{Digest, OutputFile, Record};
 use http::{Client, HttpError, Url};
 
-pub(crate) use crate::pipeline::RemoteStats;
+pub(crate) use crate::execute::RemoteStats;
 
 /// Uploads in flight at once; also the parallelism of prefetching.
 const PARALLEL: usize = 4;
