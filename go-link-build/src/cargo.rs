@@ -96,10 +96,17 @@ impl CargoOutput {
 
     /// One `cargo:warning=` line per line of `text`, so multi-line tool output
     /// stays readable in cargo's report.
+    /// Outside cargo (`cargo_metadata(false)`: the CLI, a program calling
+    /// the library) they are `warning: ` lines on stderr, where a person
+    /// reads them; stdout stays free of `cargo:` lines.
     pub(crate) fn warning(&self, text: &str) {
         if self.warnings {
             for line in text.lines() {
-                self.emit(&format!("warning={line}"));
+                if self.metadata {
+                    self.emit(&format!("warning={line}"));
+                } else {
+                    eprintln!("warning: {line}");
+                }
             }
         }
     }

@@ -238,6 +238,68 @@ pub(crate) fn arch_level_var(goarch: &str) -> Option<&'static str> {
     })
 }
 
+/// `internal/buildcfg`'s check of an arch-level variable (`goamd64`,
+/// `goarm`, `ParseGoarm64`, `gomips`, `goppc64`, `goriscv64`, `gowasm`) for
+/// Go 1.`minor`, with its message. The compiler does not reject a bad value:
+/// it falls back to the default (`GOAMD64=v9` builds for v1). Go 1.21's `go
+/// build` refuses it (`buildcfg.Check`), and `go env` still does; later
+/// releases build for the default level and record the bad value in the
+/// build info, which we do not copy: the user asked for something they do
+/// not get. `GO386` is not checked by buildcfg; a variable the release does
+/// not know (`GOARM64` before 1.23) is not checked either.
+pub(crate) fn check_arch_level(var: &str, value: &str, minor: u32) -> std::result::Result<(), String> {
+    let ok = match var {
+        "GOAMD64" => matches!(value, "v1" | "v2" | "v3" | "v4"),
+        "GOARM" if minor < 22 => matches!(value, "5" | "6" | "7"),
+        "GOARM" => {
+            let v = value.strip_suffix(",softfloat").unwrap_or(value);
+            let v = v.strip_suffix(",hardfloat").unwrap_or(v);
+            matches!(v, "5" | "6" | "7")
+        }
+        "GOARM64" if minor >= 23 => {
+            let mut v = value;
+            while let Some(rest) = v.strip_suffix(",lse").or_else(|| v.strip_suffix(",crypto")) {
+                v = rest;
+            }
+            let minor_ok =
+                |m: &str, max: u8| m.len() == 1 && m.as_bytes()[0].is_ascii_digit() && m.as_bytes()[0] - b'0' <= max;
+            match v.strip_prefix("v8.") {
+                Some(m) => minor_ok(m, 9),
+                None => v.strip_prefix("v9.").is_some_and(|m| minor_ok(m, 5)),
+            }
+        }
+        "GOMIPS" | "GOMIPS64" => matches!(value, "hardfloat" | "softfloat"),
+        "GOPPC64" => matches!(value, "power8" | "power9" | "power10"),
+        "GORISCV64" if minor >= 25 => matches!(value, "rva20u64" | "rva22u64" | "rva23u64"),
+        "GORISCV64" if minor >= 23 => matches!(value, "rva20u64" | "rva22u64"),
+        "GOWASM" => {
+            return match value.split(',').find(|o| !matches!(*o, "satconv" | "signext" | "")) {
+                Some(o) => Err(format!("invalid GOWASM: no such feature {o:?}")),
+                None => Ok(()),
+            }
+        }
+        _ => true,
+    };
+    if ok {
+        return Ok(());
+    }
+    Err(match var {
+        "GOAMD64" => "invalid GOAMD64: must be v1, v2, v3, v4".to_string(),
+        "GOARM" if minor < 22 => "invalid GOARM: must be 5, 6, 7".to_string(),
+        "GOARM" => {
+            "invalid GOARM: must start with 5, 6, or 7, and may optionally end in either \",hardfloat\" or \",softfloat\""
+                .to_string()
+        }
+        "GOARM64" => "invalid GOARM64: must start with v8.{0-9} or v9.{0-5} and may optionally end in \",lse\" and/or \
+                      \",crypto\""
+            .to_string(),
+        "GORISCV64" if minor >= 25 => "invalid GORISCV64: must be rva20u64, rva22u64, rva23u64".to_string(),
+        "GORISCV64" => "invalid GORISCV64: must be rva20u64, rva22u64".to_string(),
+        "GOPPC64" => "invalid GOPPC64: must be power8, power9, power10".to_string(),
+        other => format!("invalid {other}: must be hardfloat, softfloat"),
+    })
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -299,5 +361,42 @@ pub(crate) mod tests {
         assert!(tags.contains(&"arm64.v9.1".to_string()));
         assert!(tags.contains(&"arm64.v8.6".to_string()));
         assert!(!tags.contains(&"arm64.v8.7".to_string()));
+    }
+
+    #[test]
+    fn arch_levels_checked_like_buildcfg() {
+        assert_eq!(check_arch_level("GOAMD64", "v3", 26), Ok(()));
+        assert_eq!(check_arch_level("GOAMD64", "v9", 26).unwrap_err(), "invalid GOAMD64: must be v1, v2, v3, v4");
+        assert!(check_arch_level("GOAMD64", "", 26).is_err());
+        assert_eq!(check_arch_level("GOARM", "7,softfloat", 26), Ok(()));
+        assert_eq!(check_arch_level("GOARM", "7,softfloat", 21).unwrap_err(), "invalid GOARM: must be 5, 6, 7");
+        assert!(check_arch_level("GOARM", "8", 26).unwrap_err().ends_with("either \",hardfloat\" or \",softfloat\""));
+        for ok in ["v8.0", "v8.9,lse", "v9.5,crypto,lse", "v8.4,lse,crypto"] {
+            assert_eq!(check_arch_level("GOARM64", ok, 26), Ok(()), "{ok}");
+        }
+        for bad in ["v9.6", "v8", "v8.10", "8.0", "v8.0,sve"] {
+            let e = check_arch_level("GOARM64", bad, 26).unwrap_err();
+            assert_eq!(e, "invalid GOARM64: must start with v8.{0-9} or v9.{0-5} and may optionally end in \",lse\" and/or \",crypto\"", "{bad}");
+        }
+        assert_eq!(check_arch_level("GOARM64", "v9.6", 22), Ok(()), "no GOARM64 before 1.23");
+        assert_eq!(check_arch_level("GORISCV64", "rva23u64", 25), Ok(()));
+        assert_eq!(
+            check_arch_level("GORISCV64", "rva23u64", 24).unwrap_err(),
+            "invalid GORISCV64: must be rva20u64, rva22u64"
+        );
+        assert_eq!(
+            check_arch_level("GOMIPS64", "soft", 26).unwrap_err(),
+            "invalid GOMIPS64: must be hardfloat, softfloat"
+        );
+        assert_eq!(
+            check_arch_level("GOPPC64", "power7", 26).unwrap_err(),
+            "invalid GOPPC64: must be power8, power9, power10"
+        );
+        assert_eq!(check_arch_level("GOWASM", "satconv,signext", 26), Ok(()));
+        assert_eq!(
+            check_arch_level("GOWASM", "satconv,simd", 26).unwrap_err(),
+            "invalid GOWASM: no such feature \"simd\""
+        );
+        assert_eq!(check_arch_level("GO386", "anything", 26), Ok(()));
     }
 }

@@ -170,9 +170,21 @@ impl Executor<'_> {
                     let invs: Vec<Invocation> = invs.iter().map(|i| x.inv(i)).collect::<Result<_>>()?;
                     let deps = vec![Vec::new(); invs.len()];
                     let weight = vec![1; invs.len()];
+                    // What the compiles print when they succeed, shown once
+                    // they are all done, each diagnostic once (a cgo preamble
+                    // is compiled in x.cgo2.c and again in _cgo_export.c).
+                    let shown = std::sync::Mutex::new(Vec::new());
                     let results = sched::run(self.jobs, &deps, &weight, |j| {
-                        invs[j].run(&a.label).map(|out| self.forward(*tool, out.combined))
+                        invs[j].run(&a.label).map(|out| {
+                            shown.lock().unwrap_or_else(|e| e.into_inner()).push((j, out.combined));
+                        })
                     });
+                    let mut shown = shown.into_inner().unwrap_or_else(|e| e.into_inner());
+                    shown.sort_by_key(|(j, _)| *j);
+                    let text = crate::diag::dedup_blocks(shown.iter().map(|(_, t)| t.as_str()));
+                    if !text.is_empty() {
+                        self.forward(*tool, format!("{}\n{text}", a.label));
+                    }
                     let errors: Vec<String> = results
                         .into_iter()
                         .filter_map(|r| match r {

@@ -127,6 +127,7 @@ mod cgo;
 mod cgoflags;
 mod context;
 mod ctool;
+mod diag;
 mod docsrs;
 mod env;
 mod error;
@@ -1186,8 +1187,14 @@ impl<'a> Session<'a> {
         let level_var = context::arch_level_var(&t.goarch);
         // An explicit GO$ARCH wins over what the Rust target implies, which
         // wins over the toolchain's default (the probe reports that one).
-        let level =
-            level_var.and_then(|v| self.env.var(v).map(|val| (v.to_string(), val))).or_else(|| t.arch_level.clone());
+        let explicit = level_var.and_then(|v| self.env.var(v).map(|val| (v.to_string(), val)));
+        if let Some((var, value)) = &explicit {
+            // The compiler would fall back to the default level; go build refuses.
+            context::check_arch_level(var, value, tc.minor).map_err(|e| {
+                Error::new(ErrorKind::Config, format!("{e} ({var}={value:?} from the environment or Build::env)"))
+            })?;
+        }
+        let level = explicit.or_else(|| t.arch_level.clone());
         let goexperiment = self.env.var("GOEXPERIMENT");
         let mut probe_env: Vec<(String, String)> =
             vec![("GOOS".into(), t.goos.clone()), ("GOARCH".into(), t.goarch.clone())];

@@ -298,6 +298,13 @@ const OTHER: &[Other] = &[
         want: "the Rust target `bogus` has no Go port", go: None },
     Other { name: "unknown Go port", files: files![GOMOD, MAIN_GO], how: How::Target("linux/nosuch"), env: &[],
         want: "target `linux/nosuch` is not a Go port go-link-build can build for", go: None },
+    // Go 1.21's go build refuses these with the same message (`go env` still
+    // does); from 1.22 on it builds for the default level and records the bad
+    // value in the build info, so they are not compared.
+    Other { name: "bad GOAMD64", files: files![GOMOD, MAIN_GO], how: How::Binary, env: &[("GOAMD64", "v9")],
+        want: "invalid GOAMD64: must be v1, v2, v3, v4 (GOAMD64=\"v9\" from the environment or Build::env)", go: None },
+    Other { name: "CLI: bad GOARM", files: files![GOMOD, MAIN_GO], how: How::Cli(&["--target", "linux/arm"]), env: &[("GOARM", "8")],
+        want: "error: invalid GOARM: must start with 5, 6, or 7", go: None },
     Other { name: "unknown GOEXPERIMENT", files: files![GOMOD, MAIN_GO], how: How::Binary, env: &[("GOEXPERIMENT", "nosuchexp")],
         want: "the Go compiler rejects this target environment:", go: Some("unknown GOEXPERIMENT suchexp") },
     Other { name: "GOROOT missing", files: files![GOMOD, MAIN_GO], how: How::Goroot("{s}/nope"), env: &[],
