@@ -25,8 +25,10 @@ use crate::plan::{
 use crate::sched::{self, Jobs, Outcome};
 use crate::toolchain::mtime_nanos;
 
-/// Counts of what a build did, for tests and the debug log.
+/// Counts of what a build did, for tests and the debug log. Read its
+/// fields; more may be added.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Stats {
     /// Package actions found in the cache.
     pub cached: usize,
@@ -38,8 +40,9 @@ pub struct Stats {
     pub remote: RemoteStats,
 }
 
-/// Remote cache counters of one build.
+/// Remote cache counters of one build. Read its fields; more may be added.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RemoteStats {
     /// Actions missing locally, found remotely and installed into the local cache.
     pub hits: usize,
@@ -68,6 +71,8 @@ pub(crate) struct Executor<'a> {
     pub cache: &'a Cache,
     pub jobs: &'a Jobs,
     pub out: &'a CargoOutput,
+    /// Print each step's commands to stderr as it runs (`-x`).
+    pub trace: bool,
 }
 
 impl Executor<'_> {
@@ -146,8 +151,9 @@ impl Executor<'_> {
             }
         }
         let entry = self.cache.commit(&id, tmp)?;
-        // The first output is the one the action exists for.
-        if let Some(main) = a.outputs.first().filter(|o| entry.file(o).is_none()) {
+        // Every output but the cgo export header (only cgo packages of a C
+        // archive write one) is what the action exists for.
+        if let Some(main) = a.outputs.iter().find(|o| **o != CGO_HEADER && entry.file(o).is_none()) {
             let tool = if a.kind == ActionKind::Link { "linker" } else { "compiler" };
             return Err(Error::new(ErrorKind::Tool, format!("{}\nthe {tool} wrote no {main}", a.label)));
         }
@@ -156,6 +162,10 @@ impl Executor<'_> {
 
     fn steps(&self, a: &Action, x: &Expander<'_>, done: &[OnceLock<Done>]) -> Result<()> {
         for step in &a.steps {
+            if self.trace {
+                // One write, so lines of parallel actions do not interleave.
+                eprintln!("{}", x.plan.step_lines(step).join("\n"));
+            }
             match step {
                 Step::Write { path, contents } => {
                     let p = x.path(path)?;

@@ -206,8 +206,20 @@ pub struct Build {
     allow_musl_c_archive: bool,
     rust_bindings: bool,
     buildvcs: Option<bool>,
+    commands: Commands,
     #[cfg(feature = "remote-cache")]
     remote_cache: Unkeyed,
+}
+
+/// Whether a build shows its commands (`go build -x` / `-n`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Commands {
+    #[default]
+    Quiet,
+    /// Print each command to stderr as it runs.
+    Print,
+    /// Print every command of the plan to stderr; run and write nothing.
+    DryRun,
 }
 
 /// A setting that changes no output, so it stays out of the no-op
@@ -359,6 +371,7 @@ impl Build {
             allow_musl_c_archive: false,
             rust_bindings: false,
             buildvcs: None,
+            commands: Commands::Quiet,
             #[cfg(feature = "remote-cache")]
             remote_cache: Unkeyed::default(),
         }
@@ -522,6 +535,27 @@ impl Build {
         self
     }
 
+    /// Prints each tool command to stderr as it runs, like `go build -x`
+    /// (with the plan's `$WORK/bNNN` paths: what [`Build::dry_run`] prints).
+    /// Actions found in the cache run nothing and print nothing.
+    pub fn print_commands(&mut self, on: bool) -> &mut Build {
+        if on || self.commands == Commands::Print {
+            self.commands = if on { Commands::Print } else { Commands::Quiet };
+        }
+        self
+    }
+
+    /// Prints every command the build would run to stderr, like
+    /// `go build -n`, and runs none of them: no compile or link, no output
+    /// written, no cargo directive. (Finding the toolchain may still ask the
+    /// compiler for its version and the target's settings, cached as usual.)
+    pub fn dry_run(&mut self, on: bool) -> &mut Build {
+        if on || self.commands == Commands::DryRun {
+            self.commands = if on { Commands::DryRun } else { Commands::Quiet };
+        }
+        self
+    }
+
     /// Shares actions through a remote cache speaking Bazel's HTTP cache
     /// protocol at `url` (`http(s)://[user:password@]host[:port][/prefix]`),
     /// instead of `GO_LINK_BUILD_REMOTE_CACHE`. See the README, "Sharing the
@@ -654,7 +688,8 @@ impl<'a> Session<'a> {
     /// settings, build and install, and report to cargo.
     fn build(&self, kind: OutputKind, name: &str) -> Result<Artifact> {
         let req = Request::resolve(self.cfg, &self.env, kind, name)?;
-        if let Some(art) = self.up_to_date(&req) {
+        let dry_run = self.cfg.commands == Commands::DryRun;
+        if let Some(art) = self.up_to_date(&req).filter(|_| !dry_run) {
             return Ok(art);
         }
         let started = now_nanos();
@@ -663,6 +698,9 @@ impl<'a> Session<'a> {
         let link = self.link_settings(&req, &tools, &loaded)?;
         let plan =
             plan::plan(&self.setup(&req, &tools), &loaded.graph, &loaded.cgo, PkgIdx(loaded.main as u32), &link)?;
+        if dry_run {
+            return Ok(self.print_plan(&req, &plan));
+        }
         let stats = self.execute(&req, &tools, &plan)?;
         self.finish(&req, &mut tools, &loaded, started, stats)
     }
@@ -854,6 +892,22 @@ impl<'a> Session<'a> {
         })
     }
 
+    /// `-n`: the plan's commands on stderr, nothing run or written.
+    fn print_plan(&self, req: &Request<'_>, plan: &plan::Plan) -> Artifact {
+        for line in plan.commands() {
+            eprintln!("{line}");
+        }
+        Artifact {
+            path: req.out_path.clone(),
+            header: req.header_path.clone(),
+            rust_bindings: req.rs_path.clone(),
+            link_flags: Vec::new(),
+            stats: Stats::default(),
+            no_op: false,
+            remote_warning: None,
+        }
+    }
+
     fn setup<'t>(&self, req: &'t Request<'t>, tools: &'t Tools) -> Setup<'t> {
         Setup {
             req,
@@ -872,7 +926,8 @@ impl<'a> Session<'a> {
     /// newly found damage, so this ends.
     fn execute(&self, req: &Request<'_>, tools: &Tools, plan: &plan::Plan) -> Result<Stats> {
         let cache = &tools.cache;
-        let executor = Executor { cache, jobs: &tools.jobs, out: &self.out };
+        let trace = self.cfg.commands == Commands::Print;
+        let executor = Executor { cache, jobs: &tools.jobs, out: &self.out, trace };
         let mut tries = 0;
         loop {
             let damage_before = cache.damage_seen();

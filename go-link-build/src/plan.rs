@@ -205,6 +205,60 @@ pub(crate) struct Plan {
     pub width: usize,
 }
 
+impl Plan {
+    /// The commands of one step as a shell would show them, with the plan's
+    /// symbolic paths (`$WORK/b001/…`): what `-n` prints for every step and
+    /// `-x` for each step as it runs, so the two agree.
+    pub(crate) fn step_lines(&self, step: &Step) -> Vec<String> {
+        let cmd = |inv: &Invocation| format!("cd {}\n{}", inv.cwd.display(), inv.display());
+        let file = |a: &ActionIdx, f: &str| work_dir(*a, self.width).join(f).display().to_string();
+        match step {
+            Step::Write { path, contents } => {
+                vec![format!("cat >{} << 'EOF' # internal\n{}EOF", path.display(), contents)]
+            }
+            Step::Run { inv, .. } => vec![cmd(inv)],
+            Step::Parallel { invs, .. } => invs.iter().map(cmd).collect(),
+            Step::DynImport { link, dynimport, fail_marker } => vec![
+                cmd(link),
+                format!("{}\n# if that link failed instead: touch {}", cmd(dynimport), fail_marker.display()),
+            ],
+            Step::Compile { inv, optional } => {
+                let mut line = cmd(inv);
+                for f in optional {
+                    line.push_str(&format!(" [{} if written]", f.display()));
+                }
+                vec![line]
+            }
+            Step::Pack { archive, members } => {
+                let mut line = format!("pack r {}", archive.display());
+                for m in members {
+                    match m {
+                        Member::File(f) => line.push_str(&format!(" {}", f.display())),
+                        Member::IfExists(f) => line.push_str(&format!(" [{} if written]", f.display())),
+                    }
+                }
+                vec![line]
+            }
+            Step::Header { main, others, dest } => {
+                let list: Vec<String> = others.iter().map(|a| file(a, CGO_HEADER)).collect();
+                vec![format!(
+                    "cat {} >{} # else: cat {} >{}",
+                    file(main, CGO_HEADER),
+                    dest.display(),
+                    list.join(" "),
+                    dest.display()
+                )]
+            }
+            Step::Install { from, file: f, to, .. } => vec![format!("cp {} {}", file(from, f), to.display())],
+        }
+    }
+
+    /// Every command of the plan, in order (`-n`).
+    pub(crate) fn commands(&self) -> Vec<String> {
+        self.actions.iter().flat_map(|a| a.steps.iter().flat_map(|s| self.step_lines(s))).collect()
+    }
+}
+
 fn work_dir(a: ActionIdx, width: usize) -> PathBuf {
     PathBuf::from(format!("{WORK}{:0width$}", a.0 + 1))
 }
@@ -213,8 +267,9 @@ fn work_dir(a: ActionIdx, width: usize) -> PathBuf {
 /// (`compile -linkobj`) with the assembly, cgo and `.syso` objects appended.
 /// What the link reads.
 pub(crate) const ARCHIVE: &str = "_pkg_.a";
-/// What a package's importers compile against.
-pub(crate) const COMPILED: &str = ARCHIVE;
+/// A package's export data inside its action's directory (`compile -o`):
+/// what its importers compile against, and all they are keyed on.
+pub(crate) const EXPORT: &str = "_pkg_.x";
 /// The linked output inside the link action's directory.
 pub(crate) const LINKED: &str = "a.out";
 /// The cgo export header inside a package action's directory.
@@ -240,7 +295,7 @@ pub(crate) fn plan(
         let dep_archives: Vec<(String, PathBuf)> = pkg
             .deps
             .iter()
-            .map(|&d| (graph.packages[d].import_path.clone(), dir(pkg_action(d)).join(COMPILED)))
+            .map(|&d| (graph.packages[d].import_path.clone(), dir(pkg_action(d)).join(EXPORT)))
             .collect();
         let syso = syso_closure(graph, i);
         let idx = PkgIdx(i as u32);
@@ -386,7 +441,8 @@ fn package_key(s: &Setup<'_>, pkg: &Package, deps: &[(String, ActionIdx)], cgo: 
         }
     }
     // What the compiler reads of each import: its export data.
-    k.inputs = deps.iter().map(|(label, a)| KeyInput { label: label.clone(), action: *a, file: None }).collect();
+    k.inputs =
+        deps.iter().map(|(label, a)| KeyInput { label: label.clone(), action: *a, file: Some(EXPORT) }).collect();
     let kinds: [(&str, &Vec<String>); 9] = [
         ("go", &pkg.go_files),
         ("cgo", &pkg.cgo_files),
@@ -498,9 +554,9 @@ fn package_action(
         shared,
         trimpath: trimpath.clone(),
         objdir: o,
-        output: o.join(ARCHIVE),
-        linkobj: None,
-        build_id: Some(format!("{ACTION_ID}/{ACTION_ID}")),
+        output: o.join(EXPORT),
+        linkobj: Some(o.join(ARCHIVE)),
+        build_id: None,
         has_asm,
         embedcfg: pkg.embed.is_some(),
         files: pkg
@@ -535,7 +591,7 @@ fn package_action(
         deps,
         key: Some(key),
         steps,
-        outputs: &[ARCHIVE, CGO_HEADER],
+        outputs: &[ARCHIVE, EXPORT, CGO_HEADER],
         weight: pkg.go_files.len() as u64 + 1,
     })
 }
@@ -572,7 +628,7 @@ fn link_action(
         .packages
         .iter()
         .enumerate()
-        .map(|(i, p)| KeyInput { label: p.import_path.clone(), action: ActionIdx(i as u32), file: None })
+        .map(|(i, p)| KeyInput { label: p.import_path.clone(), action: ActionIdx(i as u32), file: Some(ARCHIVE) })
         .collect();
     let mut cfg = String::new();
     let main_pkg = &graph.packages[main.get()];

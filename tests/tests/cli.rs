@@ -190,3 +190,41 @@ fn sidecars_subcommand_builds_declared_programs_for_a_target() {
         assert!(file.section_by_name(".symtab").is_none(), "--release did not strip {}", path.display());
     }
 }
+
+/// `-n` prints the plan's compile and link commands and writes nothing; `-x`
+/// on an empty cache runs exactly those commands and prints them the same way.
+#[test]
+fn dry_run_prints_the_commands_that_x_runs() {
+    let Some(goroot) = host_goroot() else { return };
+    let (scratch, dir) = copy_fixture("multi");
+    let out = scratch.join("app-bin");
+    let cli_build = |flag: &str, cache: &str| {
+        let res = Command::new(cli())
+            .args(["build", flag, "--goroot"])
+            .arg(&goroot)
+            .arg("--cache")
+            .arg(scratch.join(cache))
+            .arg("-o")
+            .arg(&out)
+            .arg(dir.join("cmd/app"))
+            .output()
+            .unwrap();
+        assert!(res.status.success(), "{flag}: {}", String::from_utf8_lossy(&res.stderr));
+        String::from_utf8_lossy(&res.stderr).into_owned()
+    };
+    // The tool command lines (not the files written or the cd lines).
+    let commands = |text: &str| -> Vec<String> {
+        let mut v: Vec<String> =
+            text.lines().filter(|l| l.contains("/pkg/tool/")).map(str::to_string).collect::<Vec<_>>();
+        v.sort();
+        v
+    };
+    let planned = cli_build("-n", "cache-n");
+    assert!(!out.exists(), "-n wrote the program");
+    let n = commands(&planned);
+    assert!(n.iter().any(|l| l.contains("/compile") && l.contains(" -p main ")), "no compile of main in:\n{planned}");
+    assert!(n.iter().filter(|l| l.contains("/link ")).count() == 1, "not one link in:\n{planned}");
+    let ran = cli_build("-x", "cache-x");
+    assert!(out.exists(), "-x built nothing");
+    assert_eq!(commands(&ran), n, "-x ran other commands than -n printed");
+}

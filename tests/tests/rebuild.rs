@@ -67,3 +67,39 @@ fn builds_in_different_directories_are_byte_identical() {
     let (x, y) = (std::fs::read(a.path()).unwrap(), std::fs::read(b.path()).unwrap());
     assert!(x == y, "binaries from {} and {} differ", d1.display(), d2.display());
 }
+
+/// Early cutoff: a dependency that recompiles to the same export data leaves
+/// its importers cached, and one whose link object is also unchanged leaves
+/// the link cached. Observed through the build's counters; the program and
+/// its build info stay those of `go build -trimpath`.
+#[test]
+fn edits_below_main_rebuild_only_what_changed() {
+    let Some(goroot) = host_goroot() else { return };
+    let (scratch, dir) = copy_fixture("deep");
+    let b = builder(&goroot, &dir.join("cmd/deep"), &scratch.join("out"), &scratch.join("cache"));
+    let first = b.try_binary("deep").unwrap();
+    assert_eq!(run(first.path(), &[]), "value(7) = 44\n");
+    let low = dir.join("low/low.go");
+    let text = std::fs::read_to_string(&low).unwrap();
+
+    // A comment appended to the package three levels down: it recompiles
+    // (its source changed), to the same bytes, so nothing else runs.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(&low, format!("{text}\n// A comment that changes nothing.\n")).unwrap();
+    let commented = b.try_binary("deep").unwrap();
+    assert_eq!(commented.stats().compiled, 1, "only low: {:?}", commented.stats());
+    assert!(!commented.stats().linked, "identical packages need no link: {:?}", commented.stats());
+
+    // The body of a non-inlinable function, on the same line: low's export
+    // data is unchanged, so mid, top and main stay cached; only the link
+    // sees the new object code.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(&low, text.replace("return n*3 + 1", "return n*3 + 2")).unwrap();
+    let edited = b.try_binary("deep").unwrap();
+    assert_eq!(edited.stats().compiled, 1, "only low: {:?}", edited.stats());
+    assert!(edited.stats().linked, "{:?}", edited.stats());
+    assert_eq!(run(edited.path(), &[]), "value(7) = 46\n");
+    let go_bin = go_build(&goroot, &dir, "./cmd/deep", &scratch.join("deep-go"), &[]);
+    assert_eq!(run(&go_bin, &[]), run(edited.path(), &[]));
+    assert_eq!(version_m(&goroot, edited.path()), version_m(&goroot, &go_bin));
+}

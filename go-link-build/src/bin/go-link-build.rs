@@ -88,6 +88,13 @@ enum Command {
         /// (default: GOFLAGS's -buildvcs, else auto, as go build).
         #[arg(long, value_name = "BOOL", value_parser = clap::value_parser!(bool))]
         buildvcs: Option<bool>,
+        /// Print the commands the build would run, with $WORK/bNNN for action
+        /// directories, and run none (as go build -n); nothing is written.
+        #[arg(short = 'n')]
+        dry_run: bool,
+        /// Print each command as it runs, in -n's form (as go build -x).
+        #[arg(short = 'x')]
+        trace: bool,
         /// The Go package directories: one main package for exe; one or more for c-archive.
         #[arg(required = true)]
         pkgdirs: Vec<PathBuf>,
@@ -183,6 +190,8 @@ fn run(cli: Cli) -> Result<(), String> {
         allow_musl_c_archive,
         rust_bindings,
         buildvcs,
+        dry_run,
+        trace,
         pkgdirs,
     } = cli.command
     else {
@@ -250,6 +259,7 @@ fn run(cli: Cli) -> Result<(), String> {
         b.goroot(g);
     }
     b.cache_dir(cache.path());
+    b.dry_run(dry_run).print_commands(trace);
     for kv in &x {
         let (k, v) = kv.split_once('=').ok_or_else(|| format!("-X {kv}: expected importpath.name=value"))?;
         b.ldflag_x(k, v);
@@ -273,6 +283,9 @@ fn run(cli: Cli) -> Result<(), String> {
         }
     }
     let art = if archive { b.try_c_archive(&name) } else { b.try_binary(&name) }.map_err(|e| e.to_string())?;
+    if dry_run {
+        return Ok(());
+    }
     // What the remote cache did, when one was used (its problems were already one warning line).
     let remote = art.stats().remote;
     if remote != go_link_build::RemoteStats::default() {

@@ -19,10 +19,15 @@
 //!   identified by size and modification time instead of content: GOROOT is
 //!   an installed, read-only tree, and reading all of std's sources on every
 //!   build would cost more than it protects against;
-//! - the action IDs of the dependencies. An action's output is a
-//!   deterministic function of its inputs, so a dependency's action ID names
-//!   its output as well as a content hash would, without hashing megabytes of
-//!   archives (which a build script, compiled without optimisation, does slowly).
+//! - what the action reads of its dependencies, by content: the recorded
+//!   SHA-256 and size ([`Entry::digest`]) of each dependency's export data
+//!   for a compile (`compile -o`, apart from the object code written with
+//!   `-linkobj`), of each package's link object for a link. A dependency
+//!   that rebuilds to the same bytes changes no key above it (early cutoff),
+//!   and a body edit that leaves export data alone recompiles one package and
+//!   relinks. The digests come from the records, so nothing is re-hashed.
+//!   No `-buildid` is given to compile: an ID derived from the key would land
+//!   in the export data and defeat the cutoff.
 //!
 //! Because no absolute path of the source tree enters an ID, two checkouts of
 //! the same code share cache entries, and two builds in different directories
@@ -214,7 +219,6 @@ impl Entry {
 
     /// The recorded SHA-256 and size of output file `name` (for keying
     /// dependents on their dependencies' output content).
-    #[allow(dead_code)] // For keys on output content (early cutoff).
     pub(crate) fn digest(&self, name: &str) -> Option<Digest> {
         self.record.file(name).map(|f| f.digest)
     }
