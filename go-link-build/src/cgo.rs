@@ -148,14 +148,29 @@ pub(crate) fn plan(req: &CgoStep<'_>) -> Result<CgoPlan> {
         go_files.push(o.join(format!("{stem}.cgo1.go")));
         c_sources.push((o.join(format!("{stem}.cgo2.c")), false));
     }
-    for f in pkg.s_files.iter().filter(|f| asm_to_gcc(pkg, f)) {
-        c_sources.push((pkg.dir.join(f), false));
-    }
-    for f in pkg.c_files.iter().chain(&pkg.m_files) {
-        c_sources.push((pkg.dir.join(f), false));
-    }
-    for f in &pkg.cxx_files {
-        c_sources.push((pkg.dir.join(f), true));
+    // The package's own files, numbered `_x%03d.o` in cmd/go's order (the
+    // names are archive members, so the order shows in the output):
+    // 1.21-1.25 (`Builder.cgo`, gccfiles = C then .S/.sx): C, assembly, C++,
+    // Objective-C; 1.26+ (`Builder.cgoAction`): assembly, C and
+    // Objective-C, C++.
+    let asm = pkg.s_files.iter().filter(|f| asm_to_gcc(pkg, f));
+    let own: Vec<(&String, bool)> = if tc.minor >= 26 {
+        asm.chain(&pkg.c_files)
+            .chain(&pkg.m_files)
+            .map(|f| (f, false))
+            .chain(pkg.cxx_files.iter().map(|f| (f, true)))
+            .collect()
+    } else {
+        pkg.c_files
+            .iter()
+            .chain(asm)
+            .map(|f| (f, false))
+            .chain(pkg.cxx_files.iter().map(|f| (f, true)))
+            .chain(pkg.m_files.iter().map(|f| (f, false)))
+            .collect()
+    };
+    for (f, cxx) in own {
+        c_sources.push((pkg.dir.join(f), cxx));
     }
 
     // 2. C compiles, in parallel.
@@ -183,6 +198,10 @@ pub(crate) fn plan(req: &CgoStep<'_>) -> Result<CgoPlan> {
     let compile = |src: &Path, out: &Path, cxx: bool, extra: &[OsString]| -> Invocation {
         let compiler = if cxx { &req.ctool.cxx } else { &req.ctool.cc };
         let argv = req.ctool.base_cmd(compiler, ctx, &pkg.dir, o);
+        // `Builder.ccompile` runs the compiler in the file's directory (the
+        // package directory, or the objdir for cgo's generated files) with
+        // the bare file name, so the DWARF names the file `helper.c` under a
+        // comp_dir the prefix maps rewrite, as in `go build`'s output.
         let mut inv = Invocation::new(&argv[0], src.parent().unwrap_or(o));
         inv.env = c_env.clone();
         for a in &argv[1..] {
@@ -194,7 +213,7 @@ pub(crate) fn plan(req: &CgoStep<'_>) -> Result<CgoPlan> {
         for a in extra {
             inv.arg(a);
         }
-        inv.arg("-o").arg(out).arg("-c").arg(src);
+        inv.arg("-o").arg(out).arg("-c").arg(src.file_name().unwrap_or(src.as_os_str()));
         inv
     };
     let mut members = Vec::new();

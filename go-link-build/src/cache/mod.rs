@@ -99,7 +99,8 @@ pub(crate) use record::{Digest, OutputFile, Record};
 
 /// Bump when the meaning of a key line or the entry layout changes.
 /// v2: build IDs in cmd/go's base64 form (the outputs changed, not the keys).
-const FORMAT: &str = "go-link-build cache v2";
+/// v3: cgo C compiles name their files as cmd/go does, in its per-release order.
+const FORMAT: &str = "go-link-build cache v3";
 
 /// A finished SHA-256 digest, printed as hex.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
