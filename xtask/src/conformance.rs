@@ -45,6 +45,7 @@ const PROGRAMS: &[Program] = &[
         c_archive: false,
         min_minor: 22,
     },
+    Program { name: "pgo (default.pgo)", short: "pgo", fixture: "pgo", pkg: ".", c_archive: false, min_minor: 21 },
     Program {
         name: "C archive (cgo)",
         short: "carchive",
@@ -299,7 +300,7 @@ mod tests {
         let o = parse(&["--go", "1.26", "--go=go1.22.12", "--only", "hello"]).unwrap();
         assert!(o.wants_go("go1.26.8") && o.wants_go("go1.22.12"));
         assert!(!o.wants_go("go1.2") && !o.wants_go("go1.22.1") && !o.wants_go("go1.27.3"));
-        assert!(o.wants_program(&PROGRAMS[0]) && !o.wants_program(&PROGRAMS[3]));
+        assert!(o.wants_program(&PROGRAMS[0]) && !o.wants_program(&PROGRAMS[4]));
         let all = parse(&[]).unwrap();
         assert!(all.wants_go("go1.21.13") && PROGRAMS.iter().all(|p| all.wants_program(p)));
         assert!(parse(&["--only", "nope"]).is_err());
