@@ -291,36 +291,35 @@ pub fn go_command(goroot: &Path) -> Command {
     cmd
 }
 
-/// The `go-link-build` CLI binary of this build. `cargo test --workspace`
-/// builds it beside the test executables (the tests crate enables the
-/// library's `cli` feature); when only the tests crate is tested, it is
-/// built here with the same cargo and target dir.
+/// The `go-link-build` CLI binary, built once per test process with the
+/// same cargo, target dir and features (`cli,remote-cache`) for every test
+/// file. Always through cargo, which does nothing when it is up to date: a
+/// binary left in the target dir by an older checkout or another feature set
+/// would test old code.
 pub fn cli_binary() -> PathBuf {
     static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     BUILT
         .get_or_init(|| {
             let exe = std::env::current_exe().unwrap();
             let profile_dir = exe.parent().and_then(|d| d.parent()).unwrap().to_path_buf();
-            let bin = profile_dir.join(format!("go-link-build{}", std::env::consts::EXE_SUFFIX));
-            if !bin.exists() {
-                let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-                let status = Command::new(cargo)
-                    .args([
-                        "build",
-                        "-p",
-                        "go-link-build",
-                        "--features",
-                        "cli",
-                        "--bin",
-                        "go-link-build",
-                        "--target-dir",
-                    ])
-                    .arg(profile_dir.parent().unwrap())
-                    .status()
-                    .unwrap();
-                assert!(status.success(), "building the go-link-build CLI failed");
-            }
-            bin
+            let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+            let status = Command::new(cargo)
+                .args([
+                    "build",
+                    "-q",
+                    "-p",
+                    "go-link-build",
+                    "--features",
+                    "cli,remote-cache",
+                    "--bin",
+                    "go-link-build",
+                ])
+                .arg("--target-dir")
+                .arg(profile_dir.parent().unwrap())
+                .status()
+                .unwrap();
+            assert!(status.success(), "building the go-link-build CLI failed");
+            profile_dir.join(format!("go-link-build{}", std::env::consts::EXE_SUFFIX))
         })
         .clone()
 }

@@ -17,25 +17,9 @@ use std::time::Duration;
 use go_link_build_tests::*;
 use sha2::{Digest as _, Sha256};
 
-/// The `go-link-build` CLI binary (built with the tests crate's `cli` feature).
+/// The `go-link-build` CLI binary.
 fn cli() -> PathBuf {
-    static BUILT: OnceLock<PathBuf> = OnceLock::new();
-    BUILT
-        .get_or_init(|| {
-            let exe = std::env::current_exe().unwrap();
-            let profile_dir = exe.parent().and_then(|d| d.parent()).unwrap().to_path_buf();
-            let bin = profile_dir.join(format!("go-link-build{}", std::env::consts::EXE_SUFFIX));
-            // Always (re)build: a stale binary from an older checkout would test old code.
-            let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-            let status = Command::new(cargo)
-                .args(["build", "-p", "go-link-build", "--features", "cli", "--bin", "go-link-build", "--target-dir"])
-                .arg(profile_dir.parent().unwrap())
-                .status()
-                .unwrap();
-            assert!(status.success(), "building the go-link-build CLI failed");
-            bin
-        })
-        .clone()
+    cli_binary()
 }
 
 /// The warmed cache and the reference program (`multi/cmd/app` built into a

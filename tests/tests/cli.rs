@@ -5,37 +5,9 @@ use std::process::Command;
 
 use go_link_build_tests::*;
 
-/// The CLI binary. `cargo test --workspace` builds it next to this test
-/// (the tests crate enables the library's `cli` feature); when only this
-/// crate is tested, build it here with the same cargo and target dir.
+/// The `go-link-build` CLI binary.
 fn cli() -> PathBuf {
-    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    BUILT
-        .get_or_init(|| {
-            let exe = std::env::current_exe().unwrap();
-            let profile_dir = exe.parent().and_then(|d| d.parent()).unwrap().to_path_buf();
-            let bin = profile_dir.join(format!("go-link-build{}", std::env::consts::EXE_SUFFIX));
-            if !bin.exists() {
-                let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-                let status = Command::new(cargo)
-                    .args([
-                        "build",
-                        "-p",
-                        "go-link-build",
-                        "--features",
-                        "cli",
-                        "--bin",
-                        "go-link-build",
-                        "--target-dir",
-                    ])
-                    .arg(profile_dir.parent().unwrap())
-                    .status()
-                    .unwrap();
-                assert!(status.success(), "building the go-link-build CLI failed");
-            }
-            bin
-        })
-        .clone()
+    cli_binary()
 }
 
 #[test]

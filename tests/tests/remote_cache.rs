@@ -276,20 +276,9 @@ fn remote_cache_end_to_end() {
     header_authentication(&builds);
 }
 
-/// The CLI with the remote cache feature (built here when the workspace
-/// build did not make it with that feature).
+/// The `go-link-build` CLI binary.
 fn cli() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let profile_dir = exe.parent().and_then(|d| d.parent()).unwrap().to_path_buf();
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = Command::new(cargo)
-        .args(["build", "-q", "-p", "go-link-build", "--features", "cli,remote-cache", "--bin", "go-link-build"])
-        .arg("--target-dir")
-        .arg(profile_dir.parent().unwrap())
-        .status()
-        .unwrap();
-    assert!(status.success(), "building the go-link-build CLI failed");
-    profile_dir.join(format!("go-link-build{}", std::env::consts::EXE_SUFFIX))
+    cli_binary()
 }
 
 /// A server that requires `Authorization: Bearer <secret>`: the right
