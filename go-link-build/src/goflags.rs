@@ -8,10 +8,9 @@
 //! `cmd/go/internal/pkgpattern` (`MatchPattern`) and `cmd/internal/quoted`
 //! (`Split`). Pure: no IO.
 //!
-//! Not wired into the build yet: the engine's files (`Session::build`,
-//! `pipeline.rs`, `tools.rs`) are frozen until its rework lands; `Build::gcflags`
-//! and `Build::ldflags` will read their values through [`PerPackageFlags`] and
-//! put each package's list into its action key.
+//! Not wired into the build yet: `Build::gcflags` and `Build::ldflags` will
+//! read their values through [`PerPackageFlags`], and `plan.rs` will add each
+//! package's list to its compile (or the link) step and so to its key.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
