@@ -17,7 +17,6 @@
 pub(crate) struct BuildInfo {
     /// The toolchain version (`go1.26.8`). Not part of the embedded text,
     /// which cmd/go writes without the `go` line; kept for callers.
-    #[allow(dead_code)]
     pub go_version: String,
     /// The main package's import path (`command-line-arguments` for files
     /// named on the command line).

@@ -53,14 +53,6 @@ pub(crate) struct Replace {
     pub new_version: Option<String>,
 }
 
-#[allow(dead_code)] // Used once third-party modules are resolved.
-impl Replace {
-    /// A replacement by a directory (`./x`, `../x`, `/abs`), rather than a module version.
-    pub(crate) fn is_local(&self) -> bool {
-        self.new_version.is_none()
-    }
-}
-
 // ---------------------------------------------------------------------------
 // read.go: the lexer and the statement parser.
 
@@ -1045,7 +1037,7 @@ tool example.com/q/cmd/x
         assert_eq!(m.require.len(), 3);
         assert_eq!(m.require[1], ("example.com/q".into(), "v0.1.0".into()));
         assert_eq!(m.exclude, vec![("example.com/bad".into(), "v0.0.1".into())]);
-        assert!(m.replace[0].is_local());
+        assert!(m.replace[0].new_version.is_none());
         assert_eq!(m.replace[0].old_version.as_deref(), Some("v1.0.0"));
         assert_eq!(m.replace[1].new_version.as_deref(), Some("v0.2.0"));
     }

@@ -396,7 +396,8 @@ impl Bench {
             let modcache = modcache.to_str().context("the module cache path is not UTF-8")?;
             b.env("GOMODCACHE", modcache).env("GOPROXY", "off").env("GOFLAGS", "").env("GOWORK", "off");
         }
-        let res = if prog.c_archive { b.try_c_archive(name) } else { b.env("CGO_ENABLED", "0").try_binary(name) };
+        // cgo: off for a program (Build::cgo's default, as `go build` here with CGO_ENABLED=0), on for a C archive.
+        let res = if prog.c_archive { b.try_c_archive(name) } else { b.try_binary(name) };
         let art = res.map_err(|e| anyhow::anyhow!("go-link-build failed on the `{name}` benchmark program:\n{e}"))?;
         Ok((ms(start), art))
     }
@@ -443,7 +444,8 @@ impl Bench {
         if prog.c_archive {
             cmd.args(["--buildmode", "c-archive"]);
         }
-        cmd.arg(&w.src).env("CGO_ENABLED", if prog.c_archive { "1" } else { "0" }).env("GOFLAGS", "");
+        // The CLI decides cgo by its flags, as the library by Build::cgo: CGO_ENABLED would only warn.
+        cmd.arg(&w.src).env_remove("CGO_ENABLED").env("GOFLAGS", "");
         if let Some(modcache) = &w.gomodcache {
             cmd.env("GOMODCACHE", modcache).env("GOPROXY", "off").env("GOWORK", "off");
         }

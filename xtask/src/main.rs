@@ -108,7 +108,7 @@ fn command_usage(cmd: &str) -> Option<String> {
     let mut inside = false;
     for l in USAGE.lines() {
         if l.starts_with("  ") && !l.starts_with("   ") {
-            inside = l.trim_start().split_whitespace().next() == Some(cmd);
+            inside = l.split_whitespace().next() == Some(cmd);
         } else if !l.starts_with("  ") {
             inside = false;
         }

@@ -89,7 +89,6 @@ pub(crate) fn quoted_split(s: &str) -> std::result::Result<Vec<String>, String> 
 /// (env+package) CFLAGS/CXXFLAGS/FFLAGS would make cmd/go write the
 /// `preferlinkext` marker: a flag off the compiler allowlist (overrides not
 /// applied) or one starting with `-flto`.
-#[allow(dead_code)] // until the cgo pipeline calls it
 pub(crate) fn not_compatible_with_internal_linking(lists: &[&[String]]) -> bool {
     lists
         .iter()
@@ -97,7 +96,6 @@ pub(crate) fn not_compatible_with_internal_linking(lists: &[&[String]]) -> bool 
 }
 
 /// Go's `strconv.Quote` of one flag.
-#[allow(dead_code)] // until the cgo pipeline calls it
 pub(crate) fn go_quote(flag: &str) -> String {
     crate::buildinfo::go_quote(flag.as_bytes())
 }
@@ -105,7 +103,6 @@ pub(crate) fn go_quote(flag: &str) -> String {
 /// cgo's `-ldflags=` option for the final LDFLAGS (Go 1.23+): each flag
 /// Go-quoted, joined by spaces; `None` when there are none (and then cmd/go
 /// also leaves `CGO_LDFLAGS` alone).
-#[allow(dead_code)] // until the cgo pipeline calls it
 pub(crate) fn ldflags_option(ldflags: &[String]) -> Option<String> {
     if ldflags.is_empty() {
         return None;
@@ -127,7 +124,6 @@ pub(crate) fn ldflags_option(ldflags: &[String]) -> Option<String> {
 /// `check_flags("CFLAGS", "pkg-config --cflags", …)` and
 /// `check_flags("LDFLAGS", "pkg-config --libs", …)`; cmd/go appends the
 /// results to the final CPPFLAGS and LDFLAGS.
-#[allow(dead_code)] // until the cgo pipeline calls it
 pub(crate) fn pkg_config_args(args: &[String]) -> Result<(Vec<String>, Vec<String>)> {
     let mut flags = Vec::new();
     let mut pkgs = Vec::new();
@@ -159,7 +155,6 @@ pub(crate) fn pkg_config_args(args: &[String]) -> Result<(Vec<String>, Vec<Strin
 /// `splitPkgConfigOutput(bytes.TrimSpace(out))`: POSIX shell word splitting
 /// of pkg-config's output (quotes, backslash escapes), refusing shell
 /// metacharacters. Non-UTF-8 output is converted lossily.
-#[allow(dead_code)] // until the cgo pipeline calls it
 pub(crate) fn split_pkg_config_output(out: &[u8]) -> Result<Vec<String>> {
     let text = String::from_utf8_lossy(out);
     let out = trim_space(&text).as_bytes();

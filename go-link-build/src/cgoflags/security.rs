@@ -426,7 +426,6 @@ fn rules_for(kind: &str) -> Result<&'static Rules> {
 /// pkg-config: `kind` is "CFLAGS"|"CPPFLAGS"|"CXXFLAGS"|"FFLAGS"|"LDFLAGS";
 /// `env` reads CGO_<kind>_ALLOW / CGO_<kind>_DISALLOW; `source` names where
 /// the flags came from in the message (`#cgo CFLAGS`, `pkg-config --libs`).
-#[allow(dead_code)] // until the cgo pipeline calls it
 pub(crate) fn check_flags(
     kind: &str,
     source: &str,
