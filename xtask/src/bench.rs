@@ -32,12 +32,12 @@
 //!    -trimpath` with an empty `GOCACHE`. Both compile the standard library.
 //! 2. **no-op**: the same build again. go-link-build should answer from its
 //!    no-op stamp; `go build` from its cache and the output's build ID.
-//! 3. **one-file edit**: `msg.go` gets a new constant, so the main package is
-//!    recompiled and the program relinked.
-//! 4. **CLI no-op**: the same build again through the `go-link-build` command
+//! 3. **CLI no-op**: the same build again through the `go-link-build` command
 //!    (release build of `go-link-build/src/bin`, built first), after one
 //!    untimed CLI build; against the same `go build` no-op. This is the
 //!    command-line user's no-op: process start, stamp check, no spawn.
+//! 4. **one-file edit**: `msg.go` gets a new constant, so the main package is
+//!    recompiled and the program relinked.
 //! 5. **dependency comment edit** (`gofmt` only): a comment is appended to
 //!    `go/token`, five levels below main. `go build` recompiles `go/token`,
 //!    finds identical output and stops; with early cutoff so does
