@@ -76,6 +76,21 @@ pub fn host_goroot() -> Option<PathBuf> {
     }
 }
 
+/// The target's C compiler as the `cc` crate finds it (the one go-link-build
+/// uses), or `None` (with a message; a failure under CI) when it is missing.
+pub fn cross_cc(triple: &str, debian_package: &str) -> Option<cc::Tool> {
+    let tool = cc::Build::new()
+        .target(triple)
+        .host(env!("GLB_TEST_HOST"))
+        .opt_level(0)
+        .debug(false)
+        .cargo_metadata(false)
+        .warnings(false)
+        .try_get_compiler()
+        .unwrap_or_else(|e| panic!("cc finds no C compiler for {triple}: {e}"));
+    tool_available(tool.path(), debian_package).then_some(tool)
+}
+
 /// Whether `program --version` runs: a cross compiler or qemu-user that some
 /// tests need. When not, says why and which Debian package provides it
 /// (`.ci/run` installs them); under CI (`CI` set) that is a failure, not a skip.

@@ -248,19 +248,8 @@ fn cross_cache() -> std::path::PathBuf {
 /// The two outputs must be equal line for line.
 fn layouts_match_the_c_compiler_on(triple: &str, debian_package: &str, qemu: &str) {
     let Some(goroot) = host_goroot() else { return };
-    let cc = cc::Build::new()
-        .target(triple)
-        .host(env!("GLB_TEST_HOST"))
-        .opt_level(0)
-        .debug(false)
-        .cargo_metadata(false)
-        .warnings(false)
-        .try_get_compiler()
-        .unwrap_or_else(|e| panic!("cc finds no C compiler for {triple}: {e}"));
-    if !tool_available(cc.path(), debian_package)
-        || !tool_available(qemu, "qemu-user")
-        || !rust_target_available(triple)
-    {
+    let Some(cc) = cross_cc(triple, debian_package) else { return };
+    if !tool_available(qemu, "qemu-user") || !rust_target_available(triple) {
         return;
     }
     let (scratch, dir) = copy_fixture("cffi");

@@ -50,21 +50,6 @@ int main(void) {
 "#;
 const EXPECTED: &str = "scale=42 fib=12586269025 upper=GO FROM C\n";
 
-/// The target's C compiler as the `cc` crate finds it (the one go-link-build
-/// uses), or `None` (with a message; a failure under CI) when it is missing.
-fn cross_cc(triple: &str, debian_package: &str) -> Option<cc::Tool> {
-    let tool = cc::Build::new()
-        .target(triple)
-        .host(env!("GLB_TEST_HOST"))
-        .opt_level(0)
-        .debug(false)
-        .cargo_metadata(false)
-        .warnings(false)
-        .try_get_compiler()
-        .unwrap_or_else(|e| panic!("cc finds no C compiler for {triple}: {e}"));
-    tool_available(tool.path(), debian_package).then_some(tool)
-}
-
 /// Checks the object format and architecture of a file (or of every member
 /// of an archive).
 fn check_object(path: &Path, data: &[u8], format: BinaryFormat, arch: Architecture) {

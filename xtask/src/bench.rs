@@ -420,16 +420,7 @@ impl Bench {
         if let Some(modcache) = &w.gomodcache {
             cmd.env("GOMODCACHE", modcache);
         }
-        let start = Instant::now();
-        let out = cmd.output().with_context(|| format!("failed to run {}", self.go.display()))?;
-        let elapsed = ms(start);
-        anyhow::ensure!(
-            out.status.success(),
-            "`go build` failed in {}:\n{}",
-            w.src.display(),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        Ok(elapsed)
+        timed(&mut cmd, "go build", &w.src)
     }
 
     /// One build through the `go-link-build` command, into `w.ours_out/cli`.
@@ -449,16 +440,7 @@ impl Bench {
         if let Some(modcache) = &w.gomodcache {
             cmd.env("GOMODCACHE", modcache).env("GOPROXY", "off").env("GOWORK", "off");
         }
-        let start = Instant::now();
-        let out = cmd.output().with_context(|| format!("failed to run {}", self.cli.display()))?;
-        let elapsed = ms(start);
-        anyhow::ensure!(
-            out.status.success(),
-            "`go-link-build build` failed in {}:\n{}",
-            w.src.display(),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        Ok(elapsed)
+        timed(&mut cmd, "go-link-build build", &w.src)
     }
 
     /// Times both builders, alternating which goes first.
@@ -478,6 +460,21 @@ impl Bench {
             Ok((ours, go, art))
         }
     }
+}
+
+/// Runs a build command in milliseconds of wall time; its failure, with
+/// what it printed, is an error.
+fn timed(cmd: &mut Command, what: &str, dir: &Path) -> anyhow::Result<f64> {
+    let start = Instant::now();
+    let out = cmd.output().with_context(|| format!("failed to run {}", cmd.get_program().to_string_lossy()))?;
+    let elapsed = ms(start);
+    anyhow::ensure!(
+        out.status.success(),
+        "`{what}` failed in {}:\n{}",
+        dir.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Ok(elapsed)
 }
 
 /// Copies a source tree (regular files and directories).
