@@ -22,6 +22,7 @@ use crate::exec::Invocation;
 use crate::plan::{
     Action, ActionIdx, ActionKind, KeyInput, KeySpec, Member, Plan, Step, Tool, ACTION_ID, CGO_HEADER, WORK,
 };
+use crate::progress::Event;
 use crate::sched::{self, Jobs, Outcome};
 use crate::toolchain::mtime_nanos;
 
@@ -73,6 +74,8 @@ pub(crate) struct Executor<'a> {
     pub out: &'a CargoOutput,
     /// Print each step's commands to stderr as it runs (`-x`).
     pub trace: bool,
+    /// Receives progress events (`Build::progress`).
+    pub progress: Option<&'a crate::progress::Observer>,
 }
 
 impl Executor<'_> {
@@ -87,8 +90,22 @@ impl Executor<'_> {
         if self.cache.has_remote() {
             self.cache.prefetch(&early_keys(plan));
         }
+        // Progress events, made only when someone listens.
+        let notify = |i: usize, event: &dyn Fn(usize, String) -> Event| {
+            if let Some(f) = self.progress {
+                f(&event(i, crate::progress::label(plan.actions[i].kind, &plan.actions[i].label)));
+            }
+        };
+        if let Some(f) = self.progress {
+            f(&Event::Planned { total: n });
+        }
         let outcomes = sched::run(self.jobs, &deps, &weight, |i| {
-            let d = self.action(plan, ActionIdx(i as u32), &done)?;
+            notify(i, &|action, label| Event::Started { action, label });
+            let d = self
+                .action(plan, ActionIdx(i as u32), &done)
+                .inspect_err(|_| notify(i, &|action, label| Event::Failed { action, label }))?;
+            let cached = !d.ran;
+            notify(i, &|action, label| Event::Finished { action, label, cached });
             let _ = done[i].set(d);
             Ok(())
         });

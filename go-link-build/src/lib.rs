@@ -143,6 +143,7 @@ mod load;
 mod modfetch;
 mod modload;
 mod plan;
+pub mod progress;
 #[cfg(feature = "remote-cache")]
 mod remote;
 mod request;
@@ -207,6 +208,7 @@ pub struct Build {
     rust_bindings: bool,
     buildvcs: Option<bool>,
     commands: Commands,
+    progress: progress::Hook,
     #[cfg(feature = "remote-cache")]
     remote_cache: Unkeyed,
 }
@@ -372,6 +374,7 @@ impl Build {
             rust_bindings: false,
             buildvcs: None,
             commands: Commands::Quiet,
+            progress: progress::Hook::default(),
             #[cfg(feature = "remote-cache")]
             remote_cache: Unkeyed::default(),
         }
@@ -553,6 +556,15 @@ impl Build {
         if on || self.commands == Commands::DryRun {
             self.commands = if on { Commands::DryRun } else { Commands::Quiet };
         }
+        self
+    }
+
+    /// Calls `observer` with each [`progress::Event`] of the build (an
+    /// action started or finished, from the cache or not), from the build's
+    /// worker threads, for a live display such as [`progress::Terminal`].
+    /// Changes nothing else: no output, no cache key, no no-op check.
+    pub fn progress(&mut self, observer: impl Fn(&progress::Event) + Send + Sync + 'static) -> &mut Build {
+        self.progress = progress::Hook(Some(std::sync::Arc::new(observer)));
         self
     }
 
@@ -927,7 +939,8 @@ impl<'a> Session<'a> {
     fn execute(&self, req: &Request<'_>, tools: &Tools, plan: &plan::Plan) -> Result<Stats> {
         let cache = &tools.cache;
         let trace = self.cfg.commands == Commands::Print;
-        let executor = Executor { cache, jobs: &tools.jobs, out: &self.out, trace };
+        let progress = self.cfg.progress.0.as_ref();
+        let executor = Executor { cache, jobs: &tools.jobs, out: &self.out, trace, progress };
         let mut tries = 0;
         loop {
             let damage_before = cache.damage_seen();

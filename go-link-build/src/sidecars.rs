@@ -456,6 +456,8 @@ impl Sidecars {
         let profile = if self.release { "release" } else { "debug" };
         let started = Instant::now();
         let mut built = Vec::new();
+        // Live progress under each `Compiling` line, on a terminal only.
+        let term = if self.quiet { None } else { crate::progress::Terminal::stderr() };
         for (triple, explicit) in &targets {
             let out_dir = go_bin.join(triple);
             // Where cargo puts the Rust program for the same flags.
@@ -489,7 +491,15 @@ impl Sidecars {
                 for (k, v) in &s.ldflags_x {
                     build.ldflag_x(k, v);
                 }
-                let art = build.try_binary(&s.name).map_err(|e| {
+                if let Some(t) = &term {
+                    let t = t.clone();
+                    build.progress(move |e| t.event(e));
+                }
+                let art = build.try_binary(&s.name);
+                if let Some(t) = &term {
+                    t.clear();
+                }
+                let art = art.map_err(|e| {
                     e.context(format!(
                         "could not build Go sidecar `{}` (crate `{}`, package {}) for {triple}",
                         s.name,

@@ -28,8 +28,45 @@ fn builds_with_only_a_goroot_and_no_go_on_path() {
         .output()
         .unwrap();
     assert!(res.status.success(), "{}", String::from_utf8_lossy(&res.stderr));
+    // stderr is a pipe: no live progress, not one redraw byte.
+    assert!(!res.stderr.iter().any(|b| *b == b'\r' || *b == 0x1b), "{:?}", String::from_utf8_lossy(&res.stderr));
     let text = run(&out, &[]);
     assert!(text.contains("version: cli") && text.contains("flavour: fancy"), "{text}");
+}
+
+/// On a terminal (a pseudo-terminal from util-linux's `script`), the build
+/// draws `[done/total] action` over one line and erases it at the end; with
+/// `-x` it draws nothing, so the printed commands are not mixed with it.
+#[test]
+fn live_progress_on_a_terminal_only() {
+    let Some(goroot) = host_goroot() else { return };
+    if !tool_available("script", "util-linux") {
+        return;
+    }
+    let (scratch, dir) = copy_fixture("multi");
+    let on_tty = |flags: &str, out: &str| -> String {
+        // `script -q -e -c CMD /dev/null`: runs CMD with a pty as its
+        // terminal and copies what it wrote to our pipe.
+        let cmd = format!(
+            "{} build {flags} --goroot {} --cache {} -o {} {} </dev/null",
+            cli().display(),
+            goroot.display(),
+            shared_cache("glb").display(),
+            scratch.join(out).display(),
+            dir.join("cmd/app").display()
+        );
+        let res = Command::new("script").args(["-q", "-e", "-c", &cmd, "/dev/null"]).output().unwrap();
+        let text = String::from_utf8_lossy(&res.stdout).into_owned();
+        assert!(res.status.success(), "{cmd}: {text}");
+        text
+    };
+    let text = on_tty("", "app1");
+    // A warm cache makes the build quicker than one redraw interval: the
+    // first event's line (`[ 0/70]`) at least is drawn.
+    assert!(text.contains("\r\x1b[K[ 0/"), "no progress line drawn: {text:?}");
+    assert!(text.ends_with("\r\x1b[K"), "the line is not erased at the end: {text:?}");
+    let traced = on_tty("-x", "app2");
+    assert!(!traced.contains("\x1b[K"), "progress mixed with -x: {traced:?}");
 }
 
 #[test]

@@ -103,3 +103,76 @@ fn edits_below_main_rebuild_only_what_changed() {
     assert_eq!(run(&go_bin, &[]), run(edited.path(), &[]));
     assert_eq!(version_m(&goroot, edited.path()), version_m(&goroot, &go_bin));
 }
+
+/// The progress events of a build (`Build::progress`): every planned action
+/// starts once and finishes once, the count of finished actions reaches the
+/// total, and an action whose output came from the cache says so.
+#[test]
+fn progress_events_cover_every_action_once() {
+    use go_link_build::progress::Event;
+    use std::sync::{Arc, Mutex};
+    let Some(goroot) = host_goroot() else { return };
+    let (scratch, dir) = copy_fixture("multi");
+    let events: Arc<Mutex<Vec<Event>>> = Arc::default();
+    let build = |out: &str| {
+        let mut b = builder(&goroot, &dir.join("cmd/app"), &scratch.join(out), &shared_cache("glb"));
+        let sink = events.clone();
+        b.progress(move |e| sink.lock().unwrap().push(e.clone()));
+        let art = b.try_binary("app").unwrap();
+        (art, std::mem::take(&mut *events.lock().unwrap()))
+    };
+    // Returns the total and, per action, (starts, finishes, cached).
+    let check = |events: &[Event]| -> (usize, Vec<(usize, usize, Option<bool>)>) {
+        let Some(Event::Planned { total }) = events.first() else { panic!("no Planned first: {events:?}") };
+        let mut seen = vec![(0, 0, None); *total];
+        let mut done = 0;
+        for e in &events[1..] {
+            match e {
+                Event::Started { action, label } => {
+                    assert!(!label.is_empty());
+                    assert_eq!(seen[*action].1, 0, "{label} started after it finished");
+                    seen[*action].0 += 1;
+                }
+                Event::Finished { action, cached, .. } => {
+                    seen[*action].1 += 1;
+                    seen[*action].2 = Some(*cached);
+                    done += 1;
+                }
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        assert_eq!(done, *total, "done != total");
+        assert!(seen.iter().all(|s| s.0 == 1 && s.1 == 1), "not one start and one finish each: {seen:?}");
+        (*total, seen)
+    };
+    let (first, events1) = build("out1");
+    let (total, _) = check(&events1);
+    assert!(total > 40, "std packages, the link and the install: {total}");
+    let compiles = |ev: &[Event], want_cached: bool| {
+        ev.iter()
+            .filter(|e| matches!(e, Event::Finished { label, cached, .. } if label.starts_with("compile ") && *cached == want_cached))
+            .count()
+    };
+    assert_eq!(compiles(&events1, false), first.stats().compiled, "{:?}", first.stats());
+    assert_eq!(compiles(&events1, true), first.stats().cached, "{:?}", first.stats());
+    assert!(events1.iter().any(|e| matches!(e, Event::Started { label, .. } if label == "compile runtime")));
+
+    // Another output directory: no stamp, every action a cache hit but the install.
+    let (second, events2) = build("out2");
+    let (total2, seen) = check(&events2);
+    assert_eq!(total2, total);
+    assert_eq!(second.stats().compiled, 0);
+    let labels: Vec<&str> = events2
+        .iter()
+        .filter_map(|e| match e {
+            Event::Finished { label, cached: false, .. } => Some(label.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert!(labels.len() == 1 && labels[0].starts_with("install "), "only the install runs: {labels:?} {seen:?}");
+
+    // A no-op build reports nothing.
+    let (third, events3) = build("out2");
+    assert!(third.was_up_to_date());
+    assert!(events3.is_empty(), "{events3:?}");
+}

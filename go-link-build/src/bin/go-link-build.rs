@@ -282,7 +282,17 @@ fn run(cli: Cli) -> Result<(), String> {
             }
         }
     }
-    let art = if archive { b.try_c_archive(&name) } else { b.try_binary(&name) }.map_err(|e| e.to_string())?;
+    // Live progress on a terminal; none when the commands are printed (-n, -x).
+    let term = if dry_run || trace { None } else { go_link_build::progress::Terminal::stderr() };
+    if let Some(t) = &term {
+        let t = t.clone();
+        b.progress(move |e| t.event(e));
+    }
+    let art = if archive { b.try_c_archive(&name) } else { b.try_binary(&name) };
+    if let Some(t) = &term {
+        t.clear();
+    }
+    let art = art.map_err(|e| e.to_string())?;
     if dry_run {
         return Ok(());
     }
