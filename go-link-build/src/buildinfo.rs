@@ -236,6 +236,8 @@ fn is_print(c: char) -> bool {
 pub(crate) struct SettingsInput {
     /// `exe`, `c-archive`, … (cmd/go's `default` is `exe` for a main package).
     pub buildmode: String,
+    /// The last `-gcflags` value as given (`PerPackageFlag.String`), if any.
+    pub gcflags: Option<String>,
     /// The user's `-ldflags` as one string; recorded only without `-trimpath`
     /// (go.dev/issue/52372: linker flags can hold system paths).
     pub ldflags: Option<String>,
@@ -263,9 +265,9 @@ pub(crate) struct SettingsInput {
 }
 
 /// The build settings, in `load.setBuildInfo` order:
-/// `-buildmode`, `-compiler`, `-ldflags`, `-tags`, `-trimpath`,
+/// `-buildmode`, `-compiler`, `-gcflags`, `-ldflags`, `-tags`, `-trimpath`,
 /// `DefaultGODEBUG`, `CGO_ENABLED`, `CGO_*FLAGS`, `GOARCH`, `GOEXPERIMENT`,
-/// `GOOS`, `GO$GOARCH`. cmd/go also knows `-asan`, `-asmflags`, `-gcflags`,
+/// `GOOS`, `GO$GOARCH`. cmd/go also knows `-asan`, `-asmflags`,
 /// `-cover`, `-msan`, `-race`, `-pgo`, `GOFIPS140` and the `vcs.*`
 /// settings, none of which our builds use.
 pub(crate) fn settings(input: &SettingsInput) -> Vec<(String, String)> {
@@ -274,6 +276,9 @@ pub(crate) fn settings(input: &SettingsInput) -> Vec<(String, String)> {
     let mut add = |key: &str, value: &str| out.push((key.to_string(), value.replace('\n', " ")));
     add("-buildmode", &input.buildmode);
     add("-compiler", "gc");
+    if let Some(gcflags) = input.gcflags.as_deref().filter(|g| !g.is_empty()) {
+        add("-gcflags", gcflags);
+    }
     if let Some(ldflags) = input.ldflags.as_deref().filter(|l| !l.is_empty()) {
         if !input.trimpath {
             add("-ldflags", ldflags);
@@ -459,6 +464,7 @@ mod tests {
     fn input() -> SettingsInput {
         SettingsInput {
             buildmode: "exe".into(),
+            gcflags: None,
             ldflags: None,
             tags: vec![],
             trimpath: false,
@@ -565,6 +571,7 @@ mod tests {
     fn settings_edge_cases() {
         let s = settings(&SettingsInput {
             buildmode: "c-archive".into(),
+            gcflags: Some("all=-N -l".into()),
             ldflags: Some("-X 'main.v=a\nb'".into()),
             default_godebug: String::new(),
             goexperiment: Some(String::new()),
@@ -579,6 +586,7 @@ mod tests {
             [
                 "-buildmode=c-archive",
                 "-compiler=gc",
+                "-gcflags=all=-N -l",
                 "-ldflags=-X 'main.v=a b'",
                 "CGO_ENABLED=0",
                 "GOARCH=amd64",

@@ -8,10 +8,10 @@
 //! `cmd/go/internal/pkgpattern` (`MatchPattern`) and `cmd/internal/quoted`
 //! (`Split`). Pure: no IO.
 //!
-//! Not wired into the build yet: `Build::gcflags` and `Build::ldflags` will
-//! read their values through [`PerPackageFlags`], and `plan.rs` will add each
-//! package's list to its compile (or the link) step and so to its key.
-#![allow(dead_code)]
+//! Wiring: `Request::resolve` turns `GOFLAGS`'s `-gcflags`/`-ldflags` and
+//! `Build::gcflags`/`Build::ldflags` into one [`GoFlags`] (checked up front),
+//! and `plan.rs` adds each package's list to its compile (the main package's
+//! to the link), where cmd/go puts them, and so to that action's key.
 
 use std::path::{Path, PathBuf};
 
@@ -209,12 +209,15 @@ pub(crate) fn split_quoted(s: &str) -> Result<Vec<String>, String> {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct PerPackageFlags {
     values: Vec<(Matcher, Vec<String>)>,
+    /// The last value set, as given (`PerPackageFlag.String`): what build info records.
+    raw: Option<String>,
 }
 
 impl PerPackageFlags {
     /// `PerPackageFlag.set`: one `-gcflags` value, `[pattern=]flags`; `cwd`
     /// anchors relative patterns (for a build script, the crate's directory).
     pub(crate) fn add(&mut self, value: &str, cwd: &Path) -> Result<(), String> {
+        self.raw = Some(value.to_string());
         let v = value.trim();
         if v.is_empty() {
             // -gcflags="" means no flags for the command-line packages.
@@ -242,10 +245,71 @@ impl PerPackageFlags {
         self.values.iter().rev().find(|(m, _)| m.matches(p)).map(|(_, f)| f.clone()).unwrap_or_default()
     }
 
+    /// The last value set, as given (`PerPackageFlag.String`), if any.
+    pub(crate) fn raw(&self) -> Option<&str> {
+        self.raw.as_deref()
+    }
+
     /// Every flag of every setting, for checking them all up front.
     pub(crate) fn all_flags(&self) -> impl Iterator<Item = &str> {
         self.values.iter().flat_map(|(_, f)| f.iter().map(String::as_str))
     }
+}
+
+/// The per-package compiler and linker flags of one build: `GOFLAGS`'s
+/// `-gcflags`/`-ldflags` first, then the `Build` setters' values, each one
+/// setting as if given on cmd/go's command line after `$GOFLAGS`
+/// (`base.SetFromGOFLAGS` runs before the command line is parsed).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct GoFlags {
+    pub gcflags: PerPackageFlags,
+    pub ldflags: PerPackageFlags,
+}
+
+impl GoFlags {
+    /// Parses and checks every setting; `cwd` anchors relative patterns.
+    /// The error names the setting, as cmd/go's flag errors do.
+    pub(crate) fn resolve(goflags: Option<&str>, gc: &[String], ld: &[String], cwd: &Path) -> Result<GoFlags, String> {
+        let mut out = GoFlags::default();
+        for (name, value) in goflags_settings(goflags.unwrap_or(""))? {
+            let target = if name == "gcflags" { &mut out.gcflags } else { &mut out.ldflags };
+            target
+                .add(&value, cwd)
+                .map_err(|e| format!("invalid value {value:?} for flag -{name} (from $GOFLAGS): {e}"))?;
+        }
+        for (name, values) in [("gcflags", gc), ("ldflags", ld)] {
+            for value in values {
+                let target = if name == "gcflags" { &mut out.gcflags } else { &mut out.ldflags };
+                target.add(value, cwd).map_err(|e| format!("invalid value {value:?} for {name}: {e}"))?;
+            }
+        }
+        check("compile", &out.gcflags.all_flags().collect::<Vec<_>>())?;
+        check("link", &out.ldflags.all_flags().collect::<Vec<_>>())?;
+        Ok(out)
+    }
+}
+
+/// The `-gcflags=` and `-ldflags=` entries of a `GOFLAGS` value, in order
+/// (`base.InitGOFLAGS`: `quoted.Split`, each word one flag, `-name=value` or
+/// `--name=value`; a value flag without `=value` is an error).
+fn goflags_settings(goflags: &str) -> Result<Vec<(&'static str, String)>, String> {
+    let words = split_quoted(goflags).map_err(|e| format!("parsing $GOFLAGS: {e}"))?;
+    let mut out = Vec::new();
+    for w in words {
+        let body = w.strip_prefix("--").or_else(|| w.strip_prefix('-')).unwrap_or(&w);
+        let (name, value) = match body.split_once('=') {
+            Some((n, v)) => (n, Some(v)),
+            None => (body, None),
+        };
+        let name = match name {
+            "gcflags" => "gcflags",
+            "ldflags" => "ldflags",
+            _ => continue,
+        };
+        let value = value.ok_or_else(|| format!("flag needs an argument: -{name} (from $GOFLAGS)"))?;
+        out.push((name, value.to_string()));
+    }
+    Ok(out)
 }
 
 /// The flag's name without dashes and value: `-N` → `N`, `--o=x` → `o`.
@@ -277,6 +341,8 @@ const COMPILE_OWNED: &[&str] = &[
     "D",
     "I",
     "pgoprofile",
+    "installsuffix",
+    "coveragecfg",
 ];
 
 /// Linker flags go-link-build sets itself: the output, the build mode and
@@ -296,6 +362,7 @@ const LINK_OWNED: &[&str] = &[
     "linkmode",
     "tmpdir",
     "r",
+    "fipso",
 ];
 
 /// Checks flags for `tool` (`"compile"` for gcflags, `"link"` for ldflags):
@@ -303,15 +370,26 @@ const LINK_OWNED: &[&str] = &[
 /// decides, which are an error naming the setter or reason.
 pub(crate) fn check(tool: &str, flags: &[&str]) -> Result<(), String> {
     let owned = if tool == "link" { LINK_OWNED } else { COMPILE_OWNED };
+    let setting = if tool == "link" { "ldflags" } else { "gcflags" };
     for f in flags {
-        if let Some(name) = flag_name(f) {
-            if owned.contains(&name) {
-                let setting = if tool == "link" { "ldflags" } else { "gcflags" };
-                return Err(format!(
-                    "{setting} flag {f} is not allowed: go-link-build sets -{name} itself for every {tool} run \
-                     (outputs, build mode and inputs are decided by the build; use the Build setters)"
-                ));
-            }
+        let Some(name) = flag_name(f) else { continue };
+        // cmd/go adds -race to every compile and to the link itself
+        // (`instrumentInit`'s forcedGcflags/forcedLdflags), with the race
+        // runtime linked and std built apart: one flag alone builds a program
+        // that does not link or does not detect races.
+        if matches!(name, "race" | "msan" | "asan") {
+            let what = if name == "race" {
+                "use Build::race(true) (CLI: --race), which also links the race runtime".to_string()
+            } else {
+                format!("go-link-build does not build -{name} programs")
+            };
+            return Err(format!("{setting} flag {f} is not allowed: {what}"));
+        }
+        if owned.contains(&name) {
+            return Err(format!(
+                "{setting} flag {f} is not allowed: go-link-build sets -{name} itself for every {tool} run \
+                 (outputs, build mode and inputs are decided by the build; use the Build setters)"
+            ));
         }
     }
     Ok(())
@@ -411,7 +489,10 @@ mod tests {
 
     #[test]
     fn contract_flags_are_refused() {
-        assert!(check("compile", &["-N", "-l", "-d=checkptr", "-m=2", "-race"]).is_ok());
+        assert!(check("compile", &["-N", "-l", "-d=checkptr", "-m=2"]).is_ok());
+        let e = check("compile", &["-race"]).unwrap_err();
+        assert!(e.contains("gcflags flag -race is not allowed: use Build::race(true)"), "{e}");
+        assert!(check("link", &["-race"]).is_err() && check("compile", &["-installsuffix=x"]).is_err());
         assert!(check("link", &["-s", "-w", "-X", "main.v=1", "-extldflags", "-static"]).is_ok());
         let e = check("link", &["-o", "x"]).unwrap_err();
         assert!(e.starts_with("ldflags flag -o is not allowed"), "{e}");
@@ -419,5 +500,29 @@ mod tests {
         assert!(check("link", &["--linkmode=external"]).is_err());
         assert!(check("compile", &["-importcfg", "/x"]).is_err());
         assert!(check("compile", &["-p=main"]).unwrap_err().contains("gcflags flag -p=main"));
+    }
+
+    #[test]
+    fn goflags_come_first_and_everything_is_checked() {
+        let cwd = Path::new("/w/app");
+        let main = pkg("example.com/app", "/w/app", false, true);
+        let fmt = pkg("fmt", "/goroot/src/fmt", true, false);
+        let gc = vec!["-N".to_string()];
+        let f = GoFlags::resolve(Some("-mod=mod '-gcflags=all=-l -B' --ldflags=-s"), &gc, &[], cwd).unwrap();
+        assert_eq!(f.gcflags.for_package(&main), ["-N"], "the setter's value is given after GOFLAGS's");
+        assert_eq!(f.gcflags.for_package(&fmt), ["-l", "-B"]);
+        assert_eq!(f.gcflags.raw(), Some("-N"), "build info records the last value");
+        assert_eq!(f.ldflags.for_package(&main), ["-s"]);
+        assert_eq!(f.ldflags.raw(), Some("-s"));
+        let none = GoFlags::resolve(None, &[], &[], cwd).unwrap();
+        assert!(none.gcflags.raw().is_none() && none.ldflags.for_package(&main).is_empty());
+        let e = GoFlags::resolve(Some("-gcflags"), &[], &[], cwd).unwrap_err();
+        assert_eq!(e, "flag needs an argument: -gcflags (from $GOFLAGS)");
+        let e = GoFlags::resolve(Some("-ldflags=-o=x"), &[], &[], cwd).unwrap_err();
+        assert!(e.starts_with("ldflags flag -o=x is not allowed"), "{e}");
+        let e = GoFlags::resolve(None, &["all".to_string()], &[], cwd).unwrap_err();
+        assert_eq!(e, "invalid value \"all\" for gcflags: missing =<value> in <pattern>=<value>");
+        let e = GoFlags::resolve(None, &[], &["std=-buildmode=pie".to_string()], cwd).unwrap_err();
+        assert!(e.starts_with("ldflags flag -buildmode=pie is not allowed"), "{e}");
     }
 }

@@ -75,6 +75,23 @@
 //! crate finds for it (`CC_<target>`). MSVC and musl targets cannot host a Go
 //! C archive (an error says why); sidecars work there.
 //!
+//! # Go's own flags
+//!
+//! [`Build::gcflags`] and [`Build::ldflags`] take what `go build -gcflags=…`
+//! and `-ldflags=…` take, `[pattern=]flags`, with cmd/go's rules (no pattern:
+//! the packages given with [`Build::package`]; `all=`, `std=`, `./dir/...=`,
+//! import-path patterns; the last matching setting wins), and so does
+//! `GOFLAGS`. Nothing changes by default, whatever cargo's profile: outputs
+//! stay identical to `go build -trimpath`'s.
+//!
+//! ```no_run
+//! go_link_build::Build::new()
+//!     .package("go/cmd/hello")
+//!     .gcflags("all=-N -l") // for a debugger
+//!     .ldflags("-X main.commit=abc123")
+//!     .binary("hello");
+//! ```
+//!
 //! # docs.rs
 //!
 //! With `DOCS_RS` set, nothing is built: placeholders (an empty program file
@@ -91,7 +108,7 @@
 //! | `GO_LINK_BUILD_CACHE` | the action cache (default: per user, `~/.cache/go-link-build` on Linux; see the README) |
 //! | `GOAMD64`, `GOARM`, `GOARM64`, `GO386`, `GOMIPS`, `GOMIPS64`, `GOPPC64`, `GORISCV64`, `GOEXPERIMENT` | as for `go build` |
 //! | `GOMODCACHE`, `GOPATH` | the module cache (default `$GOPATH/pkg/mod`, `$HOME/go/pkg/mod`) |
-//! | `GOFLAGS` | only its `-mod=mod\|readonly\|vendor` and `-modcacherw` |
+//! | `GOFLAGS` | only its `-mod=mod\|readonly\|vendor`, `-modcacherw`, `-buildvcs`, `-gcflags` and `-ldflags` |
 //! | `GOWORK` | a go.work file, or `off` |
 //! | `GOPROXY` | only its `file://` entries (offline module zips) |
 //! | `GOENV` | the `go env -w` file, for the Go variables above when unset |
@@ -207,6 +224,8 @@ pub struct Build {
     allow_musl_c_archive: bool,
     rust_bindings: bool,
     buildvcs: Option<bool>,
+    gcflags: Vec<String>,
+    ldflags: Vec<String>,
     commands: Commands,
     progress: progress::Hook,
     #[cfg(feature = "remote-cache")]
@@ -373,6 +392,8 @@ impl Build {
             allow_musl_c_archive: false,
             rust_bindings: false,
             buildvcs: None,
+            gcflags: Vec::new(),
+            ldflags: Vec::new(),
             commands: Commands::Quiet,
             progress: progress::Hook::default(),
             #[cfg(feature = "remote-cache")]
@@ -385,6 +406,14 @@ impl Build {
     /// [`Build::binary`] it must be a `package main`.
     pub fn package(&mut self, dir: impl AsRef<Path>) -> &mut Build {
         self.packages.push(dir.as_ref().to_path_buf());
+        self
+    }
+
+    /// The directory relative [`Build::package`] paths and relative
+    /// `-gcflags`/`-ldflags` patterns (`./cmd/...=-N`) are resolved against.
+    /// Defaults to `CARGO_MANIFEST_DIR`, else the current directory.
+    pub fn manifest_dir(&mut self, dir: impl AsRef<Path>) -> &mut Build {
+        self.manifest_dir = Some(dir.as_ref().to_path_buf());
         self
     }
 
@@ -535,6 +564,37 @@ impl Build {
     /// not Go inputs change `vcs.modified` only when the build reruns.
     pub fn buildvcs(&mut self, on: bool) -> &mut Build {
         self.buildvcs = Some(on);
+        self
+    }
+
+    /// Adds one `go build -gcflags` setting: `[pattern=]flags`, compiler
+    /// flags for the packages the pattern matches, exactly as cmd/go reads
+    /// them. Without a pattern they apply to the package(s) given with
+    /// [`Build::package`]; `all=` means every package including the standard
+    /// library, `std=` the standard library, `./dir/...` directories below
+    /// `CARGO_MANIFEST_DIR`, `example.com/m/...` import paths. As with
+    /// repeated `-gcflags` on cmd/go's command line, each package gets the
+    /// flags of the **last** setting that matches it (they do not add up);
+    /// `GOFLAGS=-gcflags=…` counts as given first. Only the packages whose
+    /// flags change are recompiled. Flags that would break the build
+    /// (`-o`, `-p`, `-importcfg`, `-pack`, `-buildid`, `-race`, …) are an
+    /// error. Example: `.gcflags("all=-N -l")` for a debugger.
+    pub fn gcflags(&mut self, value: &str) -> &mut Build {
+        self.gcflags.push(value.to_string());
+        self
+    }
+
+    /// Adds one `go build -ldflags` setting, `[pattern=]flags`: linker flags,
+    /// taken from the last setting that matches the main package (cmd/go's
+    /// rule; no pattern means the package(s) given with [`Build::package`]).
+    /// They come after [`Build::strip`]'s `-s -w` and [`Build::ldflag_x`]'s
+    /// `-X` values. A change relinks without recompiling. Flags that would
+    /// break the build (`-o`, `-buildmode`, `-importcfg`, `-extld`,
+    /// `-linkmode`, `-race`, …) are an error; `-extldflags` is added to the
+    /// target flags go-link-build gives the external linker. Example:
+    /// `.ldflags("-X main.version=1.2.3 -s -w")`.
+    pub fn ldflags(&mut self, value: &str) -> &mut Build {
+        self.ldflags.push(value.to_string());
         self
     }
 
@@ -866,6 +926,7 @@ impl<'a> Session<'a> {
         });
         let mut settings = buildinfo::settings(&buildinfo::SettingsInput {
             buildmode: req.mode.info_name().to_string(),
+            gcflags: req.goflags.gcflags.raw().map(str::to_string),
             // What `go build -ldflags` would have been given (recorded only
             // without -trimpath, as cmd/go does).
             ldflags: Some(req.ldflags()),

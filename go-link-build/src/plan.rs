@@ -299,7 +299,9 @@ pub(crate) fn plan(
             .collect();
         let syso = syso_closure(graph, i);
         let idx = PkgIdx(i as u32);
-        actions.push(package_action(s, pkg, idx, &dir(pkg_action(i)), deps, &dep_archives, cgo[i].as_ref(), syso)?);
+        let gcflags = s.req.goflags.gcflags.for_package(&pkg_facts(graph, pkg, i, main));
+        let c = cgo[i].as_ref();
+        actions.push(package_action(s, pkg, idx, &dir(pkg_action(i)), deps, &dep_archives, c, syso, gcflags)?);
     }
     let packages: Vec<ActionIdx> = (0..n).map(pkg_action).collect();
     let link_idx = ActionIdx(n as u32);
@@ -338,6 +340,18 @@ pub(crate) fn plan(
         weight: 1,
     });
     Ok(Plan { actions, width })
+}
+
+/// What `-gcflags`/`-ldflags` patterns match a package against: a package
+/// given with `Build::package` (and a C archive's generated main) is a
+/// command-line package, which settings without a pattern apply to.
+fn pkg_facts<'g>(graph: &'g Graph, pkg: &'g Package, i: usize, main: PkgIdx) -> crate::goflags::PkgFacts<'g> {
+    crate::goflags::PkgFacts {
+        import_path: &pkg.import_path,
+        dir: &pkg.dir,
+        standard: pkg.standard,
+        cmdline: graph.roots.contains(&i) || i == main.get(),
+    }
 }
 
 fn internal(what: &str) -> Error {
@@ -480,11 +494,17 @@ fn package_action(
     dep_archives: &[(String, PathBuf)],
     cgo: Option<&CgoFlags>,
     syso: Vec<PathBuf>,
+    gcflags: Vec<String>,
 ) -> Result<Action> {
     let label = format!("# {}", pkg.import_path);
     let key_deps: Vec<(String, ActionIdx)> =
         dep_archives.iter().map(|(path, _)| path.clone()).zip(deps.iter().copied()).collect();
-    let key = package_key(s, pkg, &key_deps, cgo);
+    let mut key = package_key(s, pkg, &key_deps, cgo);
+    // The user's -gcflags for this package (none: no line, so keys of
+    // builds without them stay what they were).
+    if !gcflags.is_empty() {
+        key.line("gcflags", format!("{gcflags:?}"));
+    }
     let mut steps = Vec::new();
     steps.push(Step::Write { path: o.join("importcfg"), contents: importcfg(&pkg.import_map, dep_archives) });
     if let Some(embed) = &pkg.embed {
@@ -566,6 +586,7 @@ fn package_action(
             .chain(cgo_plan.iter().flat_map(|c| c.go_files.iter().cloned()))
             .collect(),
         concurrency: s.threads.min(4),
+        gcflags,
     };
     let mut inv = tools::compile(&req);
     inv.cwd = pkg.dir.clone();
@@ -623,6 +644,12 @@ fn link_action(
     }
     k.line("ext", format!("{:?}", link.ext));
     k.line("macos", format!("{:?}", link.macos_min));
+    // The user's -ldflags for the main package (cmd/go: `BuildLdflags.For(root.Package)`).
+    let main_pkg = &graph.packages[main.get()];
+    let ldflags = s.req.goflags.ldflags.for_package(&pkg_facts(graph, main_pkg, main.get(), main));
+    if !ldflags.is_empty() {
+        k.line("ldflags", format!("{ldflags:?}"));
+    }
     // What the linker reads of each package: its link object.
     k.inputs = graph
         .packages
@@ -631,7 +658,6 @@ fn link_action(
         .map(|(i, p)| KeyInput { label: p.import_path.clone(), action: ActionIdx(i as u32), file: Some(ARCHIVE) })
         .collect();
     let mut cfg = String::new();
-    let main_pkg = &graph.packages[main.get()];
     let main_archive = pkg_dir(main.get()).join(ARCHIVE);
     let _ = writeln!(cfg, "packagefile {}={}", main_pkg.import_path, main_archive.display());
     for (i, pkg) in graph.packages.iter().enumerate() {
@@ -651,6 +677,7 @@ fn link_action(
         godebug_default: &link.godebug_default,
         build_id: format!("{0}/{0}/{0}/{0}", ACTION_ID),
         cmd_build_id: tools::cmd_build_id(main_pkg.standard, &main_pkg.import_path, &s.ctx.goos, &s.ctx.goarch),
+        ldflags: &ldflags,
         ext: link.ext.as_ref(),
         macos_min: link.macos_min.as_deref(),
         cwd: o.to_path_buf(),

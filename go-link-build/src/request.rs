@@ -2,7 +2,8 @@
 //! against the environment, into the values every later phase borrows.
 //!
 //! Resolving reads the environment (through [`Env`], so every variable is
-//! reported to cargo) and nothing else: no file, no process. Everything a
+//! reported to cargo) and nothing else: no process, no file but one stat
+//! (the anchor of relative `-gcflags` patterns). Everything a
 //! phase needs from the user's configuration is a field here; no phase
 //! copies settings into a request of its own.
 
@@ -11,6 +12,7 @@ use std::path::{Path, PathBuf};
 use crate::cache::KeyBuilder;
 use crate::env::Env;
 use crate::error::{Error, ErrorKind, Result};
+use crate::goflags::GoFlags;
 use crate::target::{self, GoTarget, RustTarget};
 use crate::tools::BuildMode;
 use crate::Build;
@@ -70,6 +72,8 @@ pub(crate) struct Request<'a> {
     pub cgo_enabled: bool,
     /// Worker count without a jobserver (`Build::jobs`, else `NUM_JOBS`).
     pub jobs: Option<usize>,
+    /// `-gcflags`/`-ldflags`: GOFLAGS's, then `Build::gcflags`/`ldflags`, checked.
+    pub goflags: GoFlags,
 }
 
 impl<'a> Request<'a> {
@@ -77,6 +81,12 @@ impl<'a> Request<'a> {
         check_name(name)?;
         let out_dir = out_dir(cfg, env)?;
         let manifest_dir = manifest_dir(cfg, env);
+        // Relative flag patterns (`./cmd/...=-N`) are matched against package
+        // directories, which the loader has canonicalized: so is their anchor.
+        // (The one file-system call of resolving: a stat of the directory.)
+        let flags_cwd = std::fs::canonicalize(&manifest_dir).unwrap_or_else(|_| manifest_dir.clone());
+        let goflags = GoFlags::resolve(env.go_var("GOFLAGS").as_deref(), &cfg.gcflags, &cfg.ldflags, &flags_cwd)
+            .map_err(|e| Error::new(ErrorKind::Config, e))?;
         let rust_target = rust_target(cfg, env);
         let triple = rust_target.triple.clone();
         let go_target = target::go_target(&rust_target)?;
@@ -128,6 +138,7 @@ impl<'a> Request<'a> {
             go_target,
             cgo_enabled,
             jobs: cfg.jobs.or_else(|| env.cargo_var("NUM_JOBS").and_then(|n| n.parse().ok())),
+            goflags,
         })
     }
 
@@ -159,13 +170,16 @@ impl<'a> Request<'a> {
         &self.cfg.packages
     }
 
-    /// What `go build -ldflags` would have been given, for build info.
+    /// What `go build -ldflags` would have been given, for build info: the
+    /// `-s -w` of `Build::strip`, the `-X` values, then the last `-ldflags`
+    /// setting as written (`PerPackageFlag.String`).
     pub(crate) fn ldflags(&self) -> String {
         self.cfg
             .strip
             .then(|| "-s -w".to_string())
             .into_iter()
             .chain(self.cfg.x.iter().map(|(k, v)| format!("-X={k}={v}")))
+            .chain(self.goflags.ldflags.raw().filter(|r| !r.is_empty()).map(str::to_string))
             .collect::<Vec<_>>()
             .join(" ")
     }

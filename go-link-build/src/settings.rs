@@ -3,8 +3,8 @@
 //! in silence (a `GOFLAGS=-tags=x` that changes nothing looks like a bug in
 //! the Go code).
 //!
-//! What is checked: `GOFLAGS` entries other than `-mod`, `-modcacherw` and
-//! `-buildvcs` (the three go-link-build applies), `CGO_ENABLED` where it has no effect
+//! What is checked: `GOFLAGS` entries other than `-mod`, `-modcacherw`,
+//! `-buildvcs`, `-gcflags` and `-ldflags` (the ones go-link-build applies), `CGO_ENABLED` where it has no effect
 //! (cgo is a setter: `Build::cgo`; a C archive always uses it), and
 //! `GOOS`/`GOARCH` when the target comes from cargo or the host (the CLI
 //! turns them into its target itself, as `go build` does).
@@ -29,12 +29,11 @@ pub(crate) struct Applied<'a> {
 fn goflag_advice(name: &str) -> &'static str {
     match name {
         "tags" => "set build tags with Build::tags (CLI: --tags)",
-        "ldflags" => "set -X values with Build::ldflag_x and -s -w with Build::strip (CLI: -X, --strip)",
         "trimpath" => "-trimpath is Build::trimpath, on by default (CLI: --no-trimpath turns it off)",
         "race" | "msan" | "asan" | "cover" | "coverpkg" | "covermode" => {
             "go-link-build does not build instrumented code; remove it from GOFLAGS for this build"
         }
-        "gcflags" | "asmflags" => "go-link-build passes cmd/go's own compiler and assembler flags; there is no setter",
+        "asmflags" => "go-link-build passes cmd/go's own assembler flags; there is no setter",
         "buildmode" => "the build mode is the call: Build::binary or Build::c_archive (CLI: --buildmode)",
         _ => "go-link-build has no equivalent; remove it from GOFLAGS for this build",
     }
@@ -45,10 +44,12 @@ pub(crate) fn unapplied(env: &Env, b: &Applied<'_>) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(goflags) = env.go_var("GOFLAGS") {
         // base.InitGOFLAGS: quoted.Split, each word one flag, `-x` or `--x`.
-        for flag in goflags.split_whitespace() {
+        // (A quoting error is the build's error, from goflags.rs.)
+        let words = crate::goflags::split_quoted(&goflags).unwrap_or_default();
+        for flag in &words {
             let name = flag.trim_start_matches('-');
             let name = name.split_once('=').map_or(name, |(n, _)| n);
-            if matches!(name, "mod" | "modcacherw" | "buildvcs" | "") {
+            if matches!(name, "mod" | "modcacherw" | "buildvcs" | "gcflags" | "ldflags" | "") {
                 continue;
             }
             out.push(format!("GOFLAGS has {flag}, which go-link-build does not apply: {}", goflag_advice(name)));
@@ -116,12 +117,15 @@ mod tests {
 
     #[test]
     fn names_what_does_not_apply() {
-        let e = env(&[("GOFLAGS", "-mod=mod -tags=x -ldflags=-s --race -modcacherw"), ("CGO_ENABLED", "1")]);
+        let e = env(&[
+            ("GOFLAGS", "-mod=mod -tags=x '-gcflags=all=-N -l' -ldflags=-s -asmflags=-S --race -modcacherw"),
+            ("CGO_ENABLED", "1"),
+        ]);
         let w = unapplied(&e, &program());
         assert_eq!(w.len(), 4, "{w:?}");
         assert!(w[0]
             .starts_with("GOFLAGS has -tags=x, which go-link-build does not apply: set build tags with Build::tags"));
-        assert!(w[1].starts_with("GOFLAGS has -ldflags=-s"));
+        assert!(w[1].starts_with("GOFLAGS has -asmflags=-S"), "-gcflags and -ldflags are applied: {w:?}");
         assert!(w[2].starts_with("GOFLAGS has --race"));
         assert!(w[3].starts_with("CGO_ENABLED=1 has no effect"));
         let w = unapplied(&env(&[("GOOS", "plan9"), ("GOARCH", "arm")]), &program());

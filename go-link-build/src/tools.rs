@@ -111,6 +111,10 @@ pub(crate) struct CompileRequest<'a> {
     pub embedcfg: bool,
     pub files: Vec<PathBuf>,
     pub concurrency: usize,
+    /// The flags of `-gcflags` for this package, after go-link-build's own
+    /// (`gcToolchain.gc`: `defaultGcFlags`, then `forcedGcflags` and the
+    /// package's `-gcflags`, then `-nolocalimports -importcfg …`).
+    pub gcflags: Vec<String>,
 }
 
 /// The environment every Go tool runs with: the build context, GOROOT, and
@@ -169,6 +173,9 @@ pub(crate) fn compile(req: &CompileRequest<'_>) -> Invocation {
         inv.arg("-symabis").arg(o.join("symabis"));
     }
     inv.arg(format!("-c={}", req.concurrency.clamp(1, 4)));
+    for f in &req.gcflags {
+        inv.arg(f);
+    }
     inv.arg("-nolocalimports");
     inv.arg("-importcfg").arg(o.join("importcfg"));
     if req.embedcfg {
@@ -287,6 +294,9 @@ pub(crate) struct LinkRequest<'a> {
     pub cmd_build_id: bool,
     /// `-extld`, `-extldflags`, `-extar` and their environment (cgo builds).
     pub ext: Option<&'a crate::ctool::ExtLink>,
+    /// The main package's `-ldflags` (`root.Package.Internal.Ldflags`), after
+    /// `-buildid` and the `-X` values as cmd/go puts them.
+    pub ldflags: &'a [String],
     /// `MACOSX_DEPLOYMENT_TARGET`, for the Mach-O minimum OS version the
     /// internal linker writes (`-macos`, Go 1.27+; before, always 12.0/13.0).
     pub macos_min: Option<&'a str>,
@@ -369,13 +379,22 @@ pub(crate) fn link(req: &LinkRequest<'_>) -> Invocation {
     for (k, v) in cfg.x {
         inv.arg(format!("-X={k}={v}"));
     }
+    for f in req.ldflags {
+        inv.arg(f);
+    }
     if let Some(v) = req.macos_min.as_ref().filter(|_| req.ctx.goos == "darwin" && tc.minor >= 27) {
         inv.arg(format!("-macos={v}"));
     }
     if let Some(ext) = req.ext {
         inv.arg(format!("-extld={}", ext.extld));
-        if !ext.extldflags.is_empty() {
-            inv.arg(format!("-extldflags={}", quoted_join(&ext.extldflags)));
+        // The user's -extldflags (link keeps the last one) are added to the
+        // target's, not replaced by them.
+        let mut extldflags = ext.extldflags.clone();
+        if let Some(user) = last_extldflags(req.ldflags).filter(|_| !ext.extldflags.is_empty()) {
+            extldflags.extend(crate::goflags::split_quoted(&user).unwrap_or_else(|_| vec![user]));
+        }
+        if !extldflags.is_empty() {
+            inv.arg(format!("-extldflags={}", quoted_join(&extldflags)));
         }
         if let Some(extar) = &ext.extar {
             inv.arg(format!("-extar={extar}"));
@@ -384,6 +403,22 @@ pub(crate) fn link(req: &LinkRequest<'_>) -> Invocation {
     }
     inv.arg(&req.main_archive);
     inv
+}
+
+/// The value of the last `-extldflags` in linker flags (`-extldflags=V`,
+/// `-extldflags V`, one or two dashes), as link's flag parsing keeps it.
+fn last_extldflags(ldflags: &[String]) -> Option<String> {
+    let mut last = None;
+    let mut it = ldflags.iter();
+    while let Some(f) = it.next() {
+        let Some(body) = f.strip_prefix("--").or_else(|| f.strip_prefix('-')) else { continue };
+        if body == "extldflags" {
+            last = it.next().cloned();
+        } else if let Some(v) = body.strip_prefix("extldflags=") {
+            last = Some(v.to_string());
+        }
+    }
+    last
 }
 
 /// Joins words the way `cmd/internal/quoted.Join` does, so link's
@@ -431,7 +466,7 @@ mod tests {
         let ctx = linux_amd64();
         for (minor, expect) in [
             (21, "-o /o/_pkg_.a -trimpath /go/src/runtime=>runtime;/o=> -p runtime -std -+ -buildid a/a -goversion go1.21.1 -symabis /o/symabis -c=2 -nolocalimports -importcfg /o/importcfg -pack -asmhdr /o/go_asm.h /go/src/runtime/proc.go"),
-            (26, "-o /o/_pkg_.a -trimpath /go/src/runtime=>runtime;/o=> -p runtime -lang=go1.26 -std -buildid a/a -goversion go1.26.1 -symabis /o/symabis -c=2 -nolocalimports -importcfg /o/importcfg -pack -asmhdr /o/go_asm.h /go/src/runtime/proc.go"),
+            (26, "-o /o/_pkg_.a -trimpath /go/src/runtime=>runtime;/o=> -p runtime -lang=go1.26 -std -buildid a/a -goversion go1.26.1 -symabis /o/symabis -c=2 -N -l -nolocalimports -importcfg /o/importcfg -pack -asmhdr /o/go_asm.h /go/src/runtime/proc.go"),
         ] {
             let tc = tc(minor);
             let req = CompileRequest {
@@ -452,6 +487,8 @@ mod tests {
                 embedcfg: false,
                 files: vec!["/go/src/runtime/proc.go".into()],
                 concurrency: 2,
+                // -gcflags go after -c=N, before -nolocalimports, as in `go build -x -gcflags=-N\ -l`.
+                gcflags: if minor == 26 { vec!["-N".into(), "-l".into()] } else { Vec::new() },
             };
             assert_eq!(args(&compile(&req)), expect);
         }
@@ -505,7 +542,8 @@ mod tests {
             extar: Some("/usr/bin/ar".into()),
             env: vec![("MACOSX_DEPLOYMENT_TARGET".into(), "11.0".into())],
         };
-        let req = LinkRequest {
+        let user = ["-X".to_string(), "main.v=1".to_string(), "-extldflags".to_string(), "-static -s".to_string()];
+        let mut req = LinkRequest {
             tc: &tc,
             ctx: &ctx,
             cfg: LinkConfig { mode: BuildMode::CArchive, strip: false, x: &[], trimpath: true },
@@ -515,11 +553,23 @@ mod tests {
             godebug_default: "",
             build_id: "x/x/x/x".into(),
             cmd_build_id: false,
+            ldflags: &[],
             ext: Some(&ext),
             macos_min: Some("11.0"),
             cwd: "/o".into(),
         };
         let inv = link(&req);
+        // A user's -extldflags joins the target's (link keeps only the last -extldflags).
+        req.ldflags = &user;
+        let with_user = args(&link(&req));
+        req.ldflags = &[];
+        assert!(
+            with_user.contains(
+                "-X main.v=1 -extldflags -static -s -extld=clang \
+                 -extldflags=--target=arm64-apple-macosx -mmacosx-version-min=11.0 -static -s "
+            ),
+            "{with_user}"
+        );
         assert!(
             args(&inv).ends_with(
                 "-buildmode=c-archive -buildid=x/x/x/x -extld=clang \

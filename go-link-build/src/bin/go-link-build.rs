@@ -1,7 +1,8 @@
 //! `go-link-build`: the command-line front end, for anyone with a GOROOT.
 //!
 //! ```text
-//! go-link-build build [--target TRIPLE] [-o OUT] [--tags a,b] [-X k=v]... [--strip] [--buildvcs=BOOL] PKGDIR
+//! go-link-build build [--target TRIPLE] [-o OUT] [--tags a,b] [-X k=v]... [--strip] [--buildvcs=BOOL]
+//!     [--gcflags [PATTERN=]FLAGS]... [--ldflags [PATTERN=]FLAGS]... PKGDIR
 //! go-link-build build --buildmode c-archive [-o DIR/libNAME.a → DIR/libNAME.h] [--print-link-flags] [--allow-musl-c-archive]
 //!     [--rust-bindings FILE] PKGDIR...
 //! go-link-build cache [trim | clean]
@@ -57,6 +58,15 @@ enum Command {
         /// Strip symbols and DWARF (-s -w).
         #[arg(long)]
         strip: bool,
+        /// Compiler flags, as go build's -gcflags: `[pattern=]flags`; no pattern
+        /// means the packages named here, `all=` every package (std included).
+        /// Repeatable; each package gets the last setting that matches it.
+        #[arg(long, value_name = "[PATTERN=]FLAGS", allow_hyphen_values = true)]
+        gcflags: Vec<String>,
+        /// Linker flags, as go build's -ldflags (`-X main.v=1 -s -w`); the last
+        /// setting matching the main package applies, after --strip and -X.
+        #[arg(long, value_name = "[PATTERN=]FLAGS", allow_hyphen_values = true)]
+        ldflags: Vec<String>,
         /// The GOROOT to use (default: discovered).
         #[arg(long)]
         goroot: Option<PathBuf>,
@@ -181,6 +191,8 @@ fn run(cli: Cli) -> Result<(), String> {
         tags,
         x,
         strip,
+        gcflags,
+        ldflags,
         goroot,
         cache,
         no_trimpath,
@@ -237,13 +249,19 @@ fn run(cli: Cli) -> Result<(), String> {
     // The out dir, kept between runs for the no-op stamp: one per request.
     let key = format!(
         "{:?}",
-        (&dirs, &target, &output, &cwd, &tags, &x, strip, &goroot, no_trimpath, &buildmode, cgo, allow_musl_c_archive)
+        (
+            (&dirs, &target, &output, &cwd, &tags, &x, strip, &goroot, no_trimpath, &buildmode, cgo),
+            (allow_musl_c_archive, &gcflags, &ldflags)
+        )
     );
     let work = cache.work_dir(&key).map_err(|e| e.to_string())?;
     let mut b = go_link_build::Build::new();
     for d in &dirs {
         b.package(d);
     }
+    // Relative -gcflags patterns are relative to where the command runs, as
+    // for go build (not to a CARGO_MANIFEST_DIR inherited from `cargo run`).
+    b.manifest_dir(&cwd);
     b.out_dir(&work).cargo_metadata(false).strip(strip).tags(&tags).trimpath(!no_trimpath);
     if cgo {
         b.cgo(true);
@@ -263,6 +281,12 @@ fn run(cli: Cli) -> Result<(), String> {
     for kv in &x {
         let (k, v) = kv.split_once('=').ok_or_else(|| format!("-X {kv}: expected importpath.name=value"))?;
         b.ldflag_x(k, v);
+    }
+    for g in &gcflags {
+        b.gcflags(g);
+    }
+    for l in &ldflags {
+        b.ldflags(l);
     }
     // Refuse a bad -o before building, as the install would.
     // As go build -o: an existing directory, or a path ending in a

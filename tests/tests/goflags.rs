@@ -1,0 +1,212 @@
+//! Go's own flags, the cargo way: `Build::gcflags` / `ldflags` (and GOFLAGS's)
+//! against `go build` with the same flags, which packages they reach, what
+//! they rebuild, and the flags refused.
+
+use std::path::{Path, PathBuf};
+
+use go_link_build_tests::*;
+
+/// go-link-build with the shared cache (std is compiled once per process and run).
+fn ours(goroot: &Path, dir: &Path, out: &Path, gcflags: &[&str], ldflags: &[&str]) -> go_link_build::Build {
+    let mut b = builder(goroot, dir, out, &shared_cache("glb"));
+    // Relative patterns (`./...=`) from the fixture, as go build's from its cwd.
+    b.manifest_dir(dir);
+    for g in gcflags {
+        b.gcflags(g);
+    }
+    for l in ldflags {
+        b.ldflags(l);
+    }
+    b
+}
+
+/// `go build -trimpath` with the same flags, in `dir`.
+fn theirs(goroot: &Path, dir: &Path, out: &Path, flags: &[String]) -> PathBuf {
+    let res = go_command(goroot)
+        .arg("build")
+        .arg("-trimpath")
+        .args(flags)
+        .arg("-o")
+        .arg(out)
+        .arg(".")
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(res.status.success(), "go build failed: {}", String::from_utf8_lossy(&res.stderr));
+    out.to_path_buf()
+}
+
+#[test]
+fn gcflags_and_ldflags_match_go_build() {
+    let Some(goroot) = host_goroot() else { return };
+    let (scratch, dir) = copy_fixture("goflags");
+    let cases: &[(&[&str], &[&str])] = &[
+        (&["-N -l"], &["-X main.version=1.2.3"]),
+        // A pattern naming the library only; the main package gets nothing.
+        (&["example.com/goflags/lib=-N -l"], &["-s -w -X=main.version=stripped"]),
+        // The later setting wins for the packages it matches.
+        (&["-N", "./...=-l"], &[]),
+    ];
+    for (i, (gc, ld)) in cases.iter().enumerate() {
+        let art = ours(&goroot, &dir, &scratch.join(format!("out{i}")), gc, ld)
+            .try_binary("prog")
+            .unwrap_or_else(|e| panic!("case {i}: go-link-build failed:\n{e}"));
+        let mut flags: Vec<String> = gc.iter().map(|g| format!("-gcflags={g}")).collect();
+        flags.extend(ld.iter().map(|l| format!("-ldflags={l}")));
+        let go = theirs(&goroot, &dir, &scratch.join(format!("go{i}")), &flags);
+        let (a, b) = (run(art.path(), &[]), run(&go, &[]));
+        assert_eq!(a, b, "case {i}: output differs from go build's");
+        let (ma, mb) = (version_m(&goroot, art.path()), version_m(&goroot, &go));
+        assert_eq!(ma, mb, "case {i}: go version -m differs from go build's");
+        assert!(ma.contains(&format!("build\t-gcflags=")), "case {i}: {ma}");
+        if i == 0 {
+            assert!(a.contains("version: 1.2.3") && a.contains("lib: 42"), "{a}");
+            assert!(ma.contains("build\t-gcflags=\"-N -l\""), "{ma}");
+        }
+        if i == 1 {
+            assert!(a.contains("version: stripped"), "{a}");
+            // -s: no symbol table, as go build's.
+            let bytes = std::fs::read(art.path()).unwrap();
+            assert!(!bytes.windows(8).any(|w| w == b".symtab\0"), "-s should drop .symtab");
+        }
+    }
+}
+
+#[test]
+fn goflags_from_the_environment_apply_like_go_builds() {
+    let Some(goroot) = host_goroot() else { return };
+    let (scratch, dir) = copy_fixture("goflags");
+    let goflags = "-ldflags=-X=main.version=fromenv '-gcflags=-N -l'";
+    let mut b = ours(&goroot, &dir, &scratch.join("out"), &[], &[]);
+    b.env("GOFLAGS", goflags);
+    let art = b.try_binary("prog").unwrap_or_else(|e| panic!("go-link-build failed:\n{e}"));
+    let res = go_command(&goroot)
+        .env("GOFLAGS", format!("-mod=mod -buildvcs=false {goflags}"))
+        .args(["build", "-trimpath", "-o"])
+        .arg(scratch.join("go"))
+        .arg(".")
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(res.status.success(), "go build failed: {}", String::from_utf8_lossy(&res.stderr));
+    let a = run(art.path(), &[]);
+    assert!(a.contains("version: fromenv"), "{a}");
+    assert_eq!(a, run(&scratch.join("go"), &[]));
+    assert_eq!(version_m(&goroot, art.path()), version_m(&goroot, &scratch.join("go")));
+
+    // The setter's value comes after GOFLAGS's, as the command line does.
+    b.ldflags("-X=main.version=setter");
+    let art = b.try_binary("prog").unwrap();
+    assert!(run(art.path(), &[]).contains("version: setter"));
+}
+
+/// A changed -gcflags recompiles exactly the packages it matches (and
+/// relinks); a changed -ldflags relinks only.
+#[test]
+fn flags_rebuild_only_what_they_reach() {
+    let Some(goroot) = host_goroot() else { return };
+    let (scratch, dir) = copy_fixture("goflags");
+    // A private cache: the counts below must not depend on other tests.
+    let cache = scratch.join("cache");
+    let build = |gc: &[&str], ld: &[&str]| {
+        let mut b = builder(&goroot, &dir, &scratch.join("out"), &cache);
+        b.manifest_dir(&dir);
+        for g in gc {
+            b.gcflags(g);
+        }
+        for l in ld {
+            b.ldflags(l);
+        }
+        b.try_binary("prog").unwrap_or_else(|e| panic!("go-link-build failed:\n{e}"))
+    };
+    let first = build(&[], &[]);
+    let total = first.stats().compiled;
+    assert!(total > 20, "{:?}", first.stats());
+
+    let main_only = build(&["-N -l"], &[]);
+    assert_eq!(main_only.stats().compiled, 1, "no pattern: the main package only: {:?}", main_only.stats());
+    assert!(main_only.stats().linked);
+
+    // The library, and main because lib's export data changed (-l drops
+    // Answer's inline body); std is untouched.
+    let lib = build(&["example.com/goflags/lib=-N -l"], &[]);
+    assert_eq!(lib.stats().compiled, 2, "the library and its importer: {:?}", lib.stats());
+
+    let module = build(&["./...=-l"], &[]);
+    assert_eq!(module.stats().compiled, 2, "./... from the manifest dir: main and lib: {:?}", module.stats());
+    let by_path = build(&["example.com/goflags/...=-l"], &[]);
+    assert_eq!(by_path.stats().compiled, 0, "the same packages and flags: {:?}", by_path.stats());
+    assert!(by_path.stats().linked, "the build info's -gcflags changed");
+
+    let ld = build(&["./...=-l"], &["-X main.version=2"]);
+    assert_eq!(ld.stats().compiled, 0, "ldflags compile nothing: {:?}", ld.stats());
+    assert!(ld.stats().linked);
+    assert!(run(ld.path(), &[]).contains("version: 2"));
+
+    // Back to no flags: every action is the first build's, from the cache.
+    let back = build(&[], &[]);
+    assert_eq!(back.stats().compiled, 0, "{:?}", back.stats());
+    assert!(!back.stats().linked, "the first link is cached: {:?}", back.stats());
+}
+
+#[test]
+fn flags_that_break_the_build_are_refused() {
+    let Some(goroot) = host_goroot() else { return };
+    let (scratch, dir) = copy_fixture("goflags");
+    let cases: &[(&[&str], &[&str], &str)] = &[
+        (&["-o /tmp/x"], &[], "gcflags flag -o is not allowed: go-link-build sets -o itself for every compile run"),
+        (&["all=-p=main"], &[], "gcflags flag -p=main is not allowed"),
+        (&["std=-importcfg=/x"], &[], "gcflags flag -importcfg=/x is not allowed"),
+        (&["-race"], &[], "gcflags flag -race is not allowed: use Build::race(true)"),
+        (&[], &["-buildmode=pie"], "ldflags flag -buildmode=pie is not allowed"),
+        (&[], &["-linkmode external"], "ldflags flag -linkmode is not allowed"),
+        (&[], &["-extld=clang"], "ldflags flag -extld=clang is not allowed"),
+        (&["all"], &[], "invalid value \"all\" for gcflags: missing =<value> in <pattern>=<value>"),
+        (&[], &["-X 'main.v=open"], "invalid value \"-X 'main.v=open\" for ldflags: unterminated ' string"),
+    ];
+    for (gc, ld, want) in cases {
+        let e = ours(&goroot, &dir, &scratch.join("out"), gc, ld).try_binary("prog").unwrap_err().to_string();
+        assert!(e.contains(want), "{gc:?} {ld:?}: {e}");
+    }
+    assert!(!scratch.join("out/go-link-build/bin/prog").exists(), "nothing is built");
+}
+
+#[test]
+fn cli_takes_gcflags_and_ldflags() {
+    let Some(goroot) = host_goroot() else { return };
+    let (scratch, dir) = copy_fixture("goflags");
+    let cli = cli_binary();
+    let help = std::process::Command::new(&cli).args(["build", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(help.contains("--gcflags") && help.contains("--ldflags"), "{help}");
+    let out = scratch.join("prog");
+    let res = std::process::Command::new(&cli)
+        .args(["build", "--gcflags", "./...=-N -l", "--ldflags=-X main.version=cli", "-o"])
+        .arg(&out)
+        .arg("--goroot")
+        .arg(&goroot)
+        .arg(".")
+        .current_dir(&dir)
+        .env("GO_LINK_BUILD_CACHE", shared_cache("glb"))
+        .output()
+        .unwrap();
+    assert!(res.status.success(), "{}", String::from_utf8_lossy(&res.stderr));
+    assert!(run(&out, &[]).contains("version: cli"));
+    assert!(version_m(&goroot, &out).contains("build\t-gcflags=\"./...=-N -l\""));
+    // -n shows where the flags went: the module's two compiles, after -c=N
+    // as in `go build -x`, and no std compile.
+    let plan = std::process::Command::new(&cli)
+        .args(["build", "-n", "--gcflags=./...=-N -l", "--goroot"])
+        .arg(&goroot)
+        .arg(".")
+        .current_dir(&dir)
+        .env("GO_LINK_BUILD_CACHE", shared_cache("glb"))
+        .output()
+        .unwrap();
+    let plan = String::from_utf8_lossy(&plan.stderr);
+    let with: Vec<&str> = plan.lines().filter(|l| l.contains(" -N -l -nolocalimports ")).collect();
+    assert_eq!(with.len(), 2, "{plan}");
+    assert!(
+        with.iter().any(|l| l.contains(" -p main ")) && with.iter().any(|l| l.contains(" -p example.com/goflags/lib "))
+    );
+}
