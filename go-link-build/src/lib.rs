@@ -177,13 +177,18 @@ mod vcs;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-#[doc(hidden)]
-pub use bindings::__private as __bindings;
 pub use cache::{CacheDir, CacheUsage};
 pub use error::{Error, Result};
 pub use execute::{RemoteStats, Stats};
+/// Hooks for this workspace's integration tests (the loader against
+/// `go list`, the bindings generator over every Go release's headers), with
+/// the `test-hooks` feature only. Not part of the API.
+#[cfg(feature = "test-hooks")]
 #[doc(hidden)]
-pub use load::__private;
+pub mod test_hooks {
+    pub use crate::bindings::test_hooks::generate_bindings;
+    pub use crate::load::test_hooks::{list_std_for_test, load_graph_for_test, ListedPackage, TestTarget};
+}
 
 use cargo::{CargoOutput, Directive};
 use context::BuildContext;

@@ -242,7 +242,8 @@ pub(crate) struct Modules {
 
 impl Modules {
     /// Modules with only a main module and no dependencies (tests, and
-    /// callers that resolve nothing else).
+    /// the loader's conformance test hooks).
+    #[cfg(any(test, feature = "test-hooks"))]
     pub(crate) fn main_only(main: MainModule) -> Modules {
         Modules {
             mains: vec![main],

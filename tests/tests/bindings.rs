@@ -387,7 +387,7 @@ fn headers_of_every_go_release_parse() {
     let mut texts = Vec::new();
     for (version, goroot) in &goroots {
         let header = cgo_header(goroot, "amd64", "cc", &scratch.0.join(version));
-        let (text, warnings) = go_link_build::__bindings::generate(&header, true)
+        let (text, warnings) = go_link_build::test_hooks::generate_bindings(&header, true)
             .unwrap_or_else(|e| panic!("Go {version}: the header does not parse: {e}"));
         check_generated(&format!("Go {version} amd64"), &text, &warnings, "GoInt64");
         // Doc comments differ between releases (go.dev/issue/76697); the declarations do not.
@@ -398,7 +398,7 @@ fn headers_of_every_go_release_parse() {
     }
     if tool_available("arm-linux-gnueabihf-gcc", "gcc-arm-linux-gnueabihf") {
         let header = cgo_header(&host, "arm", "arm-linux-gnueabihf-gcc", &scratch.0.join("arm"));
-        let (text, warnings) = go_link_build::__bindings::generate(&header, true).unwrap();
+        let (text, warnings) = go_link_build::test_hooks::generate_bindings(&header, true).unwrap();
         check_generated("host Go, arm", &text, &warnings, "GoInt32");
         assert!(text.contains("size_of::<*const u8>() * 8 == 32"));
     }

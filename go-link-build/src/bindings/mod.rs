@@ -106,11 +106,12 @@ pub(crate) fn write(header: &Path, rs: &Path, target: &str, complex_by_value: bo
 }
 
 /// The generator for tests outside the crate (the Go version matrix in
-/// tests/tests/bindings.rs); not part of the API.
-#[doc(hidden)]
-pub mod __private {
+/// tests/tests/bindings.rs), exported as `go_link_build::test_hooks` with the
+/// `test-hooks` feature. Not part of the API.
+#[cfg(feature = "test-hooks")]
+pub(crate) mod test_hooks {
     /// The generated text and warnings for a header's text.
-    pub fn generate(header_text: &str, complex_by_value: bool) -> Result<(String, Vec<String>), String> {
+    pub fn generate_bindings(header_text: &str, complex_by_value: bool) -> Result<(String, Vec<String>), String> {
         let opts = super::Options { header_name: "header.h".into(), target: "test".into(), complex_by_value };
         super::generate(header_text, &opts).map(|b| (b.text, b.warnings))
     }

@@ -29,7 +29,7 @@
 //!   (which includes `C` for cgo packages), `Package::import_map` its
 //!   `ImportMap`; `deps` adds what cmd/go adds behind go list's back (the
 //!   runtime/cgo and syscall imports of cgo packages, `runtime` for main).
-//! - The conformance test (`tests/conformance.rs`) compares every standard
+//! - The conformance test (`tests/tests/load_conformance.rs`) compares every standard
 //!   package on 15 targets with `go list`.
 
 pub(crate) mod constraint;
@@ -43,7 +43,9 @@ use std::path::{Path, PathBuf};
 
 use crate::context::BuildContext;
 use crate::error::{Error, ErrorKind, Result};
-pub(crate) use crate::modload::{find_main_module, has_go_files, has_path_prefix, MainModule, ModuleRef};
+#[cfg(any(test, feature = "test-hooks"))]
+pub(crate) use crate::modload::find_main_module;
+pub(crate) use crate::modload::{has_go_files, has_path_prefix, MainModule, ModuleRef};
 use crate::modload::{Modules, Unlocated};
 
 pub(crate) use embed::EmbedCfg;
@@ -1053,10 +1055,12 @@ fn topological_order(ld: &Loader<'_>, roots: &[usize]) -> Result<Vec<usize>> {
     Ok(dfs.order)
 }
 
-/// Hooks for the integration tests (`tests/conformance.rs`), which compare
-/// the loader with `go list`. Not part of the API.
-#[doc(hidden)]
-pub mod __private {
+/// Hooks for the loader's conformance test with `go list`
+/// (`tests/tests/load_conformance.rs`), exported as `go_link_build::test_hooks`
+/// with the `test-hooks` feature. Not part of the API.
+#[cfg(feature = "test-hooks")]
+#[allow(missing_docs)] // Not an API: the field names say it (go list's).
+pub(crate) mod test_hooks {
     use std::collections::BTreeMap;
     use std::path::{Path, PathBuf};
 

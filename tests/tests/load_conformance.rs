@@ -20,7 +20,7 @@ use std::process::Command;
 use std::sync::Mutex;
 use std::time::Instant;
 
-use go_link_build::__private::{self, ListedPackage, TestTarget};
+use go_link_build::test_hooks::{self as hooks, ListedPackage, TestTarget};
 use serde::Deserialize;
 
 /// The part of `go list -json` output we compare.
@@ -222,7 +222,7 @@ fn check_std(go: &Go, goos: &str, goarch: &str, cgo: bool, cwd: &Path) -> (Vec<S
     let theirs = go_list(&target, cwd, &["list", "-e", "-json", "std"]);
     let go_time = t_go.elapsed();
     let t_ours = Instant::now();
-    let ours = __private::list_std_for_test(&target);
+    let ours = hooks::list_std_for_test(&target);
     let our_time = t_ours.elapsed();
     let mut out = Vec::new();
     let ours: BTreeMap<String, Result<ListedPackage, String>> = ours.into_iter().collect();
@@ -334,7 +334,7 @@ fn module_graph_matches_go_list_deps() {
         let target = probe(&go, goos, goarch, cgo);
         let cfg = label(&target);
         let theirs = go_list(&target, &app, &["list", "-deps", "-json", "."]);
-        let (ours, root) = __private::load_graph_for_test(&target, &app).unwrap_or_else(|e| panic!("{cfg}: {e}"));
+        let (ours, root) = hooks::load_graph_for_test(&target, &app).unwrap_or_else(|e| panic!("{cfg}: {e}"));
         assert_eq!(ours[root].import_path, "example.com/fixture/cmd/app");
         assert_eq!(ours[root].go_debug, [("panicnil".to_string(), "1".to_string())]);
         // Every package comes after its dependencies.
