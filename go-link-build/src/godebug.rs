@@ -420,7 +420,7 @@ pub(crate) fn check_setting(
 
 /// Go's `%q`.
 fn quote(s: &str) -> String {
-    crate::buildinfo::go_quote(s.as_bytes())
+    crate::goport::quote(s.as_bytes())
 }
 
 /// directives: module/work godebug settings then //go:debug k=v lines of the main package, in order.

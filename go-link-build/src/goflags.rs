@@ -182,28 +182,7 @@ fn glob(pattern: &str, name: &str) -> bool {
     pi == p.len()
 }
 
-/// `quoted.Split`: fields separated by spaces, tabs and newlines; a field
-/// may be wrapped in `'…'` or `"…"` (no escapes inside).
-pub(crate) fn split_quoted(s: &str) -> Result<Vec<String>, String> {
-    let is_space = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r');
-    let mut out = Vec::new();
-    let mut rest = s;
-    loop {
-        rest = rest.trim_start_matches(is_space);
-        let Some(first) = rest.chars().next() else { break };
-        if first == '"' || first == '\'' {
-            let body = &rest[1..];
-            let end = body.find(first).ok_or_else(|| format!("unterminated {first} string"))?;
-            out.push(body[..end].to_string());
-            rest = &body[end + 1..];
-        } else {
-            let end = rest.find(is_space).unwrap_or(rest.len());
-            out.push(rest[..end].to_string());
-            rest = &rest[end..];
-        }
-    }
-    Ok(out)
-}
+use crate::goport::quoted_split as split_quoted;
 
 /// A per-package flag (`load.PerPackageFlag`): settings in the order given.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -156,6 +156,7 @@ pub mod fuzzing;
 mod godebug;
 mod goflags;
 mod gomod;
+mod goport;
 mod load;
 mod modfetch;
 mod modload;

@@ -45,7 +45,7 @@ pub(crate) fn unapplied(env: &Env, b: &Applied<'_>) -> Vec<String> {
     if let Some(goflags) = env.go_var("GOFLAGS") {
         // base.InitGOFLAGS: quoted.Split, each word one flag, `-x` or `--x`.
         // (A quoting error is the build's error, from goflags.rs.)
-        let words = crate::goflags::split_quoted(&goflags).unwrap_or_default();
+        let words = crate::goport::quoted_split(&goflags).unwrap_or_default();
         for flag in &words {
             let name = flag.trim_start_matches('-');
             let name = name.split_once('=').map_or(name, |(n, _)| n);

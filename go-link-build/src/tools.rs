@@ -391,10 +391,10 @@ pub(crate) fn link(req: &LinkRequest<'_>) -> Invocation {
         // target's, not replaced by them.
         let mut extldflags = ext.extldflags.clone();
         if let Some(user) = last_extldflags(req.ldflags).filter(|_| !ext.extldflags.is_empty()) {
-            extldflags.extend(crate::goflags::split_quoted(&user).unwrap_or_else(|_| vec![user]));
+            extldflags.extend(crate::goport::quoted_split(&user).unwrap_or_else(|_| vec![user]));
         }
         if !extldflags.is_empty() {
-            inv.arg(format!("-extldflags={}", quoted_join(&extldflags)));
+            inv.arg(format!("-extldflags={}", crate::goport::quoted_join(&extldflags)));
         }
         if let Some(extar) = &ext.extar {
             inv.arg(format!("-extar={extar}"));
@@ -419,27 +419,6 @@ fn last_extldflags(ldflags: &[String]) -> Option<String> {
         }
     }
     last
-}
-
-/// Joins words the way `cmd/internal/quoted.Join` does, so link's
-/// `quoted.Split` gives them back: quoted with `'` (or `"`) when they hold
-/// white space or quotes.
-fn quoted_join(words: &[String]) -> String {
-    words
-        .iter()
-        .map(|w| {
-            let space = w.bytes().any(|b| b.is_ascii_whitespace());
-            let (single, double) = (w.contains('\''), w.contains('"'));
-            if !space && !single && !double {
-                w.clone()
-            } else if !single {
-                format!("'{w}'")
-            } else {
-                format!("\"{w}\"")
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 #[cfg(test)]
@@ -588,13 +567,5 @@ mod tests {
         assert!(args(&link(&sidecar)).contains(" -macos=11.0 "), "{}", args(&link(&sidecar)));
         let linux = LinkRequest { ctx: &linux_amd64(), ..sidecar };
         assert!(!args(&link(&linux)).contains("-macos"));
-    }
-
-    #[test]
-    fn extldflags_are_quoted_as_go_splits_them() {
-        let w = |v: &[&str]| quoted_join(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
-        assert_eq!(w(&["-m64", "-march=armv7-a"]), "-m64 -march=armv7-a");
-        assert_eq!(w(&["--sysroot=/opt/my sdk"]), "'--sysroot=/opt/my sdk'");
-        assert_eq!(w(&["-isysroot", "/it's here"]), "-isysroot \"/it's here\"");
     }
 }

@@ -44,45 +44,12 @@ pub(crate) fn cgo_flags(d: &CgoDirectives, env: &dyn Fn(&str) -> Option<String>)
 /// empty, split by `quoted.Split`.
 pub(crate) fn env_list(key: &str, default: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<Vec<String>> {
     let v = env(key).filter(|v| !v.is_empty()).unwrap_or_else(|| default.to_string());
-    quoted_split(&v).map_err(|e| {
+    crate::goport::quoted_split(&v).map_err(|e| {
         Error::new(
             ErrorKind::Config,
             format!("could not parse environment variable {key} with value {v:?}: {e}\nOnly whole words may be quoted, with '…' or \"…\" and no escapes (the Go command's rule)"),
         )
     })
-}
-
-/// `internal/quoted.Split`: fields separated by ASCII white space; a field
-/// that starts with `'` or `"` runs to the matching quote, with no escapes.
-pub(crate) fn quoted_split(s: &str) -> std::result::Result<Vec<String>, String> {
-    let is_space = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r');
-    let b = s.as_bytes();
-    let mut f = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        while i < b.len() && is_space(b[i]) {
-            i += 1;
-        }
-        if i >= b.len() {
-            break;
-        }
-        if b[i] == b'"' || b[i] == b'\'' {
-            let quote = b[i];
-            let start = i + 1;
-            let Some(len) = b[start..].iter().position(|&c| c == quote) else {
-                return Err(format!("unterminated {} string", quote as char));
-            };
-            f.push(s[start..start + len].to_string());
-            i = start + len + 1;
-            continue;
-        }
-        let start = i;
-        while i < b.len() && !is_space(b[i]) {
-            i += 1;
-        }
-        f.push(s[start..i].to_string());
-    }
-    Ok(f)
 }
 
 /// `flagsNotCompatibleWithInternalLinking`: true when any of the given
@@ -97,7 +64,7 @@ pub(crate) fn not_compatible_with_internal_linking(lists: &[&[String]]) -> bool 
 
 /// Go's `strconv.Quote` of one flag.
 pub(crate) fn go_quote(flag: &str) -> String {
-    crate::buildinfo::go_quote(flag.as_bytes())
+    crate::goport::quote(flag.as_bytes())
 }
 
 /// cgo's `-ldflags=` option for the final LDFLAGS (Go 1.23+): each flag
@@ -270,11 +237,6 @@ mod tests {
             ),
             "{e}"
         );
-
-        assert_eq!(quoted_split("a'b c'd").unwrap(), strings(&["a'b", "c'd"]));
-        assert_eq!(quoted_split("'' \"\"").unwrap(), strings(&["", ""]));
-        assert_eq!(quoted_split("  \t\n").unwrap(), Vec::<String>::new());
-        assert!(quoted_split("\"x").is_err());
     }
 
     #[test]

@@ -320,37 +320,9 @@ fn filepath_join(dir: &Path, rel: &str) -> String {
     }
     let dir = dir.to_string_lossy();
     if dir.is_empty() {
-        clean(rel)
+        crate::goport::path_clean(rel)
     } else {
-        clean(&format!("{dir}/{rel}"))
-    }
-}
-
-/// Go's `path.Clean` (slash-separated, lexical).
-fn clean(path: &str) -> String {
-    if path.is_empty() {
-        return ".".to_string();
-    }
-    let rooted = path.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                if parts.last().is_some_and(|p| *p != "..") {
-                    parts.pop();
-                } else if !rooted {
-                    parts.push("..");
-                }
-            }
-            p => parts.push(p),
-        }
-    }
-    let body = parts.join("/");
-    match (rooted, body.is_empty()) {
-        (true, _) => format!("/{body}"),
-        (false, true) => ".".to_string(),
-        (false, false) => body,
+        crate::goport::path_clean(&format!("{dir}/{rel}"))
     }
 }
 
@@ -484,20 +456,6 @@ mod tests {
         assert_eq!(split_quoted("'' x").unwrap(), strings(&["", "x"]));
         assert!(split_quoted("'a").is_err());
         assert!(split_quoted("a\\").is_err());
-    }
-
-    #[test]
-    fn clean_paths() {
-        for (p, want) in [
-            ("/a/b/../c", "/a/c"),
-            ("/../x", "/x"),
-            ("a/../../b", "../b"),
-            ("./", "."),
-            ("/a//b/./", "/a/b"),
-            ("", "."),
-        ] {
-            assert_eq!(clean(p), want, "{p}");
-        }
     }
 
     #[test]

@@ -97,38 +97,6 @@ pub(crate) fn os_bytes(s: &std::ffi::OsStr) -> Vec<u8> {
     s.to_string_lossy().into_owned().into_bytes()
 }
 
-/// `path.Clean` for slash-separated byte paths (used to join the hash prefix
-/// with relative names exactly as `filepath.Join` does).
-pub(crate) fn clean(p: &[u8]) -> Vec<u8> {
-    if p.is_empty() {
-        return b".".to_vec();
-    }
-    let rooted = p[0] == b'/';
-    let mut parts: Vec<&[u8]> = Vec::new();
-    for elem in p.split(|&b| b == b'/') {
-        match elem {
-            b"" | b"." => {}
-            b".." => {
-                if parts.last().is_some_and(|l| *l != b"..") {
-                    parts.pop();
-                } else if !rooted {
-                    parts.push(elem);
-                }
-            }
-            _ => parts.push(elem),
-        }
-    }
-    let mut out = Vec::with_capacity(p.len());
-    if rooted {
-        out.push(b'/');
-    }
-    out.extend_from_slice(&parts.join(&b'/'));
-    if out.is_empty() {
-        out.push(b'.');
-    }
-    out
-}
-
 /// `dirhash.HashDir(dir, prefix, Hash1)`: every non-directory entry under
 /// `dir` (symlinks are followed for content, as Go's `os.Open` does), named
 /// `<prefix>/<relative path>`.
@@ -175,7 +143,7 @@ fn walk(dir: &Path, rel: &mut Vec<u8>, prefix: &[u8], files: &mut Vec<Entry>) ->
                 name.push(b'/');
             }
             name.extend_from_slice(rel);
-            files.push(Entry { name: clean(&name), sha256 });
+            files.push(Entry { name: crate::goport::path_clean_bytes(&name), sha256 });
         }
         rel.truncate(len);
     }
@@ -234,22 +202,6 @@ mod tests {
         assert_eq!(base64(b"foo"), "Zm9v");
         assert_eq!(base64(b"foob"), "Zm9vYg==");
         assert_eq!(base64(&[0xfb, 0xff, 0xfe]), "+//+");
-    }
-
-    #[test]
-    fn clean_like_path_clean() {
-        for (p, want) in [
-            ("a/b", "a/b"),
-            ("a//b/", "a/b"),
-            ("./a/./b", "a/b"),
-            ("a/../b", "b"),
-            ("../a", "../a"),
-            ("/../a", "/a"),
-            ("", "."),
-            ("a/..", "."),
-        ] {
-            assert_eq!(String::from_utf8(clean(p.as_bytes())).unwrap(), want, "{p}");
-        }
     }
 
     #[test]

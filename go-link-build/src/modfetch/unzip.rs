@@ -21,7 +21,7 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::{dirhash, module, zipfile};
+use super::{module, zipfile};
 use crate::error::{Error, ErrorKind, Result};
 
 /// x/mod/zip.MaxZipFile: the zip file and the total uncompressed size of its files.
@@ -138,7 +138,7 @@ fn check_entries<R: Read + std::io::Seek>(
             Some(n) => (n, true),
             None => (name, false),
         };
-        if dirhash::clean(name.as_bytes()) != name.as_bytes() {
+        if crate::goport::path_clean_bytes(name.as_bytes()) != name.as_bytes() {
             bad("file path is not clean".into());
             continue;
         }
