@@ -1,11 +1,14 @@
 //! Ports of small Go library functions that several modules need, each
 //! in one place and named after the Go function it ports: `strconv.Quote`
 //! (with `strconv.IsPrint`'s tables), `cmd/internal/quoted.Split` and
-//! `quoted.Join`, and `path.Clean`. Pure: no IO.
+//! `quoted.Join`, `path.Clean`, and `internal/gover`'s version parsing and
+//! comparison (`1.21` < `1.21rc1` < `1.21.0`). Pure: no IO.
 //!
 //! (`go/build.splitQuoted`, with backslash escapes, is another rule and
 //! stays with the `#cgo` parser in `cgoflags`; modfile's lexer keeps its own
 //! printability approximation in `gomod.rs`.)
+
+use std::cmp::Ordering;
 
 // ---------------------------------------------------------------------------
 // strconv
@@ -307,9 +310,79 @@ pub(crate) fn path_clean(p: &str) -> String {
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
+// ---------------------------------------------------------------------------
+// internal/gover
+
+/// `gover.Compare` over Go versions (`1.21`, `1.21.3`, `1.21rc1`); invalid ones
+/// (including "") sort first.
+pub(crate) fn gover_compare(x: &str, y: &str) -> Ordering {
+    let (vx, vy) = (gover_parse(x), gover_parse(y));
+    compare_int(vx.0, vy.0)
+        .then_with(|| compare_int(vx.1, vy.1))
+        .then_with(|| compare_int(vx.2, vy.2))
+        .then_with(|| vx.3.cmp(vy.3)) // "" < alpha < beta < rc
+        .then_with(|| compare_int(vx.4, vy.4))
+}
+
+/// `internal/gover.parse`: (major, minor, patch, kind, pre) as decimal
+/// strings and letters; all "" when invalid.
+pub(crate) fn gover_parse(x: &str) -> (&str, &str, &str, &str, &str) {
+    const INVALID: (&str, &str, &str, &str, &str) = ("", "", "", "", "");
+    let Some((major, x)) = parse_int(x) else { return INVALID };
+    if x.is_empty() {
+        return (major, "0", "0", "", "");
+    }
+    let Some(x) = x.strip_prefix('.') else { return INVALID };
+    let Some((minor, x)) = parse_int(x) else { return INVALID };
+    if x.is_empty() {
+        // Before 1.21 a missing patch means .0; from 1.21 on, 1.21 < 1.21rc1 < 1.21.0.
+        let patch = if compare_int(minor, "21") == Ordering::Less { "0" } else { "" };
+        return (major, minor, patch, "", "");
+    }
+    if let Some(x) = x.strip_prefix('.') {
+        return match parse_int(x) {
+            Some((patch, "")) => (major, minor, patch, "", ""),
+            _ => INVALID,
+        };
+    }
+    let n = x.bytes().take_while(|c| !c.is_ascii_digit()).count();
+    if n == 0 || !x.as_bytes()[..n].iter().all(u8::is_ascii_lowercase) {
+        return INVALID;
+    }
+    let (kind, x) = x.split_at(n);
+    if x.is_empty() {
+        return (major, minor, "", kind, "");
+    }
+    match parse_int(x) {
+        Some((pre, "")) => (major, minor, "", kind, pre),
+        _ => INVALID,
+    }
+}
+
+/// `gover.IsValid`: `1`, `1.21`, `1.21.3`, `1.21rc1`, `1.21beta` (no `go` prefix).
+pub(crate) fn gover_is_valid(x: &str) -> bool {
+    !gover_parse(x).0.is_empty()
+}
+
+/// `parseInt` of `internal/gover` and `x/mod/semver`: a decimal without
+/// unnecessary leading zeros, and the rest.
+pub(crate) fn parse_int(v: &str) -> Option<(&str, &str)> {
+    let n = v.bytes().take_while(u8::is_ascii_digit).count();
+    if n == 0 || (v.as_bytes()[0] == b'0' && n != 1) {
+        return None;
+    }
+    Some((&v[..n], &v[n..]))
+}
+
+/// `cmpInt` of `internal/gover` (`compareInt` in `x/mod/semver`): decimals by value.
+pub(crate) fn compare_int(x: &str, y: &str) -> Ordering {
+    x.len().cmp(&y.len()).then_with(|| x.cmp(y))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::cmp::Ordering::*;
 
     #[test]
     fn quote_like_strconv() {
@@ -408,6 +481,27 @@ mod tests {
         ] {
             assert_eq!(path_clean(p), want, "{p}");
             assert_eq!(path_clean_bytes(p.as_bytes()), want.as_bytes(), "{p}");
+        }
+    }
+
+    #[test]
+    fn gover_like_go() {
+        assert_eq!(gover_compare("1.13", "1.14"), Less);
+        assert_eq!(gover_compare("1.14", "1.14.0"), Equal);
+        assert_eq!(gover_compare("1.21", "1.21rc1"), Less);
+        assert_eq!(gover_compare("1.21rc1", "1.21.0"), Less);
+        assert_eq!(gover_compare("", "1.14"), Less);
+        assert_eq!(gover_compare("1.22.3", "1.14"), Greater);
+        assert_eq!(gover_compare("junk", "1"), Less);
+    }
+
+    #[test]
+    fn gover_validity_like_go() {
+        for ok in ["1", "1.21", "1.21.0", "1.21.3", "1.21rc1", "1.21beta", "1.9", "0.0"] {
+            assert!(gover_is_valid(ok), "{ok}");
+        }
+        for bad in ["", "go1.21", "1.", "1.021", "01.2", "1.21.3rc1", "1.21RC1", "1.21rc01", "1.21.3.4", "1.x"] {
+            assert!(!gover_is_valid(bad), "{bad}");
         }
     }
 }

@@ -1260,7 +1260,7 @@ fn check_declared_path(
 /// `gover.TooNewError`'s message when `go` is newer than `running`, with
 /// what to do (`remedy`: the other way out besides a newer Go).
 fn too_new(what: &str, go: &str, running: &str, remedy: &str) -> Option<String> {
-    (modfetch::gover_compare(go, running) == std::cmp::Ordering::Greater).then(|| {
+    (crate::goport::gover_compare(go, running) == std::cmp::Ordering::Greater).then(|| {
         format!(
             "{what} requires go >= {go} (running go {running}; GOTOOLCHAIN=local)\n\
              go-link-build builds with the Go installation it finds and never downloads another: install Go {go} \
@@ -1270,7 +1270,7 @@ fn too_new(what: &str, go: &str, running: &str, remedy: &str) -> Option<String> 
 }
 
 fn go_at_least(go: Option<&str>, minor: u32) -> bool {
-    modfetch::gover_compare(go.unwrap_or("1.16"), &format!("1.{minor}")) != std::cmp::Ordering::Less
+    crate::goport::gover_compare(go.unwrap_or("1.16"), &format!("1.{minor}")) != std::cmp::Ordering::Less
 }
 
 /// Compares two module versions by semantic-version precedence (`semver.Compare`).

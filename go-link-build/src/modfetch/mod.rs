@@ -33,9 +33,7 @@ pub(crate) use gosum::GoSum;
 pub(crate) use module::{
     check, escape_path, escape_version, import_path_problem, path_major_problem, split_path_version,
 };
-pub(crate) use semver::{
-    canonical_module_version, compare as semver_compare, gover_compare, is_valid as semver_is_valid,
-};
+pub(crate) use semver::{canonical_module_version, compare as semver_compare, is_valid as semver_is_valid};
 #[cfg(any(test, feature = "fuzzing"))]
 pub(crate) use unzip::check_zip_bytes;
 pub(crate) use unzip::extract_zip;

@@ -6,6 +6,8 @@
 
 use std::cmp::Ordering;
 
+use crate::goport::{compare_int, parse_int};
+
 #[derive(Default)]
 struct Parsed<'a> {
     major: &'a str,
@@ -102,14 +104,6 @@ fn parse(v: &str) -> Option<Parsed<'_>> {
     Some(p)
 }
 
-fn parse_int(v: &str) -> Option<(&str, &str)> {
-    let n = v.bytes().take_while(u8::is_ascii_digit).count();
-    if n == 0 || (v.as_bytes()[0] == b'0' && n != 1) {
-        return None;
-    }
-    Some((&v[..n], &v[n..]))
-}
-
 fn is_ident_char(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'-'
 }
@@ -171,10 +165,6 @@ fn parse_build(v: &str) -> Option<(&str, &str)> {
 }
 
 /// Decimal strings without leading zeros: shorter is smaller.
-fn compare_int(x: &str, y: &str) -> Ordering {
-    x.len().cmp(&y.len()).then_with(|| x.cmp(y))
-}
-
 fn compare_prerelease(x: &str, y: &str) -> Ordering {
     if x == y {
         return Ordering::Equal;
@@ -209,51 +199,6 @@ fn compare_prerelease(x: &str, y: &str) -> Ordering {
     }
 }
 
-/// `gover.Compare` over Go versions (`1.21`, `1.21.3`, `1.21rc1`); invalid ones
-/// (including "") sort first.
-pub(crate) fn gover_compare(x: &str, y: &str) -> Ordering {
-    let (vx, vy) = (gover_parse(x), gover_parse(y));
-    compare_int(vx.0, vy.0)
-        .then_with(|| compare_int(vx.1, vy.1))
-        .then_with(|| compare_int(vx.2, vy.2))
-        .then_with(|| vx.3.cmp(vy.3)) // "" < alpha < beta < rc
-        .then_with(|| compare_int(vx.4, vy.4))
-}
-
-/// (major, minor, patch, kind, pre); all "" when invalid.
-fn gover_parse(x: &str) -> (&str, &str, &str, &str, &str) {
-    const INVALID: (&str, &str, &str, &str, &str) = ("", "", "", "", "");
-    let Some((major, x)) = parse_int(x) else { return INVALID };
-    if x.is_empty() {
-        return (major, "0", "0", "", "");
-    }
-    let Some(x) = x.strip_prefix('.') else { return INVALID };
-    let Some((minor, x)) = parse_int(x) else { return INVALID };
-    if x.is_empty() {
-        // Before 1.21 a missing patch means .0; from 1.21 on, 1.21 < 1.21rc1 < 1.21.0.
-        let patch = if compare_int(minor, "21") == Ordering::Less { "0" } else { "" };
-        return (major, minor, patch, "", "");
-    }
-    if let Some(x) = x.strip_prefix('.') {
-        return match parse_int(x) {
-            Some((patch, "")) => (major, minor, patch, "", ""),
-            _ => INVALID,
-        };
-    }
-    let n = x.bytes().take_while(|c| !c.is_ascii_digit()).count();
-    if n == 0 || !x.as_bytes()[..n].iter().all(u8::is_ascii_lowercase) {
-        return INVALID;
-    }
-    let (kind, x) = x.split_at(n);
-    if x.is_empty() {
-        return (major, minor, "", kind, "");
-    }
-    match parse_int(x) {
-        Some((pre, "")) => (major, minor, "", kind, pre),
-        _ => INVALID,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,16 +224,5 @@ mod tests {
         assert_eq!(compare("v1.2.3-alpha", "v1.2.3-alpha.1"), Less);
         assert_eq!(compare("bad", "v0.0.1"), Less);
         assert_eq!(compare("v1.2.3+a", "v1.2.3+b"), Equal);
-    }
-
-    #[test]
-    fn gover_like_go() {
-        assert_eq!(gover_compare("1.13", "1.14"), Less);
-        assert_eq!(gover_compare("1.14", "1.14.0"), Equal);
-        assert_eq!(gover_compare("1.21", "1.21rc1"), Less);
-        assert_eq!(gover_compare("1.21rc1", "1.21.0"), Less);
-        assert_eq!(gover_compare("", "1.14"), Less);
-        assert_eq!(gover_compare("1.22.3", "1.14"), Greater);
-        assert_eq!(gover_compare("junk", "1"), Less);
     }
 }

@@ -189,7 +189,7 @@ pub(crate) fn check_vendor_consistency(
     main_dir: &Path,
     workspace: bool,
 ) -> Result<()> {
-    let pre114 = semver::gover_compare(go_mod.go.as_deref().unwrap_or(""), "1.14").is_lt();
+    let pre114 = crate::goport::gover_compare(go_mod.go.as_deref().unwrap_or(""), "1.14").is_lt();
     let (vendor_list, vendor_version) = list.build_list();
     let mut errs = String::new();
     let mut problem = |path: &str, version: &str, detail: String| {
