@@ -221,3 +221,49 @@ fn c_archive_no_op_rebuild_runs_no_tool() {
     assert_eq!(second.link_flags(), first.link_flags(), "link flags survive a no-op");
     assert!(second.header().is_some_and(|h| h.is_file()));
 }
+
+/// Packages that import nothing still make a C archive: the generated main
+/// links `runtime` (and, on arm, `math`) as cmd/go's `load.LinkerDeps` adds
+/// them to every program. Before, an archive of only import-less packages
+/// failed with "the package graph has no runtime package". Both archives
+/// link into a C program that runs; the //export one is called from C.
+#[test]
+fn import_less_packages_make_a_c_archive() {
+    let Some(goroot) = host_goroot() else { return };
+    let s = Scratch::new("importless");
+    let m = s.join("m");
+    for (dir, src) in [
+        ("plain", "// Package plain imports nothing at all.\npackage plain\n\nfunc Add(a, b int) int { return a + b }\n"),
+        (
+            "exp",
+            "// Package exp imports only \"C\".\npackage exp\n\nimport \"C\"\n\n//export ExpTwice\nfunc ExpTwice(x C.int) C.int { return 2 * x }\n",
+        ),
+    ] {
+        std::fs::create_dir_all(m.join(dir)).unwrap();
+        std::fs::write(m.join(dir).join(format!("{dir}.go")), src).unwrap();
+    }
+    std::fs::write(m.join("go.mod"), "module example.com/m\n\ngo 1.21\n").unwrap();
+    let cache = s.join("cache");
+    for (pkgs, call) in
+        [(&["plain"][..], "return 0;"), (&["plain", "exp"][..], "printf(\"%d\\n\", ExpTwice(21)); return 0;")]
+    {
+        let name = pkgs.join("_");
+        let mut b = builder(&goroot, &m.join(pkgs[0]), &s.join(format!("out-{name}")), &cache);
+        for p in &pkgs[1..] {
+            b.package(m.join(p));
+        }
+        b.runtime_links_check(false);
+        let art = b.try_c_archive(&name).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let header = art.header().expect("a header");
+        let src = s.join(format!("{name}.c"));
+        let include = format!("#include <stdio.h>\n#include \"{}\"\n", header.display());
+        std::fs::write(&src, format!("{include}int main(void) {{ {call} }}\n")).unwrap();
+        let exe = s.join(format!("{name}-prog"));
+        let mut cc = Command::new("cc");
+        cc.arg("-o").arg(&exe).arg(&src).arg(art.path()).args(art.link_flags());
+        let out = cc.output().unwrap();
+        assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+        let expect = if pkgs.len() == 2 { "42\n" } else { "" };
+        assert_eq!(run(&exe, &[]), expect, "{name}");
+    }
+}

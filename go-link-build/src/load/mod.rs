@@ -839,6 +839,21 @@ impl<'a> Loader<'a> {
     }
 }
 
+/// The standard packages the linker loads for every program, whatever it
+/// imports, each with why: `load.LinkerDeps` (cmd/go/internal/load/pkg.go)
+/// without its build-mode cases (`runtime/cgo` when external linking is forced:
+/// `-buildmode=c-shared`/`plugin`, `-linkmode=external`, targets that must link
+/// externally; `runtime/race` and friends), which go-link-build does not build.
+/// A main package imports them implicitly; so does the `package main` that a
+/// C archive of library packages is given (they may import nothing at all).
+pub(crate) fn linker_deps(ctx: &BuildContext) -> Vec<(&'static str, &'static str)> {
+    let mut deps = vec![("runtime", "linked into every program")];
+    if ctx.goarch == "arm" {
+        deps.push(("math", "linked into every program on arm for soft float"));
+    }
+    deps
+}
+
 /// Loads the packages in `roots` (absolute directories inside the main
 /// module, or inside `$GOROOT/src`) and everything they import.
 pub(crate) fn load_graph(ctx: &BuildContext, mods: Option<&Modules>, roots: &[PathBuf]) -> Result<Graph> {
@@ -895,9 +910,8 @@ pub(crate) fn load_graph(ctx: &BuildContext, mods: Option<&Modules>, roots: &[Pa
         }
         // What the linker loads for a program (`load.LinkerDeps`).
         if is_main && root_idx.contains(&i) {
-            ld.implicit(i, "runtime", "linked into every program");
-            if ctx.goarch == "arm" {
-                ld.implicit(i, "math", "linked into every program on arm for soft float");
+            for (dep, why) in linker_deps(ctx) {
+                ld.implicit(i, dep, why);
             }
         }
     }
