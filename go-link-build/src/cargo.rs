@@ -1,4 +1,5 @@
-//! The only writer to stdout: Cargo build-script directives.
+//! The only writer to stdout: Cargo build-script directives; and
+//! `stderr_line`, behind every diagnostic line on stderr (`to_stderr!`).
 //!
 //! We print the single-colon `cargo:` form, which every Cargo since 1.0 reads,
 //! so the crate's MSRV is not tied to the `cargo::` syntax (Cargo 1.77).
@@ -67,6 +68,13 @@ impl Directive {
     }
 }
 
+/// Writes one line to stderr (the `to_stderr!` macro), ignoring failure: a
+/// closed or broken stderr (EPIPE) loses the line but neither panics nor
+/// changes the build's result.
+pub(crate) fn stderr_line(args: std::fmt::Arguments<'_>) {
+    let _ = writeln!(std::io::stderr().lock(), "{args}");
+}
+
 /// Where directives go, and whether to print them at all.
 #[derive(Clone, Debug)]
 pub(crate) struct CargoOutput {
@@ -105,7 +113,7 @@ impl CargoOutput {
                 if self.metadata {
                     self.emit(&format!("warning={line}"));
                 } else {
-                    eprintln!("warning: {line}");
+                    to_stderr!("warning: {line}");
                 }
             }
         }

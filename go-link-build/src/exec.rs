@@ -80,7 +80,7 @@ impl Invocation {
     /// stdout+stderr as text. `suffix` ends the debug echo (`|| true` for probes).
     fn spawn(&self, suffix: &str) -> std::io::Result<(std::process::ExitStatus, Vec<u8>, String)> {
         if crate::debug_enabled() {
-            eprintln!("go-link-build: (cd {} && {}){suffix}", self.cwd.display(), self.display());
+            to_stderr!("go-link-build: (cd {} && {}){suffix}", self.cwd.display(), self.display());
         }
         SPAWNED.fetch_add(1, Ordering::Relaxed);
         #[allow(clippy::disallowed_methods)] // This module is the one place allowed to spawn.

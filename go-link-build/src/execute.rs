@@ -181,7 +181,7 @@ impl Executor<'_> {
         for step in &a.steps {
             if self.trace {
                 // One write, so lines of parallel actions do not interleave.
-                eprintln!("{}", x.plan.step_lines(step).join("\n"));
+                to_stderr!("{}", x.plan.step_lines(step).join("\n"));
             }
             match step {
                 Step::Write { path, contents } => {

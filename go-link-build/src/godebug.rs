@@ -743,13 +743,13 @@ func one(s string) bool  { return (s == "1") }
     #[test]
     fn matches_go_1_26_8() {
         let Ok(text) = std::fs::read_to_string("/usr/local/go/src/internal/godebugs/table.go") else {
-            eprintln!("skipped: no /usr/local/go/src/internal/godebugs/table.go");
+            to_stderr!("skipped: no /usr/local/go/src/internal/godebugs/table.go");
             return;
         };
         match std::fs::read_to_string("/usr/local/go/VERSION") {
             Ok(v) if v.starts_with("go1.26.") => {}
             _ => {
-                eprintln!("skipped: /usr/local/go is not Go 1.26.x");
+                to_stderr!("skipped: /usr/local/go is not Go 1.26.x");
                 return;
             }
         }
@@ -854,7 +854,7 @@ func one(s string) bool  { return (s == "1") }
         ];
         for (version, minor, cases) in cases {
             let Ok(text) = std::fs::read_to_string(dir(version)) else {
-                eprintln!("skipped: no Go {version} toolchain in the module cache");
+                to_stderr!("skipped: no Go {version} toolchain in the module cache");
                 continue;
             };
             let t = parse_table(&text).unwrap();

@@ -135,6 +135,17 @@
 //! ```
 #![deny(missing_docs)]
 
+/// `eprintln!` that never panics: diagnostics (warnings, `-x` lines, the
+/// debug log) are written to stderr and a failed write is ignored. `eprintln!`
+/// panics when stderr is a closed pipe (`go-link-build … 2>&1 | head -1`),
+/// which in a scheduler worker would abort or hang the build; a diagnostic
+/// nobody can read is no reason to fail it (`cargo::stderr_line`).
+macro_rules! to_stderr {
+    ($($arg:tt)*) => {
+        $crate::cargo::stderr_line(format_args!($($arg)*))
+    };
+}
+
 mod archive;
 mod bindings;
 mod buildinfo;
@@ -289,7 +300,7 @@ impl RemoteRun {
             if self.out.metadata && self.out.warnings {
                 self.out.warning(&format!("go-link-build: {w}"));
             } else {
-                eprintln!("warning: go-link-build: {w}");
+                to_stderr!("warning: go-link-build: {w}");
             }
         }
         (stats, warning)
@@ -692,7 +703,7 @@ impl Build {
 }
 
 fn fail(e: &Error) -> ! {
-    eprintln!("error: go-link-build: {e}");
+    to_stderr!("error: go-link-build: {e}");
     std::process::exit(1)
 }
 
@@ -823,7 +834,7 @@ impl<'a> Session<'a> {
             cache.set_remote(r.clone());
         }
         if debug_enabled() {
-            eprintln!("go-link-build: using {} at {} (found by {})", tc.version, tc.goroot.display(), tc.found_by);
+            to_stderr!("go-link-build: using {} at {} (found by {})", tc.version, tc.goroot.display(), tc.found_by);
         }
         req.check()?;
         let ctx = self.context(req, &tc, &tool_id, &cache)?;
@@ -984,7 +995,7 @@ impl<'a> Session<'a> {
     /// `-n`: the plan's commands on stderr, nothing run or written.
     fn print_plan(&self, req: &Request<'_>, plan: &plan::Plan) -> Artifact {
         for line in plan.commands() {
-            eprintln!("{line}");
+            to_stderr!("{line}");
         }
         Artifact {
             path: req.out_path.clone(),
@@ -1042,7 +1053,7 @@ impl<'a> Session<'a> {
                         );
                     }
                     if debug_enabled() {
-                        eprintln!("go-link-build: {}: damaged cache entries were removed; building again", req.name);
+                        to_stderr!("go-link-build: {}: damaged cache entries were removed; building again", req.name);
                     }
                 }
             }
@@ -1066,7 +1077,7 @@ impl<'a> Session<'a> {
         // Sweep dead builds' temp dirs; trim unused entries at most daily.
         let trimmed = cache.maybe_trim();
         if debug_enabled() && trimmed != cache::trim::Trimmed::default() {
-            eprintln!("go-link-build: cache {}: trimmed {trimmed:?}", cache.root().display());
+            to_stderr!("go-link-build: cache {}: trimmed {trimmed:?}", cache.root().display());
         }
         // The output is in place; now wait for the uploads.
         #[cfg(feature = "remote-cache")]
@@ -1184,9 +1195,12 @@ impl<'a> Session<'a> {
         }
         st.write(&req.stamp_path)?;
         if debug_enabled() {
-            eprintln!(
+            to_stderr!(
                 "go-link-build: {}: {} packages cached, {} compiled, linked: {}",
-                req.name, stats.cached, stats.compiled, stats.linked
+                req.name,
+                stats.cached,
+                stats.compiled,
+                stats.linked
             );
         }
         Ok(Artifact {

@@ -312,9 +312,9 @@ fn status(quiet: bool, verb: &str, text: &str) {
         _ => crate::env::process_var("NO_COLOR").is_none() && std::io::stderr().is_terminal(),
     };
     if color {
-        eprintln!("\x1b[1;32m{verb:>12}\x1b[0m {text}");
+        to_stderr!("\x1b[1;32m{verb:>12}\x1b[0m {text}");
     } else {
-        eprintln!("{verb:>12} {text}");
+        to_stderr!("{verb:>12} {text}");
     }
 }
 
@@ -566,13 +566,13 @@ impl Sidecars {
 /// prints any error as `error: …`. A user's xtask is one call of it.
 pub fn main<S: AsRef<str>>(args: &[S]) -> std::process::ExitCode {
     if args.iter().any(|a| matches!(a.as_ref(), "--help" | "-h")) {
-        eprint!("{USAGE}");
+        to_stderr!("{}", USAGE.trim_end_matches('\n'));
         return std::process::ExitCode::SUCCESS;
     }
     match Sidecars::from_args(args).and_then(|s| s.build()) {
         Ok(_) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            to_stderr!("error: {e}");
             std::process::ExitCode::FAILURE
         }
     }

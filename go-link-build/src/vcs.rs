@@ -153,7 +153,7 @@ pub(crate) fn stamp(req: &Request<'_>) -> Result<Option<Stamp>> {
             return Err(Error::new(ErrorKind::Config, format!("{msg}. Use Build::buildvcs(false) to build without.")));
         }
         if crate::debug_enabled() {
-            eprintln!("go-link-build: {msg}");
+            to_stderr!("go-link-build: {msg}");
         }
         return Ok(None);
     }

@@ -237,3 +237,77 @@ fn dry_run_prints_the_commands_that_x_runs() {
     assert!(out.exists(), "-x built nothing");
     assert_eq!(commands(&ran), n, "-x ran other commands than -n printed");
 }
+
+/// Runs the CLI with its stderr (or stdout) a pipe whose reader is gone, so
+/// every write to it fails with EPIPE, as under `… 2>&1 | head -0`. Returns
+/// the exit status and the other stream. A hang (a worker that panicked on
+/// its write) fails the test after two minutes instead of hanging it.
+fn run_with_closed_pipe(args: &[std::ffi::OsString], close_stdout: bool) -> (std::process::ExitStatus, String) {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut cmd = Command::new(cli());
+    cmd.args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let (closed, mut other): (Box<dyn Read + Send>, Box<dyn Read + Send>) = if close_stdout {
+        (Box::new(child.stdout.take().unwrap()), Box::new(child.stderr.take().unwrap()))
+    } else {
+        (Box::new(child.stderr.take().unwrap()), Box::new(child.stdout.take().unwrap()))
+    };
+    drop(closed);
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = other.read_to_string(&mut s);
+        s
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    let status = loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            break st;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("go-link-build {args:?} hung with a closed pipe");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    (status, reader.join().unwrap())
+}
+
+/// A closed stderr or stdout never makes the CLI panic (exit 101) or hang:
+/// diagnostics that cannot be written are dropped and the build exits with
+/// its own status; a result that cannot be written to stdout is an error.
+#[test]
+fn closed_stderr_or_stdout_is_not_a_panic() {
+    let Some(goroot) = host_goroot() else { return };
+    let (scratch, dir) = copy_fixture("multi");
+    let out = scratch.join("app-bin");
+    let os = |s: &str| std::ffi::OsString::from(s);
+    // The shared warmed cache: -x still prints the main package's compile and the link.
+    let common = [os("--goroot"), goroot.clone().into(), os("--cache"), shared_cache("glb").into()];
+    let build = |extra: &[&str], pkg: PathBuf| {
+        let mut a: Vec<std::ffi::OsString> = vec![os("build")];
+        a.extend(extra.iter().map(|s| os(s)));
+        a.extend(common.iter().cloned());
+        a.extend([os("-o"), out.clone().into(), pkg.into()]);
+        a
+    };
+
+    // -x writes every command to stderr from the scheduler's workers.
+    // A new -X value: the link runs (and is printed) even when everything else is cached.
+    let x = format!("main.version=closed-pipe-{}-{:?}", std::process::id(), std::time::SystemTime::now());
+    let (st, _) = run_with_closed_pipe(&(build(&["-x", "-X", &x], dir.join("cmd/app"))), false);
+    assert_eq!(st.code(), Some(0), "-x build with a closed stderr");
+    assert!(out.is_file());
+    // A failing build: its error cannot be shown; the status is still 1.
+    let (st, _) = run_with_closed_pipe(&(build(&[], dir.join("no/such/pkg"))), false);
+    assert_eq!(st.code(), Some(1), "failing build with a closed stderr");
+    // stdout closed: the result is lost, so the command fails, and says so.
+    let mut cache = vec![os("cache"), os("--cache"), scratch.join("cache").into()];
+    let (st, err) = run_with_closed_pipe(&cache, true);
+    assert_eq!(st.code(), Some(1), "{err}");
+    assert!(err.starts_with("error: writing to stdout:") && !err.contains("panicked"), "{err}");
+    cache.push(os("--help"));
+    let (st, err) = run_with_closed_pipe(&cache, true);
+    assert!(!err.contains("panicked") && st.code() != Some(101), "{st:?} {err}");
+}

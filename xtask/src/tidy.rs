@@ -4,11 +4,12 @@
 //!
 //! - every `go-link-build/src/**/*.rs` file opens with a `//!` doc comment;
 //! - only `cargo.rs` writes to stdout (`println!`, `print!`, `io::stdout`);
+//! - no `eprintln!`/`eprint!` (they panic on a closed stderr): `to_stderr!`;
 //! - only `exec.rs` spawns processes (`Command::new`);
 //! - only `env.rs` reads the process environment (`env::var`, `env::var_os`,
 //!   `env::vars`).
 //!
-//! The command-line tool in `src/bin/` is exempt from the last three: it is a
+//! The command-line tool in `src/bin/` is exempt from all but the first: it is a
 //! program, not the library. Comment lines are skipped so that docs may name
 //! the forbidden calls. Each test lists every offence at once, as
 //! `path:line: text`.
@@ -110,6 +111,15 @@ fn every_file_has_a_module_doc() {
 fn only_cargo_rs_writes_stdout() {
     check_only_in("cargo.rs", "write to stdout (println!, print!, io::stdout)", |code| {
         uses_macro(code, "println") || uses_macro(code, "print") || code.contains("stdout()")
+    });
+}
+
+/// `eprintln!` panics when stderr is a closed pipe; the library's
+/// diagnostics go through `to_stderr!`, which drops a line it cannot write.
+#[test]
+fn diagnostics_never_panic_on_a_closed_stderr() {
+    check_only_in("cargo.rs", "write to stderr directly (eprintln!, eprint!: use to_stderr!)", |code| {
+        uses_macro(code, "eprintln") || uses_macro(code, "eprint")
     });
 }
 

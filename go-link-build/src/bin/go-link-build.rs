@@ -22,6 +22,7 @@
 //! temp file beside it that is renamed into place, so a program that is
 //! running keeps running and a crash never leaves a torn file.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -155,10 +156,24 @@ fn main() -> ExitCode {
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            say(format_args!("error: {e}"));
             ExitCode::FAILURE
         }
     }
+}
+
+/// A line for the person on stderr. A failed write is ignored, never a
+/// panic: with stderr a closed pipe (`… 2>&1 | head -1`) the build still
+/// runs and exits with its own status, as the library's diagnostics do.
+fn say(line: std::fmt::Arguments<'_>) {
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
+
+/// A line of the command's result on stdout. A failed write (a closed pipe:
+/// `go-link-build cache | head -0`) fails the command without a panic: its
+/// output is lost (`go` is killed by SIGPIPE there).
+fn print_out(line: std::fmt::Arguments<'_>) -> Result<(), String> {
+    writeln!(std::io::stdout().lock(), "{line}").map_err(|e| format!("writing to stdout: {e}"))
 }
 
 fn run(cli: Cli) -> Result<(), String> {
@@ -323,7 +338,7 @@ fn run(cli: Cli) -> Result<(), String> {
     // What the remote cache did, when one was used (its problems were already one warning line).
     let remote = art.stats().remote;
     if remote != go_link_build::RemoteStats::default() {
-        eprintln!("remote cache: {}", remote_summary(&remote));
+        say(format_args!("remote cache: {}", remote_summary(&remote)));
     }
     let mut installs = Vec::new();
     if let Some((dest, header)) = &archive_paths {
@@ -358,9 +373,14 @@ fn run(cli: Cli) -> Result<(), String> {
     if let Some((dest, header)) = &archive_paths {
         let flags = art.link_flags().join(" ");
         if print_link_flags {
-            println!("{flags}");
+            print_out(format_args!("{flags}"))?;
         } else {
-            eprintln!("wrote {} and {}; link with: {} {flags}", dest.display(), header.display(), dest.display());
+            say(format_args!(
+                "wrote {} and {}; link with: {} {flags}",
+                dest.display(),
+                header.display(),
+                dest.display()
+            ));
         }
     }
     Ok(())
@@ -385,27 +405,35 @@ fn cache_command(dir: Option<PathBuf>, action: Option<CacheAction>) -> Result<()
     match action {
         None => {
             let u = cache.usage();
-            println!("location: {}", cache.path().display());
-            println!("size: {}", mb(u.bytes()));
-            println!("entries: {} ({} files)", u.entries(), u.files());
+            print_out(format_args!("location: {}", cache.path().display()))?;
+            print_out(format_args!("size: {}", mb(u.bytes())))?;
+            print_out(format_args!("entries: {} ({} files)", u.entries(), u.files()))?;
             let r = cache.remote_totals();
             if r != go_link_build::RemoteStats::default() {
-                println!("remote cache, all builds since the cache was created or cleaned: {}", remote_summary(&r));
+                print_out(format_args!(
+                    "remote cache, all builds since the cache was created or cleaned: {}",
+                    remote_summary(&r)
+                ))?;
             }
         }
         Some(CacheAction::Trim) => {
             let t = cache.trim();
-            println!(
+            print_out(format_args!(
                 "trimmed {} entries and {} files ({}) from {}",
                 t.entries(),
                 t.files(),
                 mb(t.bytes()),
                 cache.path().display()
-            );
+            ))?;
         }
         Some(CacheAction::Clean) => {
             let t = cache.clean();
-            println!("removed {} entries ({}) from {}", t.entries(), mb(t.bytes()), cache.path().display());
+            print_out(format_args!(
+                "removed {} entries ({}) from {}",
+                t.entries(),
+                mb(t.bytes()),
+                cache.path().display()
+            ))?;
         }
     }
     Ok(())

@@ -57,7 +57,7 @@ pub(crate) fn open(explicit: Option<&Path>, env: &Env, fallback: impl FnOnce() -
     match fallback() {
         Some(dir) => {
             if crate::debug_enabled() {
-                eprintln!(
+                to_stderr!(
                     "go-link-build: cache: the user cache is not usable ({why}); using {} instead",
                     dir.display()
                 );

@@ -181,7 +181,7 @@ impl KeyBuilder {
     pub(crate) fn finish(self) -> ActionId {
         let id = ActionId(self.hasher.finalize().into());
         if let Some(t) = self.text {
-            eprintln!("go-link-build: action {}:\n{t}", id.short());
+            to_stderr!("go-link-build: action {}:\n{t}", id.short());
         }
         id
     }
@@ -304,7 +304,7 @@ impl Cache {
     fn damaged(&self, what: &str, path: &Path, why: &str) {
         self.damaged.fetch_add(1, Ordering::Relaxed);
         if crate::debug_enabled() {
-            eprintln!("go-link-build: cache: {what} {} is damaged ({why}); it is removed and rebuilt", path.display());
+            to_stderr!("go-link-build: cache: {what} {} is damaged ({why}); it is removed and rebuilt", path.display());
         }
         match std::fs::symlink_metadata(path) {
             Ok(m) if m.is_dir() => {

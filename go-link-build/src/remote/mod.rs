@@ -251,8 +251,8 @@ impl Remote {
         if crate::debug_enabled() {
             let ms = start.elapsed().as_secs_f64() * 1000.0;
             match &res {
-                Ok(r) => eprintln!("go-link-build: remote {method} {path}: {} ({ms:.1} ms)", r.status),
-                Err(e) => eprintln!("go-link-build: remote {method} {path}: {e} ({ms:.1} ms)"),
+                Ok(r) => to_stderr!("go-link-build: remote {method} {path}: {} ({ms:.1} ms)", r.status),
+                Err(e) => to_stderr!("go-link-build: remote {method} {path}: {e} ({ms:.1} ms)"),
             }
         }
         match res {
