@@ -147,10 +147,11 @@ impl Executor<'_> {
         if let Some(entry) = self.cache.lookup(&id) {
             return Ok(Done { entry: Some(entry), ran: false });
         }
-        if a.kind == ActionKind::Link && self.cache.audit_used() {
+        if a.kind == ActionKind::Link && self.cache.audit_before_link() {
             // The link reads every archive: those that came from the cache
-            // were just hashed, so a damaged one (even of the right size)
-            // cannot reach the output.
+            // were just hashed (or were hashed before and have not changed
+            // since), so a damaged one (even of the right size) cannot reach
+            // the output.
             return Err(Error::new(
                 ErrorKind::Io,
                 format!("damaged package archives in the cache {} were removed", self.cache.root().display()),

@@ -782,16 +782,23 @@ impl<'a> Session<'a> {
             return Ok(art);
         }
         let started = now_nanos();
+        let mut phases = PhaseTimes::new(&req.name);
         let mut tools = self.tools(&req)?;
+        phases.done("tools");
         let loaded = self.load(&req, &tools)?;
+        phases.done("load");
         let link = self.link_settings(&req, &tools, &loaded)?;
         let plan =
             plan::plan(&self.setup(&req, &tools), &loaded.graph, &loaded.cgo, PkgIdx(loaded.main as u32), &link)?;
+        phases.done("plan");
         if dry_run {
             return Ok(self.print_plan(&req, &plan));
         }
         let stats = self.execute(&req, &tools, &plan)?;
-        self.finish(&req, &mut tools, &loaded, started, stats)
+        phases.done("execute");
+        let art = self.finish(&req, &mut tools, &loaded, started, stats);
+        phases.done("finish");
+        art
     }
 
     /// The no-op path: the stamp says nothing changed since the last build,
@@ -1545,6 +1552,37 @@ fn link_directives(flags: &[String]) -> Vec<Directive> {
 /// The table of GODEBUG settings and their defaults, read for DefaultGODEBUG.
 fn godebug_table(tc: &toolchain::Toolchain) -> PathBuf {
     tc.goroot.join("src/internal/godebugs/table.go")
+}
+
+/// Wall time of each phase of a build, printed at `GO_LINK_BUILD_DEBUG=1`
+/// when the build ends (where an edit rebuild spends its time).
+struct PhaseTimes<'a> {
+    name: &'a str,
+    last: Option<std::time::Instant>,
+    text: String,
+}
+
+impl<'a> PhaseTimes<'a> {
+    fn new(name: &'a str) -> PhaseTimes<'a> {
+        PhaseTimes { name, last: debug_enabled().then(std::time::Instant::now), text: String::new() }
+    }
+
+    fn done(&mut self, phase: &str) {
+        if let Some(last) = self.last {
+            let now = std::time::Instant::now();
+            let sep = if self.text.is_empty() { "" } else { ", " };
+            self.text.push_str(&format!("{sep}{phase} {:.1} ms", (now - last).as_secs_f64() * 1000.0));
+            self.last = Some(now);
+        }
+    }
+}
+
+impl Drop for PhaseTimes<'_> {
+    fn drop(&mut self) {
+        if self.last.is_some() {
+            to_stderr!("go-link-build: {}: {}", self.name, self.text);
+        }
+    }
 }
 
 fn now_nanos() -> u128 {

@@ -41,6 +41,8 @@
 //!                               name, size, SHA-256 and executable bit)
 //! <cache>/cas/<xx>/<sha256>     file contents, named by their SHA-256
 //! <cache>/tmp/<pid>-<n>-<t>/    actions in progress, and temp files
+//! <cache>/verified/<xx>/<key>   empty markers: this blob file, unchanged
+//!                               since, was hashed (`Cache::verified_marker`)
 //! <cache>/cli/<key>/            the command line's no-op stamps and outputs
 //! <cache>/trim.txt              when the cache was last trimmed
 //! ```
@@ -60,9 +62,14 @@
 //!   program, the archive, the header) is hashed while it is copied and
 //!   installed only if the SHA-256 matches ([`Cache::install`],
 //!   [`Cache::read_verified`]). Before a link runs, every entry it reads that
-//!   came from the cache is hashed ([`Cache::audit_used`]), so a same-size
-//!   corruption cannot reach a program; after a tool fails, the same audit
-//!   tells whether a damaged input caused it, and the build retries once.
+//!   came from the cache is hashed ([`Cache::audit_before_link`]), so a
+//!   same-size corruption cannot reach a program; a blob hashed before (at
+//!   its commit or by an earlier audit) whose file was not written,
+//!   replaced or touched since (same inode, size, mtime and ctime) is not
+//!   hashed again: a marker under `verified/`, named by those facts, says
+//!   so. After a tool fails, every blob it read is hashed
+//!   ([`Cache::audit_used`]) to tell whether a damaged input caused it, and
+//!   the build retries once.
 //!   A damaged entry is a miss: it is removed, named in the debug log
 //!   (`GO_LINK_BUILD_DEBUG=1`) and rebuilt.
 //! - **Bounded.** Temp directories of dead processes are swept; entries
@@ -158,10 +165,17 @@ pub(crate) struct KeyBuilder {
 
 impl KeyBuilder {
     pub(crate) fn new(kind: &str) -> KeyBuilder {
-        let mut kb = KeyBuilder {
-            hasher: Sha256::new(),
-            text: if crate::debug_level() >= 2 { Some(String::new()) } else { None },
-        };
+        KeyBuilder::start(kind, crate::debug_level() >= 2)
+    }
+
+    /// A key `GO_LINK_BUILD_DEBUG=2` does not dump (one per blob would
+    /// bury the actions' keys).
+    fn quiet(kind: &str) -> KeyBuilder {
+        KeyBuilder::start(kind, false)
+    }
+
+    fn start(kind: &str, dump: bool) -> KeyBuilder {
+        let mut kb = KeyBuilder { hasher: Sha256::new(), text: dump.then(String::new) };
         kb.line("format", FORMAT);
         kb.line("action", kind);
         kb
@@ -196,6 +210,8 @@ pub(crate) struct Cache {
     used: Mutex<Vec<Entry>>,
     /// How many damaged entries or blobs this process found.
     damaged: AtomicU64,
+    /// How many blobs audits hashed (the memo's effect, for the tests).
+    audited: AtomicU64,
     /// The remote cache consulted on a miss and fed after a build.
     #[cfg(feature = "remote-cache")]
     remote: Option<std::sync::Arc<crate::remote::Remote>>,
@@ -228,6 +244,17 @@ impl Entry {
 fn blob_path(cas: &Path, d: &Digest) -> PathBuf {
     let hex = d.hex();
     cas.join(&hex[..2]).join(hex)
+}
+
+/// Creates a `verified/` marker: an empty file, so there is nothing to tear.
+/// A marker that cannot be written costs a hash later, nothing else.
+fn mark(marker: &Path) {
+    if std::fs::File::create(marker).is_err() {
+        if let Some(parent) = marker.parent() {
+            let _ = std::fs::create_dir_all(parent);
+            let _ = std::fs::File::create(marker);
+        }
+    }
 }
 
 /// A temporary action directory under `tmp/`, removed on drop. Its name
@@ -281,6 +308,7 @@ impl Cache {
             root: root.to_path_buf(),
             used: Mutex::new(Vec::new()),
             damaged: AtomicU64::new(0),
+            audited: AtomicU64::new(0),
             #[cfg(feature = "remote-cache")]
             remote: None,
         })
@@ -375,6 +403,14 @@ impl Cache {
 
     /// [`Cache::lookup`] in the local cache only.
     pub(crate) fn lookup_local(&self, id: &ActionId) -> Option<Entry> {
+        let entry = self.lookup_untracked(id)?;
+        self.used.lock().unwrap_or_else(|e| e.into_inner()).push(entry.clone());
+        Some(entry)
+    }
+
+    /// [`Cache::lookup_local`] of an entry that [`Cache::audit_used`] need not
+    /// hash later (nothing of it reaches a tool).
+    fn lookup_untracked(&self, id: &ActionId) -> Option<Entry> {
         let rec_path = self.record_path(id);
         let meta = std::fs::symlink_metadata(&rec_path).ok()?;
         if !meta.is_file() {
@@ -427,15 +463,30 @@ impl Cache {
         if now.saturating_sub(fsutil::mtime_secs(&meta)) >= MTIME_INTERVAL {
             fsutil::touch(&rec_path);
         }
-        let entry = Entry { id: *id, record, cas };
-        self.used.lock().unwrap_or_else(|e| e.into_inner()).push(entry.clone());
-        Some(entry)
+        Some(Entry { id: *id, record, cas })
     }
 
     /// Hashes every file of every entry [`Cache::lookup`] handed out since
     /// the last audit. Damaged entries (and their bad blobs) are removed and
-    /// logged. Returns whether any was damaged.
+    /// logged. Returns whether any was damaged. (After a tool failed: every
+    /// blob is hashed, whatever was verified before.)
     pub(crate) fn audit_used(&self) -> bool {
+        self.audit(false)
+    }
+
+    /// [`Cache::audit_used`] before a link, which reads every archive it is
+    /// given. A blob this cache hashed before (when it was committed, or by
+    /// an earlier audit) and whose file has not changed since (same inode,
+    /// size, mtime and ctime: not written, truncated, replaced or touched)
+    /// is not hashed again (a `verified/` marker, [`Cache::verified_marker`]): an edit rebuild relinks
+    /// against the same standard library entries every time, and hashing
+    /// their ~25 MB took longer than compiling the edited package (hello:
+    /// 30-70 ms of a 200-400 ms rebuild).
+    pub(crate) fn audit_before_link(&self) -> bool {
+        self.audit(true)
+    }
+
+    fn audit(&self, memo: bool) -> bool {
         let used = std::mem::take(&mut *self.used.lock().unwrap_or_else(|e| e.into_inner()));
         let mut bad = false;
         let mut seen = std::collections::HashSet::new();
@@ -445,8 +496,18 @@ impl Cache {
                     continue;
                 }
                 let blob = blob_path(&entry.cas, &f.digest);
+                let marker = if memo { self.verified_marker(&blob, &f.digest) } else { None };
+                if marker.as_deref().is_some_and(Path::exists) {
+                    continue;
+                }
+                self.audited.fetch_add(1, Ordering::Relaxed);
                 match fsutil::hash_file(&blob) {
-                    Ok(got) if got == f.digest => {}
+                    Ok(got) if got == f.digest => {
+                        // Remembered only if the file did not change while it was hashed.
+                        if let Some(m) = marker.filter(|m| self.verified_marker(&blob, &f.digest).as_ref() == Some(m)) {
+                            mark(&m);
+                        }
+                    }
                     other => {
                         let why = match other {
                             Ok(got) => format!("{}: SHA-256/size {got:?}, recorded {:?}", f.path, f.digest),
@@ -460,6 +521,41 @@ impl Cache {
             }
         }
         bad
+    }
+
+    /// `verified/<xx>/<key>`: the marker saying that `blob`, as its file is
+    /// now, was hashed and matched `digest`. The key covers the digest and
+    /// the stat facts any write, truncation, replacement or touch changes
+    /// (device, inode, size, mtime and ctime in nanoseconds). `None` when
+    /// the file cannot be stat'ed, and off Unix (no ctime there: every link
+    /// hashes its inputs).
+    fn verified_marker(&self, blob: &Path, digest: &Digest) -> Option<PathBuf> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let m = std::fs::symlink_metadata(blob).ok().filter(|m| m.is_file() && m.len() == digest.size)?;
+            let mut k = KeyBuilder::quiet("verified");
+            k.line("blob", digest.hex()).line(
+                "stat",
+                format_args!(
+                    "dev={} ino={} size={} mtime={}.{} ctime={}.{}",
+                    m.dev(),
+                    m.ino(),
+                    m.len(),
+                    m.mtime(),
+                    m.mtime_nsec(),
+                    m.ctime(),
+                    m.ctime_nsec()
+                ),
+            );
+            let hex = k.finish().hex();
+            Some(self.root.join("verified").join(&hex[..2]).join(hex))
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = (blob, digest);
+            None
+        }
     }
 
     /// Removes an entry's record (its blobs stay; others may share them).
@@ -511,7 +607,13 @@ impl Cache {
             #[cfg(not(unix))]
             let executable = false;
             let digest = fsutil::hash_file(&path).map_err(|e| Error::io("read", &path, e))?;
-            self.store_blob(&path, &digest)?;
+            let (blob, placed) = self.store_blob(&path, &digest)?;
+            if placed {
+                // Just hashed: the link that reads it next need not hash it again.
+                if let Some(m) = self.verified_marker(&blob, &digest) {
+                    mark(&m);
+                }
+            }
             files.push(OutputFile { path: name, digest, executable });
         }
         let record = Record::new(files);
@@ -534,13 +636,14 @@ impl Cache {
     /// blob is replaced (the rename is atomic and the bytes are identical),
     /// unless the platform refuses to replace a file in use; then an existing
     /// blob of the right size is kept.
-    fn store_blob(&self, from: &Path, digest: &Digest) -> Result<PathBuf> {
+    /// Returns the blob's path and whether `from` became it.
+    fn store_blob(&self, from: &Path, digest: &Digest) -> Result<(PathBuf, bool)> {
         let blob = blob_path(&self.cas(), digest);
         match self.place(from, &blob) {
-            Ok(()) => Ok(blob),
+            Ok(()) => Ok((blob, true)),
             Err(_) if std::fs::symlink_metadata(&blob).is_ok_and(|m| m.is_file() && m.len() == digest.size) => {
                 let _ = std::fs::remove_file(from);
-                Ok(blob)
+                Ok((blob, false))
             }
             Err(e) => Err(e),
         }
@@ -560,7 +663,7 @@ impl Cache {
         let tmp = self.temp_dir()?;
         let file = tmp.path().join("blob");
         std::fs::write(&file, data).map_err(|e| Error::io("write", &file, e))?;
-        self.store_blob(&file, want)
+        self.store_blob(&file, want).map(|(blob, _)| blob)
     }
 
     /// Installs a record whose blobs were put with [`Cache::put_blob`]:
@@ -755,6 +858,46 @@ mod tests {
         std::fs::write(cache.record_path(&id), b"\x12\xff garbage").unwrap();
         assert!(cache.lookup(&id).is_none());
         std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn link_audits_remember_verified_unchanged_blobs() {
+        let (root, cache) = scratch("audit-memo");
+        let ids: Vec<ActionId> = (0..3).map(|i| KeyBuilder::new(&format!("pkg{i}")).finish()).collect();
+        for (i, id) in ids.iter().enumerate() {
+            put(&cache, id, &[("_pkg_.a", format!("archive {i}").as_bytes()), ("_pkg_.x", b"export")]);
+        }
+        let audited = || cache.audited.load(Ordering::Relaxed);
+        let look_up_all = || ids.iter().for_each(|id| assert!(cache.lookup(id).is_some()));
+        look_up_all();
+        assert!(!cache.audit_before_link());
+        assert_eq!(audited(), 0, "blobs hashed by their commit are not hashed again");
+        // Without the markers (another machine's cache, say), every blob is hashed once.
+        std::fs::remove_dir_all(root.join("verified")).unwrap();
+        look_up_all();
+        assert!(!cache.audit_before_link());
+        assert_eq!(audited(), 4, "each blob once (the export data is shared)");
+        look_up_all();
+        assert!(!cache.audit_before_link());
+        assert_eq!(audited(), 4, "unchanged blobs are not hashed again");
+        // A same-size rewrite changes the blob's mtime and ctime: hashed again, and caught.
+        look_up_all();
+        let blob = cache.lookup(&ids[1]).unwrap().file("_pkg_.a").unwrap();
+        std::fs::write(&blob, b"ARCHIVE 1").unwrap();
+        assert!(cache.audit_before_link(), "a damaged blob is found despite its marker");
+        assert_eq!(audited(), 5);
+        assert!(cache.lookup(&ids[1]).is_none(), "its entry is removed");
+        // After a tool failure every blob is hashed, markers or not.
+        look_up_all_but(&cache, &ids, 1);
+        assert!(!cache.audit_used());
+        assert_eq!(audited(), 8);
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    fn look_up_all_but(cache: &Cache, ids: &[ActionId], skip: usize) {
+        for (i, id) in ids.iter().enumerate() {
+            assert_eq!(cache.lookup(id).is_some(), i != skip);
+        }
     }
 
     #[test]

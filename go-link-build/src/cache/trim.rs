@@ -93,7 +93,10 @@ impl Cache {
     pub(crate) fn trim_at(&self, now: u64) -> Trimmed {
         let cutoff = now.saturating_sub(TRIM_LIMIT + MTIME_INTERVAL);
         let mut t = Trimmed::default();
-        for (part, count_records) in [("ac", true), ("cas", false)] {
+        // `verified/` markers are counted as nothing: empty, and named by
+        // stat facts that change when their blob is touched, so unused ones
+        // age like the rest.
+        for (part, count_records) in [("ac", true), ("cas", false), ("verified", false)] {
             let Ok(subdirs) = std::fs::read_dir(self.root.join(part)) else { continue };
             for sub in subdirs.flatten() {
                 let Ok(files) = std::fs::read_dir(sub.path()) else { continue };
@@ -103,7 +106,7 @@ impl Cache {
                         t.bytes += m.len();
                         if count_records {
                             t.records += 1;
-                        } else {
+                        } else if part == "cas" {
                             t.blobs += 1;
                         }
                     }
@@ -140,7 +143,7 @@ impl Cache {
         let u = self.usage();
         t.records = u.records;
         t.blobs = u.blobs;
-        for part in ["ac", "cas", "cli", "v1", "modverify", "modcache", "trim.txt"] {
+        for part in ["ac", "cas", "verified", "cli", "v1", "modverify", "modcache", "trim.txt"] {
             t.bytes += remove_all(&self.root.join(part));
         }
         for part in ["ac", "cas"] {
