@@ -113,7 +113,7 @@ impl CargoOutput {
                 if self.metadata {
                     self.emit(&format!("warning={line}"));
                 } else {
-                    to_stderr!("warning: {line}");
+                    crate::progress::stderr_line(|| to_stderr!("warning: {line}"));
                 }
             }
         }

@@ -300,7 +300,7 @@ impl RemoteRun {
             if self.out.metadata && self.out.warnings {
                 self.out.warning(&format!("go-link-build: {w}"));
             } else {
-                to_stderr!("warning: go-link-build: {w}");
+                progress::stderr_line(|| to_stderr!("warning: go-link-build: {w}"));
             }
         }
         (stats, warning)

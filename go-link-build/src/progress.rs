@@ -71,6 +71,23 @@ impl std::fmt::Debug for Hook {
     }
 }
 
+/// Whether a progress line is on stderr now. Held while drawing, and by
+/// [`stderr_line`] while the library prints a line of its own (a warning), so
+/// the two never share a line.
+static LINE: Mutex<bool> = Mutex::new(false);
+
+/// Runs `print` (which writes whole lines to stderr) after erasing the
+/// progress line, if one is drawn; the next event draws it again below.
+pub(crate) fn stderr_line<T>(print: impl FnOnce() -> T) -> T {
+    let mut line = LINE.lock().unwrap_or_else(|e| e.into_inner());
+    if std::mem::take(&mut *line) {
+        let mut err = std::io::stderr().lock();
+        let _ = write!(err, "\r\x1b[K");
+        let _ = err.flush();
+    }
+    print()
+}
+
 /// The smallest interval between two redraws: faster is flicker that no
 /// one can read, and costs terminal output on a build of many small actions.
 const REDRAW: Duration = Duration::from_millis(50);
@@ -143,18 +160,23 @@ impl Terminal {
         let running = st.running.first().map(|(_, l)| l.as_str());
         let text = line(st.done, st.total, running, width());
         st.drawn = true;
+        let mut line = LINE.lock().unwrap_or_else(|e| e.into_inner());
         let mut err = std::io::stderr().lock();
         let _ = write!(err, "\r\x1b[K{text}");
         let _ = err.flush();
+        *line = true;
     }
 
     /// Erases the line, if one is drawn (before other output, and at the end).
     pub fn clear(&self) {
         let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
         if std::mem::take(&mut st.drawn) {
-            let mut err = std::io::stderr().lock();
-            let _ = write!(err, "\r\x1b[K");
-            let _ = err.flush();
+            let mut line = LINE.lock().unwrap_or_else(|e| e.into_inner());
+            if std::mem::take(&mut *line) {
+                let mut err = std::io::stderr().lock();
+                let _ = write!(err, "\r\x1b[K");
+                let _ = err.flush();
+            }
         }
         // The next build's first event draws at once.
         st.last_draw = None;
