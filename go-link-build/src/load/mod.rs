@@ -230,10 +230,18 @@ struct Scanned {
     embed_pos: BTreeMap<String, String>,
     swig_files: Vec<String>,
     cap_s_files: Vec<String>,
+    /// `_test.go` files were passed over unread (see [`scan_dir`]).
+    skipped_tests: bool,
 }
 
 /// Reads a directory's files and their headers (go/build's `Import` loop).
-fn scan_dir(ctx: &BuildContext, dir: &Path, import_path: &str, standard: bool) -> Result<Scanned> {
+/// Without `tests`, `_test.go` files are passed over unread: a build never
+/// uses them, and in the standard library they are a third of the Go files
+/// a program's packages hold. (Only the "no non-test Go files" error and
+/// `IgnoredGoFiles` see them; [`finish`] scans again with them for that
+/// error, and packages outside GOROOT always read them, as their excluded
+/// test files are inputs the no-op stamp watches.)
+fn scan_dir(ctx: &BuildContext, dir: &Path, import_path: &str, standard: bool, tests: bool) -> Result<Scanned> {
     let rd = std::fs::read_dir(dir).map_err(|e| Error::io("read directory", dir, e))?;
     let mut entries: Vec<(String, std::fs::FileType)> = Vec::new();
     for entry in rd {
@@ -266,6 +274,7 @@ fn scan_dir(ctx: &BuildContext, dir: &Path, import_path: &str, standard: bool) -
         embed_pos: BTreeMap::new(),
         swig_files: Vec::new(),
         cap_s_files: Vec::new(),
+        skipped_tests: false,
     };
     let mut embed_patterns: BTreeSet<String> = BTreeSet::new();
     for (name, ft) in entries {
@@ -282,6 +291,10 @@ fn scan_dir(ctx: &BuildContext, dir: &Path, import_path: &str, standard: bool) -
         }
         let ext = name.rfind('.').map_or("", |i| &name[i..]);
         let Some(kind) = file_kind(ext) else { continue };
+        if !tests && kind == FileKind::Go && name.ends_with("_test.go") {
+            s.skipped_tests = true;
+            continue;
+        }
         // Opening a FIFO or device would block or worse; go/build would try.
         if !ft.is_file() && !ft.is_symlink() {
             continue;
@@ -495,6 +508,12 @@ fn safe_arg(name: &str) -> bool {
 /// "C files without cgo" checks, import resolution within the standard
 /// library, embed patterns and `//go:debug` lines.
 fn finish(ctx: &BuildContext, s: Scanned) -> Result<Package> {
+    // The error of a package without Go files depends on its test files.
+    let s = if s.skipped_tests && s.pkg.go_files.is_empty() && s.pkg.cgo_files.is_empty() {
+        scan_dir(ctx, &s.pkg.dir, &s.pkg.import_path, s.pkg.standard, true)?
+    } else {
+        s
+    };
     let Scanned { mut pkg, n_test_files, directives, embed_pos, swig_files, cap_s_files, .. } = s;
     let dir = pkg.dir.display().to_string();
     if pkg.go_files.is_empty() && pkg.cgo_files.is_empty() {
@@ -602,10 +621,24 @@ fn finish(ctx: &BuildContext, s: Scanned) -> Result<Package> {
     Ok(pkg)
 }
 
+/// [`load_package_with`] as a build loads (the unit tests' entry point).
+#[cfg(test)]
+fn load_package(ctx: &BuildContext, dir: &Path, import_path: &str, standard: bool) -> Result<Package> {
+    load_package_with(ctx, dir, import_path, standard, false)
+}
+
 /// Loads the package in one directory, without loading its imports.
 /// Standard packages (`standard`) get their vendored imports resolved.
-pub(crate) fn load_package(ctx: &BuildContext, dir: &Path, import_path: &str, standard: bool) -> Result<Package> {
-    let scanned = scan_dir(ctx, dir, import_path, standard)?;
+/// `std_tests`: read a standard package's test files too (for the `go list`
+/// conformance hooks, whose `IgnoredGoFiles` list them; see [`scan_dir`]).
+fn load_package_with(
+    ctx: &BuildContext,
+    dir: &Path,
+    import_path: &str,
+    standard: bool,
+    std_tests: bool,
+) -> Result<Package> {
+    let scanned = scan_dir(ctx, dir, import_path, standard, !standard || std_tests)?;
     finish(ctx, scanned)
 }
 
@@ -713,6 +746,8 @@ struct Loader<'a> {
     edges: Vec<Vec<(String, usize)>>,
     unresolved: Vec<Unresolved>,
     errors: Vec<String>,
+    /// Read standard packages' test files ([`load_package_with`]).
+    std_tests: bool,
 }
 
 impl<'a> Loader<'a> {
@@ -808,7 +843,7 @@ impl<'a> Loader<'a> {
                     }
                 };
                 let module = loc.module;
-                match load_package(self.ctx, &loc.dir, &loc.path, loc.standard) {
+                match load_package_with(self.ctx, &loc.dir, &loc.path, loc.standard, self.std_tests) {
                     Ok(mut pkg) => {
                         pkg.module = module;
                         let i = self.add(pkg);
@@ -857,7 +892,13 @@ pub(crate) fn linker_deps(ctx: &BuildContext) -> Vec<(&'static str, &'static str
 /// Loads the packages in `roots` (absolute directories inside the main
 /// module, or inside `$GOROOT/src`) and everything they import.
 pub(crate) fn load_graph(ctx: &BuildContext, mods: Option<&Modules>, roots: &[PathBuf]) -> Result<Graph> {
+    load_graph_with(ctx, mods, roots, false)
+}
+
+/// [`load_graph`]; `std_tests` as for [`load_package_with`].
+fn load_graph_with(ctx: &BuildContext, mods: Option<&Modules>, roots: &[PathBuf], std_tests: bool) -> Result<Graph> {
     let mut ld = Loader {
+        std_tests,
         ctx,
         mods,
         packages: Vec::new(),
@@ -874,7 +915,7 @@ pub(crate) fn load_graph(ctx: &BuildContext, mods: Option<&Modules>, roots: &[Pa
         let idx = match ld.by_path.get(&path) {
             Some(&i) => i,
             None => {
-                let mut pkg = load_package(ctx, root, &path, standard)
+                let mut pkg = load_package_with(ctx, root, &path, standard, std_tests)
                     .map_err(|e| e.context(format!("loading package {path}")))?;
                 pkg.module = match (standard, mods, main) {
                     (false, Some(mods), Some(m)) => Some(mods.main_ref(m)),
@@ -1171,7 +1212,7 @@ pub(crate) mod test_hooks {
             if path == "runtime/cgo" && !t.cgo_enabled || path == "builtin" {
                 continue;
             }
-            let scanned = match super::scan_dir(&ctx, &dir, &path, true) {
+            let scanned = match super::scan_dir(&ctx, &dir, &path, true, true) {
                 Ok(s) => s,
                 Err(e) => {
                     out.push((path, Err(e.to_string())));
@@ -1229,8 +1270,9 @@ pub(crate) mod test_hooks {
     pub fn load_graph_for_test(t: &TestTarget, dir: &Path) -> Result<(Vec<ListedPackage>, usize), String> {
         let ctx = t.context();
         let main = super::find_main_module(dir).map_err(|e| e.to_string())?;
-        let g = super::load_graph(&ctx, Some(&crate::modload::Modules::main_only(main)), &[dir.to_path_buf()])
-            .map_err(|e| e.to_string())?;
+        let g =
+            super::load_graph_with(&ctx, Some(&crate::modload::Modules::main_only(main)), &[dir.to_path_buf()], true)
+                .map_err(|e| e.to_string())?;
         let pkgs = g
             .packages
             .iter()
@@ -1307,6 +1349,27 @@ mod tests {
             .write("m/internal/util/util.h", "//go:build linux\n\n#define A\n")
             .write("m/internal/util/x.syso", "\0binary");
         find_main_module(&s.0.join("m/cmd/app")).unwrap()
+    }
+
+    #[test]
+    fn builds_pass_over_standard_test_files() {
+        let s = Scratch::new("stdtests");
+        let ctx = fake_goroot(&s);
+        s.write("goroot/src/fmt/scan_test.go", "//go:build windows\n\npackage fmt\n")
+            .write("goroot/src/testonly/x_test.go", "package testonly\n")
+            .write("m/m_test.go", "//go:build windows\n\npackage m\n")
+            .write("m/m.go", "package m\n");
+        let fmt = ctx.goroot.join("src/fmt");
+        let built = load_package(&ctx, &fmt, "fmt", true).unwrap();
+        assert_eq!(built.ignored_go_files, ["print_windows.go"], "test files are not read for a build");
+        let listed = load_package_with(&ctx, &fmt, "fmt", true, true).unwrap();
+        assert_eq!(listed.ignored_go_files, ["print_windows.go", "scan_test.go"], "go list's view reads them");
+        assert_eq!((built.go_files, built.import_pos), (listed.go_files, listed.import_pos));
+        let err = load_package(&ctx, &ctx.goroot.join("src/testonly"), "testonly", true).unwrap_err().to_string();
+        assert!(err.contains("no non-test Go files"), "{err}");
+        // Outside GOROOT, excluded test files stay inputs (the stamp watches them).
+        let m = load_package(&ctx, &s.0.join("m"), "example.com/m", false).unwrap();
+        assert_eq!(m.ignored_go_files, ["m_test.go"]);
     }
 
     #[test]
