@@ -160,6 +160,8 @@ pub(crate) fn modinfo_line(text: &str) -> String {
 pub(crate) struct SettingsInput {
     /// `exe`, `c-archive`, … (cmd/go's `default` is `exe` for a main package).
     pub buildmode: String,
+    /// `-race`.
+    pub race: bool,
     /// The last `-gcflags` value as given (`PerPackageFlag.String`), if any.
     pub gcflags: Option<String>,
     /// The user's `-ldflags` as one string; recorded only without `-trimpath`
@@ -207,6 +209,9 @@ pub(crate) fn settings(input: &SettingsInput) -> Vec<(String, String)> {
         if !input.trimpath {
             add("-ldflags", ldflags);
         }
+    }
+    if input.race {
+        add("-race", "true");
     }
     if !input.tags.is_empty() {
         add("-tags", &input.tags.join(","));
@@ -270,6 +275,7 @@ mod tests {
     fn input() -> SettingsInput {
         SettingsInput {
             buildmode: "exe".into(),
+            race: false,
             gcflags: None,
             ldflags: None,
             tags: vec![],

@@ -35,6 +35,8 @@ pub(crate) struct BuildContext {
     pub go_minor: u32,
     /// User build tags (`-tags`).
     pub user_tags: Vec<String>,
+    /// `-race`: the `race` tool tag (`instrumentInit`'s `ToolTags`).
+    pub race: bool,
 }
 
 /// Operating systems Go knows (`internal/syslist.KnownOS`).
@@ -147,6 +149,9 @@ impl BuildContext {
     pub(crate) fn tool_tags(&self) -> Vec<String> {
         let mut tags: Vec<String> = self.experiments.iter().map(|e| format!("goexperiment.{e}")).collect();
         tags.extend(self.arch_tags());
+        if self.race {
+            tags.push("race".into());
+        }
         tags
     }
 
@@ -307,6 +312,7 @@ pub(crate) mod tests {
     /// A linux/amd64 context with go1.26-like experiments, for unit tests.
     pub(crate) fn linux_amd64() -> BuildContext {
         BuildContext {
+            race: false,
             goroot: PathBuf::from("/goroot"),
             goos: "linux".into(),
             goarch: "amd64".into(),

@@ -157,6 +157,7 @@ pub const TARGETS: &[(&str, Entry)] = &[
 
 fn context() -> BuildContext {
     BuildContext {
+        race: false,
         goroot: "/goroot".into(),
         goos: "linux".into(),
         goarch: "amd64".into(),

@@ -291,6 +291,34 @@ fn goflags_settings(goflags: &str) -> Result<Vec<(&'static str, String)>, String
     Ok(out)
 }
 
+/// `platform.RaceDetectorSupported` for the toolchain's minor version
+/// (openbsd/amd64 until Go 1.22, linux/loong64 from 1.25, linux/riscv64
+/// from 1.26), and `instrumentInit`'s cgo requirement (not on darwin).
+pub(crate) fn check_race(goos: &str, goarch: &str, minor: u32, cgo: bool) -> Result<(), String> {
+    let supported = match goos {
+        "linux" => {
+            matches!(goarch, "amd64" | "ppc64le" | "arm64" | "s390x")
+                || goarch == "loong64" && minor >= 25
+                || goarch == "riscv64" && minor >= 26
+        }
+        "darwin" => matches!(goarch, "amd64" | "arm64"),
+        "freebsd" | "netbsd" | "windows" => goarch == "amd64",
+        "openbsd" => goarch == "amd64" && minor <= 22,
+        _ => false,
+    };
+    if !supported {
+        return Err(format!(
+            "-race is not supported on {goos}/{goarch} (Go 1.{minor} has a race detector for linux/amd64, \
+             linux/arm64, linux/ppc64le, linux/s390x, darwin, freebsd/amd64, netbsd/amd64 and windows/amd64, \
+             and newer releases for more ports): build without Build::race for this target"
+        ));
+    }
+    if !cgo && goos != "darwin" {
+        return Err("-race requires cgo, but Build::cgo(false) was set: remove it (Build::race turns cgo on)".into());
+    }
+    Ok(())
+}
+
 /// The flag's name without dashes and value: `-N` → `N`, `--o=x` → `o`.
 fn flag_name(arg: &str) -> Option<&str> {
     let body = arg.strip_prefix("--").or_else(|| arg.strip_prefix('-'))?;
@@ -479,6 +507,18 @@ mod tests {
         assert!(check("link", &["--linkmode=external"]).is_err());
         assert!(check("compile", &["-importcfg", "/x"]).is_err());
         assert!(check("compile", &["-p=main"]).unwrap_err().contains("gcflags flag -p=main"));
+    }
+
+    #[test]
+    fn race_ports_like_platform() {
+        assert!(check_race("linux", "amd64", 21, true).is_ok());
+        assert!(check_race("linux", "riscv64", 25, true).is_err() && check_race("linux", "riscv64", 26, true).is_ok());
+        assert!(check_race("linux", "loong64", 24, true).is_err() && check_race("linux", "loong64", 25, true).is_ok());
+        assert!(check_race("openbsd", "amd64", 22, true).is_ok() && check_race("openbsd", "amd64", 23, true).is_err());
+        assert!(check_race("darwin", "arm64", 26, false).is_ok(), "darwin needs no cgo for -race");
+        let e = check_race("linux", "386", 26, true).unwrap_err();
+        assert!(e.starts_with("-race is not supported on linux/386"), "{e}");
+        assert!(check_race("linux", "amd64", 26, false).unwrap_err().starts_with("-race requires cgo"));
     }
 
     #[test]

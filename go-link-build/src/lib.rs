@@ -81,7 +81,8 @@
 //! and `-ldflags=…` take, `[pattern=]flags`, with cmd/go's rules (no pattern:
 //! the packages given with [`Build::package`]; `all=`, `std=`, `./dir/...=`,
 //! import-path patterns; the last matching setting wins), and so does
-//! `GOFLAGS`. Nothing changes by default, whatever cargo's profile: outputs
+//! `GOFLAGS`. [`Build::race`] builds with the race detector, as `go build
+//! -race`. Nothing changes by default, whatever cargo's profile: outputs
 //! stay identical to `go build -trimpath`'s.
 //!
 //! ```no_run
@@ -243,6 +244,7 @@ pub struct Build {
     buildvcs: Option<bool>,
     gcflags: Vec<String>,
     ldflags: Vec<String>,
+    race: bool,
     commands: Commands,
     progress: progress::Hook,
     #[cfg(feature = "remote-cache")]
@@ -411,6 +413,7 @@ impl Build {
             buildvcs: None,
             gcflags: Vec::new(),
             ldflags: Vec::new(),
+            race: false,
             commands: Commands::Quiet,
             progress: progress::Hook::default(),
             #[cfg(feature = "remote-cache")]
@@ -612,6 +615,22 @@ impl Build {
     /// `.ldflags("-X main.version=1.2.3 -s -w")`.
     pub fn ldflags(&mut self, value: &str) -> &mut Build {
         self.ldflags.push(value.to_string());
+        self
+    }
+
+    /// Builds with the race detector, like `go build -race`: every package
+    /// (the standard library too, cached apart) compiled with `-race` and
+    /// the `race` build tag, `runtime/race` linked, `-race=true` in the build
+    /// info. Needs cgo, which it turns on for a program unless
+    /// [`Build::cgo`]`(false)` says otherwise (an error then), and a port
+    /// that has a race detector (`platform.RaceDetectorSupported`:
+    /// linux/amd64, linux/arm64, linux/ppc64le, linux/s390x, linux/loong64
+    /// (Go 1.25+), linux/riscv64 (Go 1.26+), darwin/amd64, darwin/arm64,
+    /// freebsd/amd64, netbsd/amd64, windows/amd64); elsewhere an error.
+    /// A race found at run time prints `WARNING: DATA RACE` and the program
+    /// exits with status 66.
+    pub fn race(&mut self, on: bool) -> &mut Build {
+        self.race = on;
         self
     }
 
@@ -844,6 +863,10 @@ impl<'a> Session<'a> {
             to_stderr!("go-link-build: using {} at {} (found by {})", tc.version, tc.goroot.display(), tc.found_by);
         }
         req.check()?;
+        if req.race {
+            crate::goflags::check_race(&req.go_target.goos, &req.go_target.goarch, tc.minor, req.cgo_enabled)
+                .map_err(|e| Error::new(ErrorKind::Config, e))?;
+        }
         let ctx = self.context(req, &tc, &tool_id, &cache)?;
         let ctool = if req.cgo_enabled {
             Some(ctool::CTool::discover(
@@ -960,6 +983,7 @@ impl<'a> Session<'a> {
         });
         let mut settings = buildinfo::settings(&buildinfo::SettingsInput {
             buildmode: req.mode.info_name().to_string(),
+            race: req.race,
             gcflags: req.goflags.gcflags.raw().map(str::to_string),
             // What `go build -ldflags` would have been given (recorded only
             // without -trimpath, as cmd/go does).
@@ -1383,6 +1407,7 @@ impl<'a> Session<'a> {
             goexperiment_env: goexperiment,
             go_minor: tc.minor,
             user_tags: self.cfg.tags.clone(),
+            race: req.race,
         })
     }
 }

@@ -299,7 +299,11 @@ pub(crate) fn plan(
             .collect();
         let syso = syso_closure(graph, i);
         let idx = PkgIdx(i as u32);
-        let gcflags = s.req.goflags.gcflags.for_package(&pkg_facts(graph, pkg, i, main));
+        let mut gcflags = s.req.goflags.gcflags.for_package(&pkg_facts(graph, pkg, i, main));
+        if s.req.race {
+            // `instrumentInit`'s forcedGcflags, before the package's -gcflags.
+            gcflags.insert(0, "-race".into());
+        }
         let c = cgo[i].as_ref();
         actions.push(package_action(s, pkg, idx, &dir(pkg_action(i)), deps, &dep_archives, c, syso, gcflags)?);
     }
@@ -587,6 +591,7 @@ fn package_action(
             .collect(),
         concurrency: s.threads.min(4),
         gcflags,
+        installsuffix: s.req.race.then_some("race"),
     };
     let mut inv = tools::compile(&req);
     inv.cwd = pkg.dir.clone();
@@ -646,7 +651,11 @@ fn link_action(
     k.line("macos", format!("{:?}", link.macos_min));
     // The user's -ldflags for the main package (cmd/go: `BuildLdflags.For(root.Package)`).
     let main_pkg = &graph.packages[main.get()];
-    let ldflags = s.req.goflags.ldflags.for_package(&pkg_facts(graph, main_pkg, main.get(), main));
+    let mut ldflags = s.req.goflags.ldflags.for_package(&pkg_facts(graph, main_pkg, main.get(), main));
+    if s.req.race {
+        // forcedLdflags, before the package's -ldflags.
+        ldflags.insert(0, "-race".into());
+    }
     if !ldflags.is_empty() {
         k.line("ldflags", format!("{ldflags:?}"));
     }
@@ -678,6 +687,7 @@ fn link_action(
         build_id: format!("{0}/{0}/{0}/{0}", ACTION_ID),
         cmd_build_id: tools::cmd_build_id(main_pkg.standard, &main_pkg.import_path, &s.ctx.goos, &s.ctx.goarch),
         ldflags: &ldflags,
+        installsuffix: s.req.race.then_some("race"),
         ext: link.ext.as_ref(),
         macos_min: link.macos_min.as_deref(),
         cwd: o.to_path_buf(),

@@ -74,6 +74,8 @@ pub(crate) struct Request<'a> {
     pub jobs: Option<usize>,
     /// `-gcflags`/`-ldflags`: GOFLAGS's, then `Build::gcflags`/`ldflags`, checked.
     pub goflags: GoFlags,
+    /// `Build::race`: `-race` on every compile and the link, `runtime/race` linked.
+    pub race: bool,
 }
 
 impl<'a> Request<'a> {
@@ -116,7 +118,8 @@ impl<'a> Request<'a> {
         let fingerprint = k.finish().hex();
         let cgo_enabled = match kind {
             OutputKind::CArchive => true,
-            OutputKind::Binary => cfg.cgo.unwrap_or(false),
+            // The race detector's runtime is a cgo package (cmd/go: "-race requires cgo").
+            OutputKind::Binary => cfg.cgo.unwrap_or(cfg.race),
         };
         Ok(Request {
             cfg,
@@ -139,6 +142,7 @@ impl<'a> Request<'a> {
             cgo_enabled,
             jobs: cfg.jobs.or_else(|| env.cargo_var("NUM_JOBS").and_then(|n| n.parse().ok())),
             goflags,
+            race: cfg.race,
         })
     }
 

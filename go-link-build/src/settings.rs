@@ -30,7 +30,8 @@ fn goflag_advice(name: &str) -> &'static str {
     match name {
         "tags" => "set build tags with Build::tags (CLI: --tags)",
         "trimpath" => "-trimpath is Build::trimpath, on by default (CLI: --no-trimpath turns it off)",
-        "race" | "msan" | "asan" | "cover" | "coverpkg" | "covermode" => {
+        "race" => "use Build::race(true) (CLI: --race)",
+        "msan" | "asan" | "cover" | "coverpkg" | "covermode" => {
             "go-link-build does not build instrumented code; remove it from GOFLAGS for this build"
         }
         "asmflags" => "go-link-build passes cmd/go's own assembler flags; there is no setter",

@@ -115,6 +115,8 @@ pub(crate) struct CompileRequest<'a> {
     /// (`gcToolchain.gc`: `defaultGcFlags`, then `forcedGcflags` and the
     /// package's `-gcflags`, then `-nolocalimports -importcfg …`).
     pub gcflags: Vec<String>,
+    /// `-installsuffix` (`race` with `-race`), after `-complete`.
+    pub installsuffix: Option<&'a str>,
 }
 
 /// The environment every Go tool runs with: the build context, GOROOT, and
@@ -158,6 +160,9 @@ pub(crate) fn compile(req: &CompileRequest<'_>) -> Invocation {
     }
     if tc.minor == 21 && req.standard && RUNTIME_121.contains(&req.import_path) {
         inv.arg("-+");
+    }
+    if let Some(s) = req.installsuffix {
+        inv.arg("-installsuffix").arg(s);
     }
     if let Some(id) = &req.build_id {
         inv.arg("-buildid").arg(id);
@@ -297,6 +302,8 @@ pub(crate) struct LinkRequest<'a> {
     /// The main package's `-ldflags` (`root.Package.Internal.Ldflags`), after
     /// `-buildid` and the `-X` values as cmd/go puts them.
     pub ldflags: &'a [String],
+    /// `-installsuffix` (`race` with `-race`), first after `-importcfg`.
+    pub installsuffix: Option<&'a str>,
     /// `MACOSX_DEPLOYMENT_TARGET`, for the Mach-O minimum OS version the
     /// internal linker writes (`-macos`, Go 1.27+; before, always 12.0/13.0).
     pub macos_min: Option<&'a str>,
@@ -365,6 +372,9 @@ pub(crate) fn link(req: &LinkRequest<'_>) -> Invocation {
     }
     inv.arg("-o").arg(&req.output);
     inv.arg("-importcfg").arg(&req.importcfg);
+    if let Some(s) = req.installsuffix {
+        inv.arg("-installsuffix").arg(s);
+    }
     if cfg.strip {
         inv.arg("-s").arg("-w");
     }
@@ -468,6 +478,7 @@ mod tests {
                 concurrency: 2,
                 // -gcflags go after -c=N, before -nolocalimports, as in `go build -x -gcflags=-N\ -l`.
                 gcflags: if minor == 26 { vec!["-N".into(), "-l".into()] } else { Vec::new() },
+                installsuffix: None,
             };
             assert_eq!(args(&compile(&req)), expect);
         }
@@ -533,6 +544,7 @@ mod tests {
             build_id: "x/x/x/x".into(),
             cmd_build_id: false,
             ldflags: &[],
+            installsuffix: None,
             ext: Some(&ext),
             macos_min: Some("11.0"),
             cwd: "/o".into(),

@@ -210,3 +210,51 @@ fn cli_takes_gcflags_and_ldflags() {
         with.iter().any(|l| l.contains(" -p main ")) && with.iter().any(|l| l.contains(" -p example.com/goflags/lib "))
     );
 }
+
+/// `Build::race(true)`: the fixture's data race is reported, as by a
+/// `go build -race` program, with the same build info.
+#[test]
+fn race_detector_reports_the_data_race() {
+    let Some(goroot) = host_goroot() else { return };
+    if !cfg!(all(target_os = "linux", any(target_arch = "x86_64", target_arch = "aarch64"))) {
+        return;
+    }
+    let (scratch, dir) = copy_fixture("goflags");
+    let pkg = dir.join("cmd/race");
+    let mut b = ours(&goroot, &pkg, &scratch.join("out"), &[], &[]);
+    b.race(true);
+    let art = b.try_binary("race").unwrap_or_else(|e| panic!("go-link-build failed:\n{e}"));
+    let out = std::process::Command::new(art.path()).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("WARNING: DATA RACE"), "{stderr}");
+    assert_eq!(out.status.code(), Some(66), "{stderr}");
+    let go = scratch.join("go-race");
+    let res = go_command(&goroot)
+        .env("CGO_ENABLED", "1")
+        .args(["build", "-trimpath", "-race", "-o"])
+        .arg(&go)
+        .arg(".")
+        .current_dir(&pkg)
+        .output()
+        .unwrap();
+    assert!(res.status.success(), "go build -race failed: {}", String::from_utf8_lossy(&res.stderr));
+    let (ma, mb) = (version_m(&goroot, art.path()), version_m(&goroot, &go));
+    assert_eq!(ma, mb, "go version -m differs from go build -race's");
+    assert!(ma.contains("build\t-race=true"), "{ma}");
+
+    // The same program without race: nothing reported, std from the
+    // ordinary cache entries (race builds keep their own).
+    let plain = ours(&goroot, &pkg, &scratch.join("out-plain"), &[], &[]).try_binary("race").unwrap();
+    let out = std::process::Command::new(plain.path()).output().unwrap();
+    assert!(out.status.success() && !String::from_utf8_lossy(&out.stderr).contains("DATA RACE"));
+
+    // A port without a race detector, and cgo turned off: clear errors.
+    let mut b = ours(&goroot, &pkg, &scratch.join("out-386"), &[], &[]);
+    b.race(true).target("i686-unknown-linux-gnu");
+    let e = b.try_binary("race").unwrap_err().to_string();
+    assert!(e.contains("-race is not supported on linux/386"), "{e}");
+    let mut b = ours(&goroot, &pkg, &scratch.join("out-nocgo"), &[], &[]);
+    b.race(true).cgo(false);
+    let e = b.try_binary("race").unwrap_err().to_string();
+    assert!(e.contains("-race requires cgo"), "{e}");
+}

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! go-link-build build [--target TRIPLE] [-o OUT] [--tags a,b] [-X k=v]... [--strip] [--buildvcs=BOOL]
-//!     [--gcflags [PATTERN=]FLAGS]... [--ldflags [PATTERN=]FLAGS]... PKGDIR
+//!     [--gcflags [PATTERN=]FLAGS]... [--ldflags [PATTERN=]FLAGS]... [--race] PKGDIR
 //! go-link-build build --buildmode c-archive [-o DIR/libNAME.a → DIR/libNAME.h] [--print-link-flags] [--allow-musl-c-archive]
 //!     [--rust-bindings FILE] PKGDIR...
 //! go-link-build cache [trim | clean]
@@ -68,6 +68,9 @@ enum Command {
         /// setting matching the main package applies, after --strip and -X.
         #[arg(long, value_name = "[PATTERN=]FLAGS", allow_hyphen_values = true)]
         ldflags: Vec<String>,
+        /// Build with the race detector (as go build -race; turns cgo on).
+        #[arg(long)]
+        race: bool,
         /// The GOROOT to use (default: discovered).
         #[arg(long)]
         goroot: Option<PathBuf>,
@@ -208,6 +211,7 @@ fn run(cli: Cli) -> Result<(), String> {
         strip,
         gcflags,
         ldflags,
+        race,
         goroot,
         cache,
         no_trimpath,
@@ -266,7 +270,7 @@ fn run(cli: Cli) -> Result<(), String> {
         "{:?}",
         (
             (&dirs, &target, &output, &cwd, &tags, &x, strip, &goroot, no_trimpath, &buildmode, cgo),
-            (allow_musl_c_archive, &gcflags, &ldflags)
+            (allow_musl_c_archive, &gcflags, &ldflags, race)
         )
     );
     let work = cache.work_dir(&key).map_err(|e| e.to_string())?;
@@ -297,6 +301,7 @@ fn run(cli: Cli) -> Result<(), String> {
         let (k, v) = kv.split_once('=').ok_or_else(|| format!("-X {kv}: expected importpath.name=value"))?;
         b.ldflag_x(k, v);
     }
+    b.race(race);
     for g in &gcflags {
         b.gcflags(g);
     }

@@ -886,6 +886,9 @@ pub(crate) fn linker_deps(ctx: &BuildContext) -> Vec<(&'static str, &'static str
     if ctx.goarch == "arm" {
         deps.push(("math", "linked into every program on arm for soft float"));
     }
+    if ctx.race {
+        deps.push(("runtime/race", "linked into every -race program"));
+    }
     deps
 }
 
@@ -1139,6 +1142,7 @@ pub(crate) mod test_hooks {
     impl TestTarget {
         fn context(&self) -> BuildContext {
             BuildContext {
+                race: false,
                 goroot: self.goroot.clone(),
                 goos: self.goos.clone(),
                 goarch: self.goarch.clone(),
