@@ -130,7 +130,7 @@ impl Executor<'_> {
                 ActionKind::Package(_) if d.ran => stats.compiled += 1,
                 ActionKind::Package(_) => stats.cached += 1,
                 ActionKind::Link => stats.linked = d.ran,
-                ActionKind::Header | ActionKind::Install => {}
+                ActionKind::Header | ActionKind::Install | ActionKind::Preprofile => {}
             }
         }
         Ok(stats)
@@ -172,7 +172,11 @@ impl Executor<'_> {
         // Every output but the cgo export header (only cgo packages of a C
         // archive write one) is what the action exists for.
         if let Some(main) = a.outputs.iter().find(|o| **o != CGO_HEADER && entry.file(o).is_none()) {
-            let tool = if a.kind == ActionKind::Link { "linker" } else { "compiler" };
+            let tool = match a.kind {
+                ActionKind::Link => "linker",
+                ActionKind::Preprofile => "preprofile tool",
+                _ => "compiler",
+            };
             return Err(Error::new(ErrorKind::Tool, format!("{}\nthe {tool} wrote no {main}", a.label)));
         }
         Ok(Done { entry: Some(entry), ran: true })

@@ -245,6 +245,8 @@ pub struct Build {
     gcflags: Vec<String>,
     ldflags: Vec<String>,
     race: bool,
+    /// `Build::pgo`: `auto`, `off` or a profile, as given.
+    pgo: Option<PathBuf>,
     commands: Commands,
     progress: progress::Hook,
     #[cfg(feature = "remote-cache")]
@@ -414,6 +416,7 @@ impl Build {
             gcflags: Vec::new(),
             ldflags: Vec::new(),
             race: false,
+            pgo: None,
             commands: Commands::Quiet,
             progress: progress::Hook::default(),
             #[cfg(feature = "remote-cache")]
@@ -634,6 +637,19 @@ impl Build {
         self
     }
 
+    /// Profile-guided optimization, like `go build -pgo=…`: `"auto"` uses
+    /// `default.pgo` in the main package's directory when there is one (the
+    /// default, as for `go build`); `"off"` uses no profile; anything else
+    /// is a CPU profile (pprof) file, relative to `CARGO_MANIFEST_DIR`. Every
+    /// package, the standard library included, is compiled with the profile
+    /// (Go 1.23+: preprocessed by `preprofile` first), and the build info
+    /// records `-pgo=<file name>` (the whole path without `trimpath`). Unset,
+    /// GOFLAGS's `-pgo` decides, as for `go build`, else `auto`.
+    pub fn pgo(&mut self, profile: impl AsRef<Path>) -> &mut Build {
+        self.pgo = Some(profile.as_ref().to_path_buf());
+        self
+    }
+
     /// Prints each tool command to stderr as it runs, like `go build -x`
     /// (with the plan's `$WORK/bNNN` paths: what [`Build::dry_run`] prints).
     /// Actions found in the cache run nothing and print nothing.
@@ -754,6 +770,8 @@ struct Loaded {
     main: usize,
     /// The main package's VCS stamp, when there is one.
     vcs: Option<vcs::Stamp>,
+    /// The PGO profile every package is compiled with, if any.
+    pgo: Option<load::pgo::Profile>,
     /// Each package's evaluated `#cgo` flags (`None`: not a cgo package).
     cgo: Vec<Option<cgoflags::CgoFlags>>,
 }
@@ -807,8 +825,8 @@ impl<'a> Session<'a> {
         let loaded = self.load(&req, &tools)?;
         phases.done("load");
         let link = self.link_settings(&req, &tools, &loaded)?;
-        let plan =
-            plan::plan(&self.setup(&req, &tools), &loaded.graph, &loaded.cgo, PkgIdx(loaded.main as u32), &link)?;
+        let setup = Setup { pgo: loaded.pgo.as_ref(), ..self.setup(&req, &tools) };
+        let plan = plan::plan(&setup, &loaded.graph, &loaded.cgo, PkgIdx(loaded.main as u32), &link)?;
         phases.done("plan");
         if dry_run {
             return Ok(self.print_plan(&req, &plan));
@@ -961,9 +979,11 @@ impl<'a> Session<'a> {
             let main_mod_path = main_pkg.module.as_ref().map_or(main_module.path.as_str(), |m| m.path.as_str());
             self.vcs_stamp(&tools.tc, &roots[0], &main_module.dir, main_mod_path)?
         };
+        // -pgo=auto looks beside the main package (a generated one has none).
+        let pgo = load::pgo::select(&self.pgo_mode(req), &main_pkg.dir)?;
         // pkg-config runs here, before planning (which runs nothing).
         let cgo = graph.packages.iter().map(|p| cgo::package_flags(&tools.ctx, &self.env, p)).collect::<Result<_>>()?;
-        Ok(Loaded { mods, graph, main, vcs, cgo })
+        Ok(Loaded { mods, graph, main, vcs, pgo, cgo })
     }
 
     /// Link-time settings: DefaultGODEBUG and build info, as cmd/go computes
@@ -1002,6 +1022,9 @@ impl<'a> Session<'a> {
         let main_mod_path = main_pkg.module.as_ref().map_or_else(|| main_module.path.clone(), |m| m.path.clone());
         if let Some(stamp) = &loaded.vcs {
             settings.extend(stamp.settings.iter().cloned());
+        }
+        if let Some(p) = &loaded.pgo {
+            load::pgo::add_setting(&mut settings, load::pgo::setting_value(&p.path, self.cfg.trimpath), tc.minor);
         }
         let info = buildinfo::BuildInfo {
             go_version: tc.version.clone(),
@@ -1047,6 +1070,7 @@ impl<'a> Session<'a> {
             ctx: &tools.ctx,
             ctool: tools.ctool.as_ref(),
             threads: tools.jobs.threads,
+            pgo: None,
         }
     }
 
@@ -1167,6 +1191,7 @@ impl<'a> Session<'a> {
         inputs.extend(loaded.mods.inputs.iter().cloned());
         inputs.extend(self.env.go_env_path());
         inputs.extend(loaded.vcs.iter().flat_map(|v| v.watch.iter().cloned()));
+        inputs.extend(loaded.pgo.iter().map(|p| p.path.clone()));
         inputs.sort();
         inputs.dedup();
         for p in &inputs {
@@ -1179,6 +1204,9 @@ impl<'a> Session<'a> {
             st.add_file(&tc.tool(tool));
         }
         st.add_file(&godebug_table(tc));
+        if loaded.pgo.is_some() && load::pgo::preprocesses(tc.minor) {
+            st.add_file(&tc.tool(toolchain::Tool::Preprofile));
+        }
         let mut link_flags = Vec::new();
         match req.kind {
             OutputKind::Binary => {
@@ -1331,6 +1359,21 @@ impl<'a> Session<'a> {
             Err(e) => run.problem = Some(format!("remote cache not used: {e}")),
         }
         run
+    }
+
+    /// What `-pgo` is: `Build::pgo`, else GOFLAGS's `-pgo`, else auto (files
+    /// relative to the manifest directory).
+    fn pgo_mode(&self, req: &Request<'_>) -> load::pgo::Pgo {
+        use load::pgo::Pgo;
+        match &self.cfg.pgo {
+            Some(v) => match v.to_str() {
+                Some(s) => Pgo::parse(s, &req.manifest_dir),
+                None => Pgo::File(req.manifest_dir.join(v)),
+            },
+            None => {
+                self.env.go_var("GOFLAGS").and_then(|f| Pgo::of_goflags(&f, &req.manifest_dir)).unwrap_or(Pgo::Auto)
+            }
+        }
     }
 
     /// The VCS stamp of the main package (see `vcs.rs`): `Build::buildvcs`,

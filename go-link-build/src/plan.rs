@@ -25,6 +25,7 @@ use crate::context::BuildContext;
 use crate::ctool::{CTool, ExtLink};
 use crate::error::{Error, ErrorKind, Result};
 use crate::exec::Invocation;
+use crate::load::pgo::{self, Profile, PREPROFILE};
 use crate::load::{Graph, Package};
 use crate::request::{OutputKind, Request};
 use crate::toolchain::Toolchain;
@@ -66,6 +67,8 @@ pub(crate) struct Setup<'a> {
     pub ctool: Option<&'a CTool>,
     /// Worker threads, for the compiler's `-c`.
     pub threads: usize,
+    /// The PGO profile every compile uses (`-pgo`), if any.
+    pub pgo: Option<&'a Profile>,
 }
 
 /// What the link adds on top of the packages, computed before planning.
@@ -90,6 +93,8 @@ pub(crate) enum ActionKind {
     Header,
     /// The linked output copied to its destination.
     Install,
+    /// The PGO profile preprocessed for the compiler (`pgo.preprofile`, Go 1.23+). Cached.
+    Preprofile,
 }
 
 /// Which tool a command runs, for reporting.
@@ -101,6 +106,7 @@ pub(crate) enum Tool {
     Compile,
     Asm,
     Link,
+    Preprofile,
 }
 
 /// A member of a package archive appended after the compiler's output.
@@ -286,12 +292,15 @@ pub(crate) fn plan(
 ) -> Result<Plan> {
     let n = graph.packages.len();
     let header = s.req.kind == OutputKind::CArchive;
-    let width = (n + 3).to_string().len().max(3);
+    let width = (n + 4).to_string().len().max(3);
     let dir = |a: ActionIdx| work_dir(a, width);
-    let pkg_action = |p: usize| ActionIdx(p as u32);
-    let mut actions = Vec::with_capacity(n + 3);
+    let mut actions = Vec::with_capacity(n + 4);
+    // PGO: the preprofile action (Go 1.23+) comes first, as every package depends on it.
+    let pgo = s.pgo.map(|profile| pgo_use(s, profile, &mut actions, width));
+    let first = actions.len();
+    let pkg_action = |p: usize| ActionIdx((p + first) as u32);
     for (i, pkg) in graph.packages.iter().enumerate() {
-        let deps: Vec<ActionIdx> = pkg.deps.iter().map(|&d| pkg_action(d)).collect();
+        let mut deps: Vec<ActionIdx> = pkg.deps.iter().map(|&d| pkg_action(d)).collect();
         let dep_archives: Vec<(String, PathBuf)> = pkg
             .deps
             .iter()
@@ -304,12 +313,14 @@ pub(crate) fn plan(
             // `instrumentInit`'s forcedGcflags, before the package's -gcflags.
             gcflags.insert(0, "-race".into());
         }
-        let c = cgo[i].as_ref();
-        actions.push(package_action(s, pkg, idx, &dir(pkg_action(i)), deps, &dep_archives, c, syso, gcflags)?);
+        // After the imports: their export data is zipped with the first deps.
+        deps.extend(pgo.as_ref().and_then(|p| p.action));
+        let (o, c) = (dir(pkg_action(i)), cgo[i].as_ref());
+        actions.push(package_action(s, pkg, idx, &o, deps, &dep_archives, c, syso, gcflags, pgo.as_ref())?);
     }
     let packages: Vec<ActionIdx> = (0..n).map(pkg_action).collect();
-    let link_idx = ActionIdx(n as u32);
-    actions.push(link_action(s, graph, main, width, link_idx, link));
+    let link_idx = ActionIdx((n + first) as u32);
+    actions.push(link_action(s, graph, main, width, first, link_idx, link));
     if header {
         let others = graph
             .packages
@@ -499,6 +510,7 @@ fn package_action(
     cgo: Option<&CgoFlags>,
     syso: Vec<PathBuf>,
     gcflags: Vec<String>,
+    pgo: Option<&PgoUse>,
 ) -> Result<Action> {
     let label = format!("# {}", pkg.import_path);
     let key_deps: Vec<(String, ActionIdx)> =
@@ -508,6 +520,9 @@ fn package_action(
     // builds without them stay what they were).
     if !gcflags.is_empty() {
         key.line("gcflags", format!("{gcflags:?}"));
+    }
+    if let Some(p) = pgo {
+        p.key(&mut key);
     }
     let mut steps = Vec::new();
     steps.push(Step::Write { path: o.join("importcfg"), contents: importcfg(&pkg.import_map, dep_archives) });
@@ -592,6 +607,7 @@ fn package_action(
         concurrency: s.threads.min(4),
         gcflags,
         installsuffix: s.req.race.then_some("race"),
+        pgoprofile: pgo.map(|p| p.file.clone()),
     };
     let mut inv = tools::compile(&req);
     inv.cwd = pkg.dir.clone();
@@ -622,15 +638,69 @@ fn package_action(
     })
 }
 
+/// How the package actions use the PGO profile (cmd/go's `-pgo`).
+struct PgoUse {
+    /// What compile gets as `-pgoprofile`.
+    file: PathBuf,
+    /// The preprofile action (Go 1.23+), whose output is keyed by content.
+    action: Option<ActionIdx>,
+    /// The raw profile's SHA-256 (Go 1.21/1.22, where compile reads it).
+    sha256: String,
+}
+
+impl PgoUse {
+    /// The profile in a package's key (`buildActionID`'s `pgofile` line):
+    /// what compile reads of it, by content.
+    fn key(&self, k: &mut KeySpec) {
+        match self.action {
+            Some(action) => k.inputs.push(KeyInput { label: "pgofile".into(), action, file: Some(PREPROFILE) }),
+            None => k.line("pgofile", &self.sha256),
+        }
+    }
+}
+
+/// Sets up PGO for the packages: Go 1.21/1.22 compile with the profile
+/// itself; 1.23+ with its preprocessed form (`pgoActor`: `preprofile -o
+/// pgo.preprofile -i <profile>`, once per build, cached on the profile's
+/// content), an action pushed onto `actions` here.
+fn pgo_use(s: &Setup<'_>, profile: &Profile, actions: &mut Vec<Action>, width: usize) -> PgoUse {
+    let sha256 = crate::cache::hex(&profile.sha256);
+    if !pgo::preprocesses(s.tc.minor) {
+        return PgoUse { file: profile.path.clone(), action: None, sha256 };
+    }
+    let idx = ActionIdx(actions.len() as u32);
+    let o = work_dir(idx, width);
+    let tool = s.tc.tool(crate::toolchain::Tool::Preprofile);
+    let mut k = KeySpec { kind: "preprofile", ..KeySpec::default() };
+    k.line("tool", s.tool_id);
+    k.lines.extend(pgo::preprofile_key_lines(profile));
+    k.files.push(KeyFile { label: "tool preprofile".into(), path: tool.clone(), by_stat: true });
+    let env = tools::tool_env(s.ctx, Some(&s.tc.goroot));
+    let inv = pgo::preprofile_invocation(&tool, &profile.path, &o.join(PREPROFILE), &o, env);
+    actions.push(Action {
+        kind: ActionKind::Preprofile,
+        label: format!("# preprofile {}", profile.path.display()),
+        deps: Vec::new(),
+        key: Some(k),
+        steps: vec![Step::Run { tool: Tool::Preprofile, inv }],
+        outputs: &[PREPROFILE],
+        weight: 1,
+    });
+    PgoUse { file: o.join(PREPROFILE), action: Some(idx), sha256 }
+}
+
 fn link_action(
     s: &Setup<'_>,
     graph: &Graph,
     main: PkgIdx,
     width: usize,
+    first: usize,
     idx: ActionIdx,
     link: &LinkSettings,
 ) -> Action {
-    let pkg_dir = |i: usize| work_dir(ActionIdx(i as u32), width);
+    // Package i is action first + i (a preprofile action comes before them).
+    let pkg_idx = |i: usize| ActionIdx((i + first) as u32);
+    let pkg_dir = |i: usize| work_dir(pkg_idx(i), width);
     let o = &work_dir(idx, width);
     let mut k = KeySpec { kind: "link", ..KeySpec::default() };
     k.line("tool", s.tool_id);
@@ -664,7 +734,7 @@ fn link_action(
         .packages
         .iter()
         .enumerate()
-        .map(|(i, p)| KeyInput { label: p.import_path.clone(), action: ActionIdx(i as u32), file: Some(ARCHIVE) })
+        .map(|(i, p)| KeyInput { label: p.import_path.clone(), action: pkg_idx(i), file: Some(ARCHIVE) })
         .collect();
     let mut cfg = String::new();
     let main_archive = pkg_dir(main.get()).join(ARCHIVE);
@@ -695,7 +765,7 @@ fn link_action(
     Action {
         kind: ActionKind::Link,
         label: format!("# {}", main_pkg.import_path),
-        deps: (0..graph.packages.len()).map(|i| ActionIdx(i as u32)).collect(),
+        deps: (0..graph.packages.len()).map(pkg_idx).collect(),
         key: Some(k),
         steps: vec![Step::Write { path: importcfg, contents: cfg }, Step::Run { tool: Tool::Link, inv }],
         outputs: &[LINKED],

@@ -4,7 +4,7 @@
 //! the Go code).
 //!
 //! What is checked: `GOFLAGS` entries other than `-mod`, `-modcacherw`,
-//! `-buildvcs`, `-gcflags` and `-ldflags` (the ones go-link-build applies), `CGO_ENABLED` where it has no effect
+//! `-buildvcs`, `-gcflags`, `-ldflags` and `-pgo` (the ones go-link-build applies), `CGO_ENABLED` where it has no effect
 //! (cgo is a setter: `Build::cgo`; a C archive always uses it), and
 //! `GOOS`/`GOARCH` when the target comes from cargo or the host (the CLI
 //! turns them into its target itself, as `go build` does).
@@ -50,7 +50,7 @@ pub(crate) fn unapplied(env: &Env, b: &Applied<'_>) -> Vec<String> {
         for flag in &words {
             let name = flag.trim_start_matches('-');
             let name = name.split_once('=').map_or(name, |(n, _)| n);
-            if matches!(name, "mod" | "modcacherw" | "buildvcs" | "gcflags" | "ldflags" | "") {
+            if matches!(name, "mod" | "modcacherw" | "buildvcs" | "gcflags" | "ldflags" | "pgo" | "") {
                 continue;
             }
             out.push(format!("GOFLAGS has {flag}, which go-link-build does not apply: {}", goflag_advice(name)));

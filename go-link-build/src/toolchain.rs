@@ -44,6 +44,8 @@ pub(crate) enum Tool {
     Asm,
     Link,
     Cgo,
+    /// PGO profile preprocessing (Go 1.23+).
+    Preprofile,
 }
 
 impl Tool {
@@ -53,6 +55,7 @@ impl Tool {
             Tool::Asm => "asm",
             Tool::Link => "link",
             Tool::Cgo => "cgo",
+            Tool::Preprofile => "preprofile",
         }
     }
 }

@@ -117,6 +117,8 @@ pub(crate) struct CompileRequest<'a> {
     pub gcflags: Vec<String>,
     /// `-installsuffix` (`race` with `-race`), after `-complete`.
     pub installsuffix: Option<&'a str>,
+    /// `-pgoprofile`: the PGO profile (raw for 1.21/1.22, preprocessed for 1.23+).
+    pub pgoprofile: Option<PathBuf>,
 }
 
 /// The environment every Go tool runs with: the build context, GOROOT, and
@@ -168,6 +170,10 @@ pub(crate) fn compile(req: &CompileRequest<'_>) -> Invocation {
         inv.arg("-buildid").arg(id);
     }
     inv.arg("-goversion").arg(&tc.version);
+    // gcToolchain.gc: after -goversion (and -coveragecfg), before -symabis.
+    if let Some(profile) = &req.pgoprofile {
+        inv.arg(crate::load::pgo::compile_flag(profile));
+    }
     if req.shared {
         inv.arg("-shared");
     }
@@ -455,7 +461,7 @@ mod tests {
         let ctx = linux_amd64();
         for (minor, expect) in [
             (21, "-o /o/_pkg_.a -trimpath /go/src/runtime=>runtime;/o=> -p runtime -std -+ -buildid a/a -goversion go1.21.1 -symabis /o/symabis -c=2 -nolocalimports -importcfg /o/importcfg -pack -asmhdr /o/go_asm.h /go/src/runtime/proc.go"),
-            (26, "-o /o/_pkg_.a -trimpath /go/src/runtime=>runtime;/o=> -p runtime -lang=go1.26 -std -buildid a/a -goversion go1.26.1 -symabis /o/symabis -c=2 -N -l -nolocalimports -importcfg /o/importcfg -pack -asmhdr /o/go_asm.h /go/src/runtime/proc.go"),
+            (26, "-o /o/_pkg_.a -trimpath /go/src/runtime=>runtime;/o=> -p runtime -lang=go1.26 -std -buildid a/a -goversion go1.26.1 -pgoprofile=/p/pgo.preprofile -symabis /o/symabis -c=2 -N -l -nolocalimports -importcfg /o/importcfg -pack -asmhdr /o/go_asm.h /go/src/runtime/proc.go"),
         ] {
             let tc = tc(minor);
             let req = CompileRequest {
@@ -479,6 +485,7 @@ mod tests {
                 // -gcflags go after -c=N, before -nolocalimports, as in `go build -x -gcflags=-N\ -l`.
                 gcflags: if minor == 26 { vec!["-N".into(), "-l".into()] } else { Vec::new() },
                 installsuffix: None,
+                pgoprofile: (minor >= 23).then(|| "/p/pgo.preprofile".into()),
             };
             assert_eq!(args(&compile(&req)), expect);
         }

@@ -331,3 +331,107 @@ fn c_archive_matches_go_build_across_the_matrix() {
         assert_eq!(size(art.path()), size(&go_dir.join("libsingle.a")), "{version}: archive size");
     }
 }
+
+/// Bytes that differ between two programs once their build IDs are blanked
+/// (sizes must match).
+fn differing_bytes(label: &str, a: &Path, b: &Path) -> usize {
+    let (x, y) = (without_build_ids(a), without_build_ids(b));
+    assert_eq!(x.len(), y.len(), "{label}: sizes");
+    x.iter().zip(&y).filter(|(p, q)| p != q).count()
+}
+
+/// PGO as `go build -pgo=auto` applies it: the `pgo` fixture's main package
+/// has a real CPU profile, `default.pgo`, which every compile (std included)
+/// gets, raw under Go 1.21/1.22, preprocessed by `preprofile` under 1.23+.
+/// Under the releases where cmd/go's handling differs (1.21: `-pgo` appended
+/// to the build settings; 1.22: settings sorted; 1.23: the preprofile step)
+/// and the host Go: the same output, build info (`-pgo=default.pgo`) and
+/// bytes as `go build -trimpath`'s. With the host Go: `Build::pgo("off")`
+/// is `go build -pgo=off` (so the profile is in every key: no PGO-compiled
+/// package is reused), an explicit file is `-pgo=FILE`, the profile is a
+/// `rerun-if-changed` input, and `-n` shows `-pgoprofile` on every compile.
+#[test]
+fn pgo_program_matches_go_build() {
+    let (scratch, dir) = copy_fixture("pgo");
+    let Some(host) = host_goroot() else { return };
+    let matrix = matrix();
+    let wanted = |v: &str| matches!(go_minor_patch(v).0, 21..=23) || matrix.last().is_some_and(|(l, _)| l == v);
+    for (version, goroot) in matrix.iter().filter(|(v, _)| wanted(v)) {
+        let a = ours(goroot, &dir, &scratch.join(format!("out-{version}")), true);
+        let b = theirs(goroot, &dir, &scratch.join(format!("go-{version}")), true);
+        assert_eq!(run(&a, &[]), run(&b, &[]), "{version}: output");
+        let info = build_info(goroot, &a);
+        assert_eq!(info, build_info(goroot, &b), "{version}: build info");
+        assert!(info.contains("build\t-pgo=default.pgo"), "{version}: {info}");
+        let differ = differing_bytes(version, &a, &b);
+        eprintln!("{version}: {differ} bytes differ with build IDs blanked");
+        assert_eq!(differ, 0, "{version}: bytes differ outside the build IDs");
+    }
+
+    // -pgo=off: go build's program without the profile, not the PGO one.
+    let go_with = |flag: &str, out: &Path| {
+        let res = go_command(&host)
+            .args(["build", "-trimpath", flag, "-o"])
+            .arg(out)
+            .arg(".")
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert!(res.status.success(), "go build {flag}: {}", String::from_utf8_lossy(&res.stderr));
+        out.to_path_buf()
+    };
+    let ours_with = |pgo: &Path, out_dir: &str| {
+        let mut b = builder(&host, &dir, &scratch.join(out_dir), &shared_cache("glb"));
+        b.pgo(pgo);
+        b.try_binary("prog").unwrap_or_else(|e| panic!("pgo {}: {e}", pgo.display())).path().to_path_buf()
+    };
+    let off = ours_with(Path::new("off"), "off");
+    let go_off = go_with("-pgo=off", &scratch.join("go-off"));
+    assert!(!build_info(&host, &off).contains("-pgo"), "{}", build_info(&host, &off));
+    assert_eq!(build_info(&host, &off), build_info(&host, &go_off), "-pgo=off build info");
+    assert_eq!(differing_bytes("off", &off, &go_off), 0, "-pgo=off: bytes differ outside the build IDs");
+    let auto = scratch.join(format!("out-{}", matrix.last().unwrap().0)).join("go-link-build/bin/prog");
+    assert_ne!(without_build_ids(&off), without_build_ids(&auto), "the profile changed nothing");
+
+    // An explicit profile file (a relative one is taken from CARGO_MANIFEST_DIR).
+    std::fs::create_dir_all(dir.join("prof")).unwrap();
+    std::fs::copy(dir.join("default.pgo"), dir.join("prof/cpu.pprof")).unwrap();
+    let file = ours_with(&dir.join("prof/cpu.pprof"), "file");
+    let go_file = go_with("-pgo=prof/cpu.pprof", &scratch.join("go-file"));
+    assert!(build_info(&host, &file).contains("build\t-pgo=cpu.pprof"), "{}", build_info(&host, &file));
+    assert_eq!(build_info(&host, &file), build_info(&host, &go_file), "-pgo=FILE build info");
+    assert_eq!(differing_bytes("file", &file, &go_file), 0, "-pgo=FILE: bytes differ outside the build IDs");
+
+    // The profile is watched: an edit reruns the build script.
+    let stamp = std::fs::read_to_string(scratch.join("file/go-link-build/prog.binary.stamp")).unwrap();
+    let line = format!("directive rerun-if-changed={}", dir.join("prof/cpu.pprof").display());
+    assert!(stamp.lines().any(|l| l == line), "the profile is not watched:\n{stamp}");
+
+    // -n: the preprofile step once (Go 1.23+), -pgoprofile on every compile.
+    let dry_run = |pgo: &str| {
+        let res = Command::new(cli_binary())
+            .args(["build", "-n", "--pgo", pgo, "--goroot"])
+            .arg(&host)
+            .arg("--cache")
+            .arg(shared_cache("glb"))
+            .arg("-o")
+            .arg(scratch.join("dry"))
+            .arg(&dir)
+            .output()
+            .unwrap();
+        assert!(res.status.success(), "-n --pgo {pgo}: {}", String::from_utf8_lossy(&res.stderr));
+        String::from_utf8_lossy(&res.stderr).into_owned()
+    };
+    let text = dry_run("auto");
+    let compiles: Vec<&str> = text.lines().filter(|l| l.contains("/compile ")).collect();
+    assert!(compiles.len() > 20 && compiles.iter().any(|l| l.contains(" -p runtime ")), "{text}");
+    let preprofile: Vec<&str> = text.lines().filter(|l| l.contains("/preprofile ")).collect();
+    assert_eq!(preprofile.len(), 1, "{text}");
+    // Shell-quoted, as -n prints them.
+    let flag = "'-pgoprofile=$WORK/b001/pgo.preprofile'";
+    let want = format!("-o '$WORK/b001/pgo.preprofile' -i {}", dir.join("default.pgo").display());
+    assert!(preprofile[0].ends_with(&want), "{} does not end with {want}", preprofile[0]);
+    assert!(compiles.iter().all(|l| l.contains(flag)), "a compile without {flag}:\n{text}");
+    let off = dry_run("off");
+    assert!(!off.contains("pgoprofile") && !off.contains("/preprofile "), "-pgo=off still uses a profile:\n{off}");
+}

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! go-link-build build [--target TRIPLE] [-o OUT] [--tags a,b] [-X k=v]... [--strip] [--buildvcs=BOOL]
-//!     [--gcflags [PATTERN=]FLAGS]... [--ldflags [PATTERN=]FLAGS]... [--race] PKGDIR
+//!     [--gcflags [PATTERN=]FLAGS]... [--ldflags [PATTERN=]FLAGS]... [--race] [--pgo=auto|off|FILE] PKGDIR
 //! go-link-build build --buildmode c-archive [-o DIR/libNAME.a → DIR/libNAME.h] [--print-link-flags] [--allow-musl-c-archive]
 //!     [--rust-bindings FILE] PKGDIR...
 //! go-link-build cache [trim | clean]
@@ -102,6 +102,11 @@ enum Command {
         /// (default: GOFLAGS's -buildvcs, else auto, as go build).
         #[arg(long, value_name = "BOOL", value_parser = clap::value_parser!(bool))]
         buildvcs: Option<bool>,
+        /// Profile-guided optimization as go build -pgo: auto (default.pgo in
+        /// the main package's directory), off, or a CPU profile file
+        /// (default: GOFLAGS's -pgo, else auto).
+        #[arg(long, value_name = "auto|off|FILE")]
+        pgo: Option<PathBuf>,
         /// Print the commands the build would run, with $WORK/bNNN for action
         /// directories, and run none (as go build -n); nothing is written.
         #[arg(short = 'n')]
@@ -221,6 +226,7 @@ fn run(cli: Cli) -> Result<(), String> {
         allow_musl_c_archive,
         rust_bindings,
         buildvcs,
+        pgo,
         dry_run,
         trace,
         pkgdirs,
@@ -288,6 +294,10 @@ fn run(cli: Cli) -> Result<(), String> {
     b.allow_musl_c_archive(allow_musl_c_archive).rust_bindings(rust_bindings.is_some());
     if let Some(on) = buildvcs {
         b.buildvcs(on);
+    }
+    if let Some(p) = &pgo {
+        // A file is relative to the current directory, as for go build.
+        b.pgo(if p.as_os_str() == "auto" || p.as_os_str() == "off" { p.clone() } else { cwd.join(p) });
     }
     if let Some(t) = &target {
         b.target(t);

@@ -23,14 +23,9 @@
 //! package compiled with a profile is a different action from the same
 //! package compiled without one (or with another profile).
 
-// Wired into the build after the engine's plan/execute split lands (the
-// files it owns are frozen until then); everything here is tested below.
-#![allow(dead_code)]
-
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use crate::cache::ActionId;
 use crate::error::{Error, ErrorKind, Result};
 use crate::exec::Invocation;
 
@@ -56,6 +51,17 @@ impl Pgo {
             "off" => Pgo::Off,
             file => Pgo::File(base.join(file)),
         }
+    }
+}
+
+impl Pgo {
+    /// The last `-pgo` of a GOFLAGS string, if any (relative files against
+    /// `base`): cmd/go reads its flags' defaults from GOFLAGS.
+    pub(crate) fn of_goflags(goflags: &str, base: &Path) -> Option<Pgo> {
+        goflags.split_whitespace().rev().find_map(|f| {
+            let f = f.strip_prefix("--").or_else(|| f.strip_prefix('-'))?;
+            f.strip_prefix("pgo=").filter(|v| !v.is_empty()).map(|v| Pgo::parse(v, base))
+        })
     }
 }
 
@@ -127,28 +133,27 @@ pub(crate) fn preprocesses(go_minor: u32) -> bool {
     go_minor >= 23
 }
 
-/// The key lines of the preprofile action (`Builder.pgoActionID`): the step,
-/// the preprofile tool's identity and the input's content hash. cmd/go hashes
-/// `input %q` of the file's hash; the content is what matters here too.
-pub(crate) fn preprofile_key_lines(tool_identity: &str, profile: &Profile) -> Vec<(&'static str, String)> {
-    vec![
-        ("step", "preprocess PGO profile".to_string()),
-        ("preprofile", tool_identity.to_string()),
-        ("input", crate::cache::hex(&profile.sha256)),
-    ]
+/// The key lines of the preprofile action (`Builder.pgoActionID`): the step
+/// and the input's content hash (the tool's identity is keyed by the caller:
+/// the compiler's version and the preprofile binary's size and mtime).
+pub(crate) fn preprofile_key_lines(profile: &Profile) -> Vec<(&'static str, String)> {
+    vec![("step", "preprocess PGO profile".to_string()), ("input", crate::cache::hex(&profile.sha256))]
 }
+
+/// The name of the preprocessed profile in the preprofile action's directory.
+pub(crate) const PREPROFILE: &str = "pgo.preprofile";
 
 /// `preprofile -o <output> -i <input>` as `pgoActor.Act` runs it. The output
 /// (text starting `GO PREPROFILE V1`) has no build ID and does not depend on
 /// the working directory or on the input's path.
 pub(crate) fn preprofile_invocation(
-    tool_dir: &Path,
+    tool: &Path,
     input: &Path,
     output: &Path,
     cwd: &Path,
     env: Vec<(OsString, OsString)>,
 ) -> Invocation {
-    let mut inv = Invocation::new(tool_dir.join(format!("preprofile{}", std::env::consts::EXE_SUFFIX)), cwd);
+    let mut inv = Invocation::new(tool, cwd);
     inv.env = env;
     inv.arg("-o").arg(output).arg("-i").arg(input);
     inv
@@ -161,17 +166,6 @@ pub(crate) fn compile_flag(file: &Path) -> OsString {
     let mut f = OsString::from("-pgoprofile=");
     f.push(file.as_os_str());
     f
-}
-
-/// The `pgofile` key line of a package compiled with the profile
-/// (`buildActionID`): the hash of what compile reads, the raw profile
-/// (1.21/1.22) or the preprocessed file (1.23+, whose content follows from
-/// the preprofile action's ID).
-pub(crate) fn package_key_line(profile: &Profile, preprofile_action: Option<&ActionId>) -> (&'static str, String) {
-    match preprofile_action {
-        Some(id) => ("pgofile", format!("preprofile {}", id.hex())),
-        None => ("pgofile", crate::cache::hex(&profile.sha256)),
-    }
 }
 
 #[cfg(test)]
@@ -245,7 +239,7 @@ mod tests {
     #[test]
     fn tool_arguments() {
         let inv = preprofile_invocation(
-            Path::new("/go/pkg/tool/linux_amd64"),
+            Path::new("/go/pkg/tool/linux_amd64/preprofile"),
             Path::new("/src/default.pgo"),
             Path::new("/o/pgo.preprofile"),
             Path::new("/o"),
@@ -256,11 +250,11 @@ mod tests {
         assert_eq!(compile_flag(Path::new("/o/pgo.preprofile")), "-pgoprofile=/o/pgo.preprofile");
         assert!(!preprocesses(22) && preprocesses(23) && preprocesses(27));
         let p = Profile { path: "/src/default.pgo".into(), sha256: [7; 32] };
-        assert_eq!(package_key_line(&p, None).1, crate::cache::hex(&[7; 32]));
-        let id = ActionId([1; 32]);
-        assert_ne!(package_key_line(&p, Some(&id)), package_key_line(&p, None));
-        assert!(preprofile_key_lines("preprofile size 1 mtime 2", &p)
-            .iter()
-            .any(|(k, v)| *k == "input" && *v == crate::cache::hex(&[7; 32])));
+        assert!(preprofile_key_lines(&p).iter().any(|(k, v)| *k == "input" && *v == crate::cache::hex(&[7; 32])));
+        let base = Path::new("/m");
+        assert_eq!(Pgo::of_goflags("-mod=mod -pgo=off", base), Some(Pgo::Off));
+        assert_eq!(Pgo::of_goflags("--pgo=auto -pgo=p/x.pgo", base), Some(Pgo::File("/m/p/x.pgo".into())));
+        assert_eq!(Pgo::of_goflags("-pgo=/abs.pgo -buildvcs=false", base), Some(Pgo::File("/abs.pgo".into())));
+        assert_eq!(Pgo::of_goflags("-mod=mod -pgo=", base), None);
     }
 }
