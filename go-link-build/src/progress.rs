@@ -234,6 +234,8 @@ pub(crate) fn label(kind: crate::plan::ActionKind, header: &str) -> String {
         ActionKind::Link => "link",
         ActionKind::Header => "header",
         ActionKind::Install => "install",
+        // Its header already says what it does: `# preprofile <profile>`.
+        ActionKind::Preprofile => return name.to_string(),
     };
     format!("{verb} {name}")
 }
