@@ -72,7 +72,10 @@ impl Directive {
 /// closed or broken stderr (EPIPE) loses the line but neither panics nor
 /// changes the build's result.
 pub(crate) fn stderr_line(args: std::fmt::Arguments<'_>) {
-    let _ = writeln!(std::io::stderr().lock(), "{args}");
+    // Erases a drawn progress line first, so no line of ours shares it.
+    crate::progress::stderr_line(|| {
+        let _ = writeln!(std::io::stderr().lock(), "{args}");
+    });
 }
 
 /// Where directives go, and whether to print them at all.
@@ -113,7 +116,7 @@ impl CargoOutput {
                 if self.metadata {
                     self.emit(&format!("warning={line}"));
                 } else {
-                    crate::progress::stderr_line(|| to_stderr!("warning: {line}"));
+                    to_stderr!("warning: {line}");
                 }
             }
         }

@@ -304,7 +304,7 @@ impl RemoteRun {
             if self.out.metadata && self.out.warnings {
                 self.out.warning(&format!("go-link-build: {w}"));
             } else {
-                progress::stderr_line(|| to_stderr!("warning: go-link-build: {w}"));
+                to_stderr!("warning: go-link-build: {w}");
             }
         }
         (stats, warning)

@@ -72,8 +72,8 @@ impl std::fmt::Debug for Hook {
 }
 
 /// Whether a progress line is on stderr now. Held while drawing, and by
-/// [`stderr_line`] while the library prints a line of its own (a warning), so
-/// the two never share a line.
+/// [`stderr_line`] while the library prints a line of its own (every
+/// `to_stderr!` goes through it), so the two never share a line.
 static LINE: Mutex<bool> = Mutex::new(false);
 
 /// Runs `print` (which writes whole lines to stderr) after erasing the
