@@ -110,10 +110,11 @@ impl Executor<'_> {
             Ok(())
         });
         let mut errors: Vec<Error> = Vec::new();
-        for o in outcomes {
+        for (i, o) in outcomes.into_iter().enumerate() {
             match o {
                 Outcome::Done(()) | Outcome::Skipped => {}
                 Outcome::Failed(e) => errors.push(e),
+                Outcome::Panicked(msg) => errors.push(panicked(&plan.actions[i], &msg)),
             }
         }
         if errors.len() == 1 {
@@ -159,6 +160,10 @@ impl Executor<'_> {
         }
         let tmp = self.cache.temp_dir()?;
         let x = Expander { plan, done, own: Some((idx, tmp.path())), id: Some(id.short()) };
+        #[cfg(feature = "test-hooks")]
+        if a.label.contains(PANIC_HOOK) {
+            panic!("test hook: {PANIC_HOOK} in the action's label");
+        }
         self.steps(a, &x, done)?;
         // Keep only the outputs in the cache entry.
         if let Ok(entries) = std::fs::read_dir(tmp.path()) {
@@ -221,6 +226,7 @@ impl Executor<'_> {
                         .into_iter()
                         .filter_map(|r| match r {
                             Outcome::Failed(e) => Some(e.to_string()),
+                            Outcome::Panicked(msg) => Some(panicked(a, &msg).to_string()),
                             _ => None,
                         })
                         .collect();
@@ -315,6 +321,26 @@ impl Executor<'_> {
         }
     }
 }
+
+/// The error of an action whose run panicked (a bug in go-link-build): the
+/// scheduler caught the panic, the other actions finished or were skipped,
+/// and the action's temp directory went with the unwinding.
+fn panicked(a: &Action, msg: &str) -> Error {
+    Error::new(
+        ErrorKind::Tool,
+        format!(
+            "{}\ngo-link-build bug: the action `{}` panicked: {msg}\nnothing was installed; please report this \
+             with the output of GO_LINK_BUILD_DEBUG=1",
+            a.label,
+            crate::progress::label(a.kind, &a.label)
+        ),
+    )
+}
+
+/// Under the `test-hooks` feature, an action whose label contains this
+/// panics when it runs (tests/tests/errors.rs).
+#[cfg(feature = "test-hooks")]
+const PANIC_HOOK: &str = "glb-test-hook-panic";
 
 fn internal(what: &str) -> Error {
     Error::new(ErrorKind::Tool, format!("internal error in go-link-build's executor: {what}"))

@@ -61,6 +61,9 @@ pub(crate) enum Outcome<T> {
     Failed(Error),
     /// It did not run because a dependency failed.
     Skipped,
+    /// It panicked (a bug): the panic's message. The run goes on and ends
+    /// like a failure, never waiting for a node that will not finish.
+    Panicked(String),
 }
 
 struct State<T> {
@@ -145,13 +148,16 @@ pub(crate) fn run<T: Send>(
                     drop(token);
                     continue;
                 };
-                let res = work(i);
+                // A panic must not end the worker with its node unfinished:
+                // the others would wait for it forever.
+                let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(i)));
                 drop(token);
                 let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
-                let ok = res.is_ok();
+                let ok = matches!(res, Ok(Ok(_)));
                 st.results[i] = Some(match res {
-                    Ok(t) => Outcome::Done(t),
-                    Err(e) => Outcome::Failed(e),
+                    Ok(Ok(t)) => Outcome::Done(t),
+                    Ok(Err(e)) => Outcome::Failed(e),
+                    Err(payload) => Outcome::Panicked(panic_message(&*payload)),
                 });
                 st.finished += 1;
                 let mut stack = vec![i];
@@ -182,6 +188,15 @@ pub(crate) fn run<T: Send>(
         // before the workers return; a gap would be a scheduler bug.
         .map(|r| r.unwrap_or(Outcome::Skipped))
         .collect()
+}
+
+/// The text of a panic's payload (`panic!` makes a `&str` or a `String`).
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    match (payload.downcast_ref::<&str>(), payload.downcast_ref::<String>()) {
+        (Some(s), _) => s.to_string(),
+        (_, Some(s)) => s.clone(),
+        _ => "(no message)".to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -227,5 +242,20 @@ mod tests {
             Ok(())
         });
         assert!(peak.load(Ordering::SeqCst) > 1);
+    }
+
+    #[test]
+    fn a_panicking_node_fails_the_run_instead_of_hanging() {
+        // 0 <- 1 <- 2, 3 alone; node 1 panics. Before, its worker died with
+        // the node unfinished and the other workers waited forever.
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let deps = vec![vec![], vec![0], vec![1], vec![]];
+            let jobs = Jobs { threads: 2, client: None };
+            let res = run(&jobs, &deps, &[1; 4], |i| if i == 1 { panic!("node {i} broke") } else { Ok(i) });
+            let _ = tx.send(format!("{res:?}"));
+        });
+        let res = rx.recv_timeout(std::time::Duration::from_secs(60)).expect("the run hung after a panic");
+        assert_eq!(res, r#"[Done(0), Panicked("node 1 broke"), Skipped, Done(3)]"#);
     }
 }

@@ -80,3 +80,40 @@ fn works_without_a_go_command_when_goroot_is_given() {
     let art = b.try_binary("x").unwrap();
     assert!(run(art.path(), &[]).contains("loopvar: 0 1 2"));
 }
+
+/// A panic inside an action (a go-link-build bug, injected here through the
+/// `test-hooks` feature: an action whose label names `glb-test-hook-panic`
+/// panics in its temp directory) fails the build with an error naming the
+/// action; the scheduler's other workers do not wait for it forever (they
+/// did), and nothing is left behind: no output, no temp directory.
+#[test]
+fn a_panicking_action_fails_the_build_and_leaves_nothing() {
+    let Some(goroot) = host_goroot() else { return };
+    let s = Scratch::new("panic-hook");
+    let dir = s.join("m");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("go.mod"), "module example.com/glb-test-hook-panic\n\ngo 1.21\n").unwrap();
+    std::fs::write(dir.join("main.go"), "package main\n\nfunc main() {}\n").unwrap();
+    let cache = shared_cache("glb");
+    let out = s.join("out");
+    let (tx, rx) = std::sync::mpsc::channel();
+    {
+        let (goroot, dir, out, cache) = (goroot.clone(), dir.clone(), out.clone(), cache.clone());
+        std::thread::spawn(move || {
+            let _ = tx.send(builder(&goroot, &dir, &out, &cache).try_binary("m").map(|a| a.path().to_path_buf()));
+        });
+    }
+    // Generous: a cold shared cache compiles the runtime first.
+    let res = rx.recv_timeout(std::time::Duration::from_secs(1800)).expect("the build hung after a panic");
+    let msg = res.expect_err("the build should fail").to_string();
+    assert!(
+        msg.starts_with("# example.com/glb-test-hook-panic\ngo-link-build bug: the action `compile example.com/glb-test-hook-panic` panicked: test hook"),
+        "{msg}"
+    );
+    assert!(!out.join("go-link-build/bin/m").exists(), "a binary was installed");
+    let ours = format!("{}-", std::process::id());
+    let left: Vec<_> = std::fs::read_dir(cache.join("tmp"))
+        .map(|d| d.flatten().map(|e| e.file_name()).filter(|n| n.to_string_lossy().starts_with(&ours)).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "temp dirs left in the cache: {left:?}");
+}
