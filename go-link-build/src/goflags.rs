@@ -372,14 +372,45 @@ const LINK_OWNED: &[&str] = &[
     "fipso",
 ];
 
+/// The compiler's flags that take a value (`go tool compile -help` lists
+/// them with a type; Go 1.21 to 1.27). Every other flag is a boolean or a
+/// counter, which takes none.
+#[rustfmt::skip]
+const COMPILE_VALUE_FLAGS: &[&str] = &[
+    "D", "I", "asmhdr", "bench", "blockprofile", "buildid", "c", "coveragecfg", "cpuprofile", "d", "embedcfg", "env",
+    "gendwarfinl", "goversion", "importcfg", "installsuffix", "json", "lang", "linkobj", "memprofile",
+    "memprofilerate", "mutexprofile", "o", "p", "pgoprofile", "spectre", "symabis", "traceprofile", "trimpath",
+];
+
+/// The linker's flags that take a value (`go tool link -help`, Go 1.21 to 1.27).
+#[rustfmt::skip]
+const LINK_VALUE_FLAGS: &[&str] = &[
+    "B", "D", "E", "H", "I", "L", "R", "T", "X", "benchmark", "benchmarkprofile", "buildid", "buildmode",
+    "capturehostobjs", "cpuprofile", "debugtextsize", "debugtramp", "extar", "extld", "extldflags", "fipso",
+    "funcalign", "importcfg", "installsuffix", "k", "libgcc", "linkmode", "macos", "macsdk", "memprofile",
+    "memprofilerate", "o", "pluginpath", "r", "randlayout", "strictdups", "tmpdir",
+];
+
 /// Checks flags for `tool` (`"compile"` for gcflags, `"link"` for ldflags):
 /// every flag is kept as cmd/go would pass it, except those go-link-build
 /// decides, which are an error naming the setter or reason.
+///
+/// cmd/go checks none of these (it passes them on); the tool parses them
+/// with Go's `flag` package, so they are walked as `flag.(*FlagSet).parseOne`
+/// does: `-name=value` carries its value, a flag that takes a value and has
+/// no `=` takes the next word as its value (`-extldflags -r` is the linker's
+/// `-extldflags` with the value `-r`, not `-r`), other flags take none.
 pub(crate) fn check(tool: &str, flags: &[&str]) -> Result<(), String> {
     let owned = if tool == "link" { LINK_OWNED } else { COMPILE_OWNED };
+    let takes_value = if tool == "link" { LINK_VALUE_FLAGS } else { COMPILE_VALUE_FLAGS };
     let setting = if tool == "link" { "ldflags" } else { "gcflags" };
-    for f in flags {
+    let mut words = flags.iter();
+    while let Some(f) = words.next() {
         let Some(name) = flag_name(f) else { continue };
+        if !f.contains('=') && takes_value.contains(&name) {
+            // Its value is the next word, whatever it looks like.
+            words.next();
+        }
         // cmd/go adds -race to every compile and to the link itself
         // (`instrumentInit`'s forcedGcflags/forcedLdflags), with the race
         // runtime linked and std built apart: one flag alone builds a program
@@ -507,6 +538,13 @@ mod tests {
         assert!(check("link", &["--linkmode=external"]).is_err());
         assert!(check("compile", &["-importcfg", "/x"]).is_err());
         assert!(check("compile", &["-p=main"]).unwrap_err().contains("gcflags flag -p=main"));
+        // A value is not a flag, even when it starts with a dash (the linker
+        // reads `-extldflags -r` as -extldflags="-r"); a flag after it is.
+        assert!(check("link", &["-extldflags", "-r", "-X", "main.o=-o", "-B", "-linkmode"]).is_ok());
+        assert!(check("link", &["-extldflags", "-r", "-r", "/x"]).is_err());
+        assert!(check("link", &["-extldflags=-static", "-r", "/x"]).is_err());
+        assert!(check("link", &["-s", "-o", "x"]).is_err(), "-s takes no value");
+        assert!(check("compile", &["-d", "-p", "-N", "-p", "x"]).unwrap_err().contains("gcflags flag -p is"));
     }
 
     #[test]
