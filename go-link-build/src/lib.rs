@@ -200,6 +200,7 @@ pub use execute::{RemoteStats, Stats};
 #[doc(hidden)]
 pub mod test_hooks {
     pub use crate::bindings::test_hooks::generate_bindings;
+    pub use crate::cache::set_version_salt_for_test;
     pub use crate::load::test_hooks::{list_std_for_test, load_graph_for_test, ListedPackage, TestTarget};
 }
 

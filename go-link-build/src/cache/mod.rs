@@ -8,7 +8,9 @@
 //! line at a time, so `GO_LINK_BUILD_DEBUG=2` can dump exactly what went into
 //! a key (like cmd/go's `GODEBUG=gocachehash=1`). The lines are:
 //!
-//! - the format version of this cache and the tool identity (`compile -V=full`
+//! - the format version of this cache, go-link-build's own version (the
+//!   crate's, so an upgrade never reuses another version's entries) and the
+//!   tool identity (`compile -V=full`
 //!   plus size and mtime of each tool binary);
 //! - the tool environment (GOOS, GOARCH, GO$ARCH, GOEXPERIMENT, CGO_ENABLED);
 //! - every flag of every tool run the action makes, with paths that vary
@@ -104,10 +106,35 @@ pub(crate) use public::add_remote_totals;
 pub use public::{CacheDir, CacheUsage};
 pub(crate) use record::{Digest, OutputFile, Record};
 
-/// Bump when the meaning of a key line or the entry layout changes.
+/// Bump when the meaning of a key line or the entry layout changes between
+/// two commits of the same crate version (every key also has the crate's
+/// version, [`version`], so a release never shares entries with another).
 /// v2: build IDs in cmd/go's base64 form (the outputs changed, not the keys).
 /// v3: cgo C compiles name their files as cmd/go does, in its per-release order.
 const FORMAT: &str = "go-link-build cache v3";
+
+/// go-link-build's version as every key and stamp records it: an upgraded
+/// crate computes other keys, so it never reads an entry (or trusts a stamp)
+/// that another version made with other rules. Under the `test-hooks`
+/// feature a test may salt it ([`set_version_salt_for_test`]).
+pub(crate) fn version() -> String {
+    #[cfg(feature = "test-hooks")]
+    if let Some(salt) = VERSION_SALT.lock().unwrap_or_else(|e| e.into_inner()).as_deref() {
+        return format!("{}+{salt}", env!("CARGO_PKG_VERSION"));
+    }
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+#[cfg(feature = "test-hooks")]
+static VERSION_SALT: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Makes every key and stamp of this process from now on as another version
+/// of go-link-build would (`None`: this version again). Process-wide: only
+/// for a test executable of its own (tests/tests/version_salt.rs).
+#[cfg(feature = "test-hooks")]
+pub fn set_version_salt_for_test(salt: Option<&str>) {
+    *VERSION_SALT.lock().unwrap_or_else(|e| e.into_inner()) = salt.map(str::to_string);
+}
 
 /// A finished SHA-256 digest, printed as hex.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -177,6 +204,7 @@ impl KeyBuilder {
     fn start(kind: &str, dump: bool) -> KeyBuilder {
         let mut kb = KeyBuilder { hasher: Sha256::new(), text: dump.then(String::new) };
         kb.line("format", FORMAT);
+        kb.line("go-link-build", version());
         kb.line("action", kind);
         kb
     }
