@@ -350,9 +350,22 @@ pub(crate) fn add_pkg_config(
         for p in &pkgs {
             inv.arg(p);
         }
-        let out = inv
-            .run(&format!("# {import_path}\npkg-config {what} {}", pkgs.join(" ")))
-            .map_err(|e| e.context("(is pkg-config installed, and PKG_CONFIG_PATH set for the target?)"))?;
+        // getPkgConfigFlags's description of the command (the words joined
+        // as it joins them, so no options leave two spaces), under the
+        // package's header as cmdError prints it: `# importpath` then
+        // `# [desc]`; then pkg-config's output, then what to do.
+        let desc = format!("{} {what} {} -- {}", program.join(" "), opts.join(" "), pkgs.join(" "));
+        let out = inv.run(&format!("# {import_path}\n# [{desc}]")).map_err(|e| {
+            Error::new(
+                e.kind(),
+                format!(
+                    "{e}\npkg-config failed for the `#cgo pkg-config:` line of {import_path}: install pkg-config \
+                     and the development files that provide {}, or point PKG_CONFIG_PATH (and \
+                     PKG_CONFIG_SYSROOT_DIR when cross-compiling) at the directory holding the .pc files",
+                    pkgs.iter().map(|p| format!("{p}.pc")).collect::<Vec<_>>().join(", ")
+                ),
+            )
+        })?;
         split_pkg_config_output(&out.stdout).map_err(ctx)
     };
     let cflags = run("--cflags")?;
