@@ -423,6 +423,42 @@ fn quote(s: &str) -> String {
     crate::goport::quote(s.as_bytes())
 }
 
+/// modload.CheckGodebug of the main go.mod's (or go.work's) `godebug`
+/// lines, as cmd/go's module loading reports them: `go.mod:7: unknown godebug
+/// "x"` (`lines`: the `file:line`, key and value of each).
+pub(crate) fn check_module_lines(table: &[GodebugInfo], lines: &[(String, &str, &str)], minor: u32) -> Result<()> {
+    for (at, key, value) in lines {
+        check_setting(table, "godebug", key, value, minor).map_err(|reason| {
+            Error::new(ErrorKind::Load, format!("{at}: {reason}\nSee https://go.dev/doc/godebug for the settings."))
+        })?;
+    }
+    Ok(())
+}
+
+/// cmd/go's checkDirectives (cmd/go/internal/work/exec.go) for every
+/// package's `//go:debug` directives, whose syntax the loader checked:
+/// `load.ParseGoDebug`'s modload.CheckGodebug against this toolchain's table,
+/// reported at the directive (`/abs/main.go:1:1: invalid //go:debug: unknown
+/// //go:debug setting "x"`).
+pub(crate) fn check_directives(table: &[GodebugInfo], pkgs: &[crate::load::Package], minor: u32) -> Result<()> {
+    for p in pkgs {
+        for (key, value) in &p.go_debug {
+            check_setting(table, "//go:debug setting", key, value, minor).map_err(|reason| {
+                let at = p.go_debug_pos.get(key).map_or("?", String::as_str);
+                Error::new(
+                    ErrorKind::Load,
+                    format!(
+                        "loading package {}: {at}: invalid //go:debug: {reason}\nSee https://go.dev/doc/godebug \
+                         for the settings.",
+                        p.import_path
+                    ),
+                )
+            })?;
+        }
+    }
+    Ok(())
+}
+
 /// directives: module/work godebug settings then //go:debug k=v lines of the main package, in order.
 ///
 /// `go_version` is the main module's go line ("1.21", "1.22.3"); in

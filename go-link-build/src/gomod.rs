@@ -24,6 +24,8 @@ pub(crate) struct GoMod {
     pub toolchain: Option<String>,
     /// `godebug` key=value settings, in file order.
     pub godebug: Vec<(String, String)>,
+    /// The line of each `godebug` setting (for modload.CheckGodebug's errors).
+    pub godebug_lines: Vec<usize>,
     /// `require` lines: (path, canonical version).
     pub require: Vec<(String, String)>,
     /// `replace` lines.
@@ -38,6 +40,8 @@ pub(crate) struct GoWork {
     pub go: Option<String>,
     pub toolchain: Option<String>,
     pub godebug: Vec<(String, String)>,
+    /// The line of each `godebug` setting.
+    pub godebug_lines: Vec<usize>,
     /// `use` directories, as written.
     pub uses: Vec<String>,
     pub replace: Vec<Replace>,
@@ -798,7 +802,10 @@ fn add_mod_directive(
             }
             m.module = parse_string(args[0]).map_err(|e| format!("invalid quoted string: {e}"))?;
         }
-        "godebug" => m.godebug.push(parse_godebug(args)?),
+        "godebug" => {
+            m.godebug.push(parse_godebug(args)?);
+            m.godebug_lines.push(pos.line);
+        }
         "require" | "exclude" => {
             if args.len() != 2 {
                 return Err(format!("usage: {verb} module/path v1.2.3"));
@@ -936,7 +943,7 @@ pub(crate) fn parse_go_work(text: &str, file: &str) -> Result<GoWork> {
     let mut saw = [false; 2];
     let mut errs = Vec::new();
     // work.go (*WorkFile).add.
-    let mut add = |w: &mut GoWork, verb: &str, args: &[&str]| -> std::result::Result<(), String> {
+    let mut add = |w: &mut GoWork, verb: &str, args: &[&str], pos: Pos| -> std::result::Result<(), String> {
         match verb {
             "go" => {
                 if std::mem::replace(&mut saw[0], true) {
@@ -950,7 +957,10 @@ pub(crate) fn parse_go_work(text: &str, file: &str) -> Result<GoWork> {
                 }
                 w.toolchain = Some(parse_toolchain_line(args)?);
             }
-            "godebug" => w.godebug.push(parse_godebug(args)?),
+            "godebug" => {
+                w.godebug.push(parse_godebug(args)?);
+                w.godebug_lines.push(pos.line);
+            }
             "use" => {
                 if args.len() != 1 {
                     return Err(format!("usage: {verb} local/dir"));
@@ -966,7 +976,7 @@ pub(crate) fn parse_go_work(text: &str, file: &str) -> Result<GoWork> {
         match stmt {
             Stmt::Line(l) => {
                 let (verb, args) = l.tokens.split_first().map_or(("", &[][..]), |(v, a)| (*v, a));
-                if let Err(e) = add(&mut w, verb, args) {
+                if let Err(e) = add(&mut w, verb, args, l.start) {
                     errs.push(located(file, l.start, &e));
                 }
             }
@@ -976,7 +986,7 @@ pub(crate) fn parse_go_work(text: &str, file: &str) -> Result<GoWork> {
                     continue;
                 }
                 for l in &b.lines {
-                    if let Err(e) = add(&mut w, b.tokens[0], &l.tokens) {
+                    if let Err(e) = add(&mut w, b.tokens[0], &l.tokens, l.start) {
                         errs.push(located(file, l.start, &e));
                     }
                 }
@@ -1034,6 +1044,7 @@ tool example.com/q/cmd/x
         assert_eq!(m.go.as_deref(), Some("1.22.3"));
         assert_eq!(m.toolchain.as_deref(), Some("go1.23.1"));
         assert_eq!(m.godebug, vec![("panicnil".into(), "1".into()), ("default".into(), "go1.21".into())]);
+        assert_eq!(m.godebug_lines, [9, 10]);
         assert_eq!(m.require.len(), 3);
         assert_eq!(m.require[1], ("example.com/q".into(), "v0.1.0".into()));
         assert_eq!(m.exclude, vec![("example.com/bad".into(), "v0.0.1".into())]);

@@ -934,6 +934,13 @@ impl<'a> Session<'a> {
         }
         let mods = modload::Modules::load(&roots[0], &self.mod_settings(&tools.cache))?;
         mods.check_go_lines(&tools.tc.version)?;
+        // The godebug keys this toolchain knows, checked where cmd/go checks
+        // them: go.mod/go.work lines as the modules load, each package's
+        // //go:debug directives once it is loaded.
+        let table_path = godebug_table(&tools.tc);
+        let table_text = std::fs::read_to_string(&table_path).map_err(|e| Error::io("read", &table_path, e))?;
+        let godebug_table = godebug::parse_table(&table_text)?;
+        godebug::check_module_lines(&godebug_table, &mods.godebug_lines(), tools.tc.minor)?;
         let main_module = &mods.mains[0];
         // A C archive of library packages gets a generated main (below), so
         // what the linker loads for a program (`runtime`, ...) is loaded too,
@@ -945,6 +952,7 @@ impl<'a> Session<'a> {
             load_roots.extend(load::linker_deps(&tools.ctx).iter().map(|(p, _)| src.join(p)));
         }
         let mut graph = load::load_graph(&tools.ctx, Some(&mods), &load_roots)?;
+        godebug::check_directives(&godebug_table, &graph.packages, tools.tc.minor)?;
         graph.roots.truncate(roots.len());
         let main = match req.kind {
             OutputKind::Binary => {

@@ -487,6 +487,23 @@ impl Modules {
         }
     }
 
+    /// The `godebug` settings cmd/go checks as it loads the modules
+    /// (modload.loadWorkFile, loadModFile): go.work's in a workspace, else
+    /// the main go.mod's; each with the `/abs/go.mod:LINE` it is on.
+    pub(crate) fn godebug_lines(&self) -> Vec<(String, &str, &str)> {
+        let (file, settings, lines) = match &self.work {
+            Some((f, w)) => (f.clone(), &w.godebug, &w.godebug_lines),
+            None => {
+                (self.mains[0].dir.join("go.mod"), &self.mains[0].go_mod.godebug, &self.mains[0].go_mod.godebug_lines)
+            }
+        };
+        settings
+            .iter()
+            .zip(lines)
+            .map(|((k, v), line)| (format!("{}:{line}", file.display()), k.as_str(), v.as_str()))
+            .collect()
+    }
+
     /// The replacement for `path@version`: go.work's first, then the main
     /// modules'; a versioned `replace` beats a wildcard one.
     fn replacement(&self, path: &str, version: &str) -> Option<Replacement> {

@@ -103,6 +103,8 @@ pub(crate) struct Package {
     /// `//go:debug key=value` directives of the package's Go files, in file
     /// order.
     pub go_debug: Vec<(String, String)>,
+    /// Each `//go:debug` key to its directive's `/abs/file.go:LINE:COL`.
+    pub go_debug_pos: BTreeMap<String, String>,
     /// Indices into `Graph::packages` of the packages this one needs to
     /// compile: its imports (without `C` and `unsafe`) and the implicit ones.
     pub deps: Vec<usize>,
@@ -224,8 +226,8 @@ struct Scanned {
     first_file: String,
     /// The package name of the first test file (without `_test`).
     test_name: String,
-    /// (file, line, text) of `//go:` directives in Go files, in order.
-    directives: Vec<(String, u32, String)>,
+    /// (file, line, column, text) of `//go:` directives in Go files, in order.
+    directives: Vec<(String, u32, u32, String)>,
     /// Pattern to `file.go:LINE:COL` of its first occurrence.
     embed_pos: BTreeMap<String, String>,
     swig_files: Vec<String>,
@@ -435,8 +437,8 @@ fn scan_go_file(
     for imp in &header.imports {
         p.import_pos.entry(imp.path.clone()).or_insert_with(|| format!("{name}:{}", imp.line));
     }
-    for (line, text) in &header.directives {
-        s.directives.push((name.clone(), *line, text.clone()));
+    for (line, col, text) in &header.directives {
+        s.directives.push((name.clone(), *line, *col, text.clone()));
     }
     if header.imports.iter().any(|i| i.path == "embed") {
         f.rest()?;
@@ -602,8 +604,10 @@ fn finish(ctx: &BuildContext, s: Scanned) -> Result<Package> {
     }
 
     let mut seen: HashMap<String, String> = HashMap::new();
-    for (file, line, text) in &directives {
-        let at = format!("{}:{line}", pkg.dir.join(file).display());
+    for (file, line, col, text) in &directives {
+        // A directive's position is token.Position, `file:line:col`, as
+        // cmd/go's checkDirectives prints it.
+        let at = format!("{}:{line}:{col}", pkg.dir.join(file).display());
         match scan::parse_go_debug(text) {
             Ok(None) => {}
             Ok(Some((k, v))) => {
@@ -612,7 +616,8 @@ fn finish(ctx: &BuildContext, s: Scanned) -> Result<Package> {
                         "{at}: repeated //go:debug for {k}\n\t{prev}: previous //go:debug"
                     )));
                 }
-                seen.insert(k.clone(), at);
+                seen.insert(k.clone(), at.clone());
+                pkg.go_debug_pos.insert(k.clone(), at);
                 pkg.go_debug.push((k, v));
             }
             Err(e) => return Err(load_error(format!("{at}: invalid //go:debug: {e}"))),
@@ -1522,7 +1527,8 @@ mod tests {
 
         s.write("debug/a.go", "//go:debug a=1\n//go:debug a=2\npackage a\n");
         let err = load_package(&ctx, &s.0.join("debug"), "x/debug", false).unwrap_err().to_string();
-        assert!(err.contains("a.go:2: repeated //go:debug for a"), "{err}");
+        assert!(err.contains("a.go:2:1: repeated //go:debug for a\n\t"), "{err}");
+        assert!(err.ends_with("a.go:1:1: previous //go:debug"), "{err}");
 
         s.write("embederr/a.go", "package a\n\nimport \"embed\"\n\n//go:embed missing.txt\nvar f embed.FS\n");
         let err = load_package(&ctx, &s.0.join("embederr"), "x/embederr", false).unwrap_err().to_string();

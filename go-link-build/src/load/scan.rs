@@ -96,6 +96,8 @@ pub(crate) struct Comment {
     pub text: String,
     /// The line it starts on.
     pub line: u32,
+    /// The column (in bytes, from 1) it starts at.
+    pub col: u32,
     /// The line it ends on.
     pub end_line: u32,
     /// Whether it is a `/* */` comment containing a newline.
@@ -196,7 +198,7 @@ pub(crate) struct GoHeader {
     /// Preambles of `import "C"` specs that have one.
     pub cgo_preambles: Vec<CgoPreamble>,
     /// `//go:` directive comments before the package clause: (line, text).
-    pub directives: Vec<(u32, String)>,
+    pub directives: Vec<(u32, u32, String)>,
     /// Byte offset of the end of the header (the first byte after the imports).
     pub end: usize,
 }
@@ -293,15 +295,15 @@ impl<'a> Lexer<'a> {
                         // A line comment running to the end of the file.
                         self.at_end()?;
                         self.pos = self.src.len();
-                        self.push_comment(start, self.line, false);
+                        self.push_comment(start, self.line, self.col(start), false);
                         continue;
                     };
                     self.pos = start + n;
-                    self.push_comment(start, self.line, false);
+                    self.push_comment(start, self.line, self.col(start), false);
                 }
                 b'/' if self.src[self.pos + 1] == b'*' => {
                     let start = self.pos;
-                    let start_line = self.line;
+                    let (start_line, start_col) = (self.line, self.col(start));
                     let Some(n) = find(&self.src[start + 2..], b"*/") else {
                         self.at_end()?;
                         return self.error(start, start_line, "comment not terminated");
@@ -315,7 +317,7 @@ impl<'a> Lexer<'a> {
                         }
                     }
                     self.pos = end;
-                    self.push_comment(start, start_line, multiline);
+                    self.push_comment(start, start_line, start_col, multiline);
                 }
                 b'"' => return self.string(),
                 b'`' => return self.raw_string(),
@@ -332,12 +334,13 @@ impl<'a> Lexer<'a> {
         t
     }
 
-    fn push_comment(&mut self, start: usize, line: u32, multiline_block: bool) {
+    fn push_comment(&mut self, start: usize, line: u32, col: u32, multiline_block: bool) {
         let raw = &self.src[start..self.pos];
         let text: Vec<u8> = raw.iter().copied().filter(|&c| c != b'\r').collect();
         self.comments.push(Comment {
             text: String::from_utf8_lossy(&text).into_owned(),
             line,
+            col,
             end_line: self.line,
             multiline_block,
         });
@@ -539,8 +542,12 @@ pub(crate) fn scan_header(src: &[u8], complete: bool) -> SResult<GoHeader> {
         return p.error(p.tok, format!("expected 'package', found {}", p.describe(p.tok)));
     }
     // Directives are the //go: comments before the package clause.
-    h.directives =
-        p.first_comments.iter().filter(|c| c.text.starts_with("//go:")).map(|c| (c.line, c.text.clone())).collect();
+    h.directives = p
+        .first_comments
+        .iter()
+        .filter(|c| c.text.starts_with("//go:"))
+        .map(|c| (c.line, c.col, c.text.clone()))
+        .collect();
     p.advance()?;
     if p.tok.kind != Kind::Ident {
         return p.error(p.tok, format!("expected package name, found {}", p.describe(p.tok)));
@@ -924,7 +931,10 @@ mod tests {
         let h = header(src);
         assert_eq!(h.package, "p");
         assert_eq!(paths(&h), ["fmt@8:8", "os@10:2", "embed@10:8", "strings@11:2", "math@12:2", "a/b@14:8"]);
-        assert_eq!(h.directives, vec![(3, "//go:build linux".to_string())]);
+        assert_eq!(h.directives, vec![(3, 1, "//go:build linux".to_string())]);
+        // go/build's directive positions have the column (an indented one too).
+        let h2 = header("// Doc.\n\t//go:debug a=1\n/* x */ //go:debug b=2\npackage p\n");
+        assert_eq!(h2.directives, vec![(2, 2, "//go:debug a=1".to_string()), (3, 9, "//go:debug b=2".to_string())]);
         assert_eq!(&src[h.end..h.end + 4], "func");
         // Escapes in import paths.
         let h = header("package p; import \"\\x61/\\u0062\"; import ()");
