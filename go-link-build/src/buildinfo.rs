@@ -162,6 +162,8 @@ pub(crate) struct SettingsInput {
     pub buildmode: String,
     /// `-race`.
     pub race: bool,
+    /// `-cover` (recorded by Go 1.23+ only: the caller decides).
+    pub cover: bool,
     /// The last `-gcflags` value as given (`PerPackageFlag.String`), if any.
     pub gcflags: Option<String>,
     /// The user's `-ldflags` as one string; recorded only without `-trimpath`
@@ -191,11 +193,11 @@ pub(crate) struct SettingsInput {
 }
 
 /// The build settings, in `load.setBuildInfo` order:
-/// `-buildmode`, `-compiler`, `-gcflags`, `-ldflags`, `-tags`, `-trimpath`,
-/// `DefaultGODEBUG`, `CGO_ENABLED`, `CGO_*FLAGS`, `GOARCH`, `GOEXPERIMENT`,
-/// `GOOS`, `GO$GOARCH`. cmd/go also knows `-asan`, `-asmflags`,
-/// `-cover`, `-msan`, `-race`, `-pgo`, `GOFIPS140` and the `vcs.*`
-/// settings, none of which our builds use.
+/// `-buildmode`, `-compiler`, `-gcflags`, `-ldflags`, `-cover`, `-race`,
+/// `-tags`, `-trimpath`, `DefaultGODEBUG`, `CGO_ENABLED`, `CGO_*FLAGS`,
+/// `GOARCH`, `GOEXPERIMENT`, `GOOS`, `GO$GOARCH` (`-pgo` and the `vcs.*`
+/// settings are added by the caller). cmd/go also knows `-asan`,
+/// `-asmflags`, `-msan` and `GOFIPS140`, none of which our builds use.
 pub(crate) fn settings(input: &SettingsInput) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     // appendBuildSetting: a newline would end the line, so it becomes a space.
@@ -209,6 +211,10 @@ pub(crate) fn settings(input: &SettingsInput) -> Vec<(String, String)> {
         if !input.trimpath {
             add("-ldflags", ldflags);
         }
+    }
+    // setBuildInfo: -cover after -ldflags, before -msan and -race.
+    if input.cover {
+        add("-cover", "true");
     }
     if input.race {
         add("-race", "true");
@@ -276,6 +282,7 @@ mod tests {
         SettingsInput {
             buildmode: "exe".into(),
             race: false,
+            cover: false,
             gcflags: None,
             ldflags: None,
             tags: vec![],
@@ -385,6 +392,8 @@ mod tests {
             buildmode: "c-archive".into(),
             gcflags: Some("all=-N -l".into()),
             ldflags: Some("-X 'main.v=a\nb'".into()),
+            cover: true,
+            race: true,
             default_godebug: String::new(),
             goexperiment: Some(String::new()),
             arch_level: Some(("GOAMD64".into(), String::new())),
@@ -400,6 +409,8 @@ mod tests {
                 "-compiler=gc",
                 "-gcflags=all=-N -l",
                 "-ldflags=-X 'main.v=a b'",
+                "-cover=true",
+                "-race=true",
                 "CGO_ENABLED=0",
                 "GOARCH=amd64",
                 "GOOS=linux"

@@ -54,6 +54,9 @@ pub(crate) struct CgoStep<'a> {
     /// `.syso` files of this package and its dependencies, for the dynimport link.
     pub syso: Vec<PathBuf>,
     pub label: &'a str,
+    /// What cgo translates instead of the package's cgo files: their
+    /// instrumented copies under `-cover` (cmd/go runs cover before cgo).
+    pub cgo_files: Option<&'a [PathBuf]>,
 }
 
 /// Whether an assembly file of a cgo package goes to the C compiler: all of
@@ -136,15 +139,21 @@ pub(crate) fn plan(req: &CgoStep<'_>) -> Result<CgoPlan> {
     for f in &req.flags.cflags {
         inv.arg(f);
     }
-    for f in &pkg.cgo_files {
-        inv.arg(pkg.dir.join(f));
+    let inputs: Vec<PathBuf> = match req.cgo_files {
+        Some(files) => files.to_vec(),
+        None => pkg.cgo_files.iter().map(|f| pkg.dir.join(f)).collect(),
+    };
+    for f in &inputs {
+        inv.arg(f);
     }
     steps.push(Step::Run { tool: Tool::Cgo, inv });
 
     let mut go_files = vec![o.join("_cgo_gotypes.go")];
     let mut c_sources: Vec<(PathBuf, bool)> = vec![(o.join("_cgo_export.c"), false)];
-    for f in &pkg.cgo_files {
-        let stem = f.strip_suffix(".go").unwrap_or(f);
+    for f in &inputs {
+        // cgo names its outputs after the input's base name (`x.cover.cgo1.go` under -cover).
+        let f = f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let stem = f.strip_suffix(".go").unwrap_or(&f);
         go_files.push(o.join(format!("{stem}.cgo1.go")));
         c_sources.push((o.join(format!("{stem}.cgo2.c")), false));
     }

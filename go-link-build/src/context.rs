@@ -37,6 +37,9 @@ pub(crate) struct BuildContext {
     pub user_tags: Vec<String>,
     /// `-race`: the `race` tool tag (`instrumentInit`'s `ToolTags`).
     pub race: bool,
+    /// `-cover` (`Build::cover`): `runtime/coverage` linked, the main
+    /// module's packages instrumented (`cover.rs`).
+    pub cover: bool,
 }
 
 /// Operating systems Go knows (`internal/syslist.KnownOS`).
@@ -313,6 +316,7 @@ pub(crate) mod tests {
     pub(crate) fn linux_amd64() -> BuildContext {
         BuildContext {
             race: false,
+            cover: false,
             goroot: PathBuf::from("/goroot"),
             goos: "linux".into(),
             goarch: "amd64".into(),

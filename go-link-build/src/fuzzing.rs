@@ -158,6 +158,7 @@ pub const TARGETS: &[(&str, Entry)] = &[
 fn context() -> BuildContext {
     BuildContext {
         race: false,
+        cover: false,
         goroot: "/goroot".into(),
         goos: "linux".into(),
         goarch: "amd64".into(),

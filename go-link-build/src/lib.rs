@@ -82,8 +82,11 @@
 //! the packages given with [`Build::package`]; `all=`, `std=`, `./dir/...=`,
 //! import-path patterns; the last matching setting wins), and so does
 //! `GOFLAGS`. [`Build::race`] builds with the race detector, as `go build
-//! -race`. Nothing changes by default, whatever cargo's profile: outputs
-//! stay identical to `go build -trimpath`'s.
+//! -race`; [`Build::cover`] instruments the main module's packages for
+//! coverage, as `go build -cover`, so an integration test can run the
+//! program with `GOCOVERDIR` set and read its coverage with `go tool covdata`.
+//! Nothing changes by default, whatever cargo's profile: outputs stay
+//! identical to `go build -trimpath`'s.
 //!
 //! ```no_run
 //! go_link_build::Build::new()
@@ -155,6 +158,7 @@ mod cargo;
 mod cgo;
 mod cgoflags;
 mod context;
+mod cover;
 mod ctool;
 mod diag;
 mod docsrs;
@@ -246,6 +250,7 @@ pub struct Build {
     gcflags: Vec<String>,
     ldflags: Vec<String>,
     race: bool,
+    cover: bool,
     /// `Build::pgo`: `auto`, `off` or a profile, as given.
     pgo: Option<PathBuf>,
     commands: Commands,
@@ -417,6 +422,7 @@ impl Build {
             gcflags: Vec::new(),
             ldflags: Vec::new(),
             race: false,
+            cover: false,
             pgo: None,
             commands: Commands::Quiet,
             progress: progress::Hook::default(),
@@ -635,6 +641,24 @@ impl Build {
     /// exits with status 66.
     pub fn race(&mut self, on: bool) -> &mut Build {
         self.race = on;
+        self
+    }
+
+    /// Builds with coverage instrumentation, like `go build -cover`: the
+    /// packages of the main module (and those given with [`Build::package`])
+    /// go through `go tool cover` before they compile (counter mode `set`;
+    /// `atomic` with [`Build::race`]), `runtime/coverage` is linked, and Go
+    /// 1.23+ records `-cover=true` in the build info. Run the program with
+    /// `GOCOVERDIR=<dir>` and it writes `covmeta.*`/`covcounters.*` files
+    /// there when it exits (through `main` returning or `os.Exit`); read
+    /// them with `go tool covdata percent -i=<dir>` (or `textfmt` for a
+    /// `go tool cover` profile). Made for integration tests: build a sidecar
+    /// with it in a test profile only, since the counters slow the program.
+    /// Dependencies and the standard library are not instrumented (they
+    /// stay shared with other builds); there is no `-coverpkg`. Go 1.21 to
+    /// 1.24 with `GOEXPERIMENT=nocoverageredesign` cannot (an error).
+    pub fn cover(&mut self, on: bool) -> &mut Build {
+        self.cover = on;
         self
     }
 
@@ -887,6 +911,9 @@ impl<'a> Session<'a> {
                 .map_err(|e| Error::new(ErrorKind::Config, e))?;
         }
         let ctx = self.context(req, &tc, &tool_id, &cache)?;
+        if req.cover {
+            crate::cover::check(tc.minor, &ctx.experiments).map_err(|e| Error::new(ErrorKind::Config, e))?;
+        }
         let ctool = if req.cgo_enabled {
             Some(ctool::CTool::discover(
                 &ctool::CToolRequest {
@@ -1013,6 +1040,8 @@ impl<'a> Session<'a> {
         let mut settings = buildinfo::settings(&buildinfo::SettingsInput {
             buildmode: req.mode.info_name().to_string(),
             race: req.race,
+            // `setBuildInfo` records -cover since Go 1.23.
+            cover: req.cover && tc.minor >= 23,
             gcflags: req.goflags.gcflags.raw().map(str::to_string),
             // What `go build -ldflags` would have been given (recorded only
             // without -trimpath, as cmd/go does).
@@ -1215,6 +1244,9 @@ impl<'a> Session<'a> {
         st.add_file(&godebug_table(tc));
         if loaded.pgo.is_some() && load::pgo::preprocesses(tc.minor) {
             st.add_file(&tc.tool(toolchain::Tool::Preprofile));
+        }
+        if req.cover {
+            st.add_file(&tc.tool(toolchain::Tool::Cover));
         }
         let mut link_flags = Vec::new();
         match req.kind {
@@ -1460,6 +1492,7 @@ impl<'a> Session<'a> {
             go_minor: tc.minor,
             user_tags: self.cfg.tags.clone(),
             race: req.race,
+            cover: req.cover,
         })
     }
 }

@@ -107,6 +107,7 @@ pub(crate) enum Tool {
     Asm,
     Link,
     Preprofile,
+    Cover,
 }
 
 /// A member of a package archive appended after the compiler's output.
@@ -316,7 +317,11 @@ pub(crate) fn plan(
         // After the imports: their export data is zipped with the first deps.
         deps.extend(pgo.as_ref().and_then(|p| p.action));
         let (o, c) = (dir(pkg_action(i)), cgo[i].as_ref());
-        actions.push(package_action(s, pkg, idx, &o, deps, &dep_archives, c, syso, gcflags, pgo.as_ref())?);
+        // -cover: the main module's and the command-line packages (`PrepareForCoverageBuild`).
+        let cmdline = graph.roots.contains(&i) || i == main.get();
+        let cover = s.req.cover && crate::cover::selected(pkg, cmdline, s.req.race);
+        let extra = Extra { gcflags, pgo: pgo.as_ref(), cover };
+        actions.push(package_action(s, pkg, idx, &o, deps, &dep_archives, c, syso, extra)?);
     }
     let packages: Vec<ActionIdx> = (0..n).map(pkg_action).collect();
     let link_idx = ActionIdx((n + first) as u32);
@@ -499,6 +504,14 @@ fn package_key(s: &Setup<'_>, pkg: &Package, deps: &[(String, ActionIdx)], cgo: 
     k
 }
 
+/// What a package's compile gets beyond its sources: the user's
+/// `-gcflags`, the PGO profile, and whether `-cover` instruments it.
+struct Extra<'a> {
+    gcflags: Vec<String>,
+    pgo: Option<&'a PgoUse>,
+    cover: bool,
+}
+
 #[allow(clippy::too_many_arguments)]
 fn package_action(
     s: &Setup<'_>,
@@ -509,9 +522,9 @@ fn package_action(
     dep_archives: &[(String, PathBuf)],
     cgo: Option<&CgoFlags>,
     syso: Vec<PathBuf>,
-    gcflags: Vec<String>,
-    pgo: Option<&PgoUse>,
+    extra: Extra<'_>,
 ) -> Result<Action> {
+    let Extra { gcflags, pgo, cover } = extra;
     let label = format!("# {}", pkg.import_path);
     let key_deps: Vec<(String, ActionIdx)> =
         dep_archives.iter().map(|(path, _)| path.clone()).zip(deps.iter().copied()).collect();
@@ -528,6 +541,22 @@ fn package_action(
     steps.push(Step::Write { path: o.join("importcfg"), contents: importcfg(&pkg.import_map, dep_archives) });
     if let Some(embed) = &pkg.embed {
         steps.push(Step::Write { path: o.join("embedcfg"), contents: embed.to_json() });
+    }
+    // -cover: the cover tool first (cmd/go's cover action), its outputs
+    // are what cgo and the compile read. Keyed as `buildActionID`'s
+    // `cover` line: the mode and the tool; the rest of the pkgcfg (import
+    // path, package name, module path) is in the key already or here.
+    let cover_plan = cover.then(|| {
+        let mode = crate::cover::mode(s.req.race);
+        let tool = s.tc.tool(crate::toolchain::Tool::Cover);
+        key.line("cover", format!("{mode} {}", pkg.module.as_ref().map(|m| m.path.as_str()).unwrap_or("")));
+        key.files.push(KeyFile { label: "tool cover".into(), path: tool.clone(), by_stat: true });
+        let mut inv = Invocation::new(tool, &pkg.dir);
+        inv.env = tools::tool_env(s.ctx, Some(&s.tc.goroot));
+        crate::cover::plan(pkg, o, mode, inv)
+    });
+    if let Some(c) = &cover_plan {
+        steps.extend(c.steps.iter().cloned());
     }
     let mut trimpath = String::new();
     if s.req.cfg.trimpath {
@@ -557,6 +586,7 @@ fn package_action(
                 objdir: o,
                 syso,
                 label: &label,
+                cgo_files: cover_plan.as_ref().map(|c| c.cgo_files.as_slice()),
             })?)
         }
     };
@@ -598,16 +628,18 @@ fn package_action(
         build_id: None,
         has_asm,
         embedcfg: pkg.embed.is_some(),
-        files: pkg
-            .go_files
-            .iter()
-            .map(|f| pkg.dir.join(f))
-            .chain(cgo_plan.iter().flat_map(|c| c.go_files.iter().cloned()))
-            .collect(),
+        files: match &cover_plan {
+            Some(c) => c.go_files.clone(),
+            None => pkg.go_files.iter().map(|f| pkg.dir.join(f)).collect(),
+        }
+        .into_iter()
+        .chain(cgo_plan.iter().flat_map(|c| c.go_files.iter().cloned()))
+        .collect(),
         concurrency: s.threads.min(4),
         gcflags,
         installsuffix: s.req.race.then_some("race"),
         pgoprofile: pgo.map(|p| p.file.clone()),
+        coveragecfg: cover_plan.as_ref().map(|c| c.cfg.clone()),
     };
     let mut inv = tools::compile(&req);
     inv.cwd = pkg.dir.clone();

@@ -76,6 +76,8 @@ pub(crate) struct Request<'a> {
     pub goflags: GoFlags,
     /// `Build::race`: `-race` on every compile and the link, `runtime/race` linked.
     pub race: bool,
+    /// `Build::cover`: the main module's packages through `go tool cover`, `runtime/coverage` linked.
+    pub cover: bool,
 }
 
 impl<'a> Request<'a> {
@@ -143,6 +145,7 @@ impl<'a> Request<'a> {
             jobs: cfg.jobs.or_else(|| env.cargo_var("NUM_JOBS").and_then(|n| n.parse().ok())),
             goflags,
             race: cfg.race,
+            cover: cfg.cover,
         })
     }
 

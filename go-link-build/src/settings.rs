@@ -31,9 +31,12 @@ fn goflag_advice(name: &str) -> &'static str {
         "tags" => "set build tags with Build::tags (CLI: --tags)",
         "trimpath" => "-trimpath is Build::trimpath, on by default (CLI: --no-trimpath turns it off)",
         "race" => "use Build::race(true) (CLI: --race)",
-        "msan" | "asan" | "cover" | "coverpkg" | "covermode" => {
-            "go-link-build does not build instrumented code; remove it from GOFLAGS for this build"
+        "cover" => "use Build::cover(true) (CLI: --cover)",
+        "coverpkg" | "covermode" => {
+            "Build::cover (CLI: --cover) instruments the main module's packages in mode set (atomic with \
+             Build::race), as go build -cover does without -coverpkg and -covermode, which have no setter"
         }
+        "msan" | "asan" => "go-link-build does not build -msan/-asan code; remove it from GOFLAGS for this build",
         "asmflags" => "go-link-build passes cmd/go's own assembler flags; there is no setter",
         "buildmode" => "the build mode is the call: Build::binary or Build::c_archive (CLI: --buildmode)",
         _ => "go-link-build has no equivalent; remove it from GOFLAGS for this build",

@@ -46,6 +46,8 @@ pub(crate) enum Tool {
     Cgo,
     /// PGO profile preprocessing (Go 1.23+).
     Preprofile,
+    /// Coverage instrumentation (`Build::cover`).
+    Cover,
 }
 
 impl Tool {
@@ -56,6 +58,7 @@ impl Tool {
             Tool::Link => "link",
             Tool::Cgo => "cgo",
             Tool::Preprofile => "preprofile",
+            Tool::Cover => "cover",
         }
     }
 }

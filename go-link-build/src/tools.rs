@@ -119,6 +119,8 @@ pub(crate) struct CompileRequest<'a> {
     pub installsuffix: Option<&'a str>,
     /// `-pgoprofile`: the PGO profile (raw for 1.21/1.22, preprocessed for 1.23+).
     pub pgoprofile: Option<PathBuf>,
+    /// `-coveragecfg`: what the cover tool wrote for the compiler (`-cover`).
+    pub coveragecfg: Option<PathBuf>,
 }
 
 /// The environment every Go tool runs with: the build context, GOROOT, and
@@ -170,7 +172,13 @@ pub(crate) fn compile(req: &CompileRequest<'_>) -> Invocation {
         inv.arg("-buildid").arg(id);
     }
     inv.arg("-goversion").arg(&tc.version);
-    // gcToolchain.gc: after -goversion (and -coveragecfg), before -symabis.
+    // gcToolchain.gc: -coveragecfg right after -goversion.
+    if let Some(cfg) = &req.coveragecfg {
+        let mut flag = OsString::from("-coveragecfg=");
+        flag.push(cfg);
+        inv.arg(flag);
+    }
+    // gcToolchain.gc: after -goversion and -coveragecfg, before -symabis.
     if let Some(profile) = &req.pgoprofile {
         inv.arg(crate::load::pgo::compile_flag(profile));
     }
@@ -461,7 +469,7 @@ mod tests {
         let ctx = linux_amd64();
         for (minor, expect) in [
             (21, "-o /o/_pkg_.a -trimpath /go/src/runtime=>runtime;/o=> -p runtime -std -+ -buildid a/a -goversion go1.21.1 -symabis /o/symabis -c=2 -nolocalimports -importcfg /o/importcfg -pack -asmhdr /o/go_asm.h /go/src/runtime/proc.go"),
-            (26, "-o /o/_pkg_.a -trimpath /go/src/runtime=>runtime;/o=> -p runtime -lang=go1.26 -std -buildid a/a -goversion go1.26.1 -pgoprofile=/p/pgo.preprofile -symabis /o/symabis -c=2 -N -l -nolocalimports -importcfg /o/importcfg -pack -asmhdr /o/go_asm.h /go/src/runtime/proc.go"),
+            (26, "-o /o/_pkg_.a -trimpath /go/src/runtime=>runtime;/o=> -p runtime -lang=go1.26 -std -buildid a/a -goversion go1.26.1 -coveragecfg=/o/coveragecfg -pgoprofile=/p/pgo.preprofile -symabis /o/symabis -c=2 -N -l -nolocalimports -importcfg /o/importcfg -pack -asmhdr /o/go_asm.h /go/src/runtime/proc.go"),
         ] {
             let tc = tc(minor);
             let req = CompileRequest {
@@ -486,6 +494,8 @@ mod tests {
                 gcflags: if minor == 26 { vec!["-N".into(), "-l".into()] } else { Vec::new() },
                 installsuffix: None,
                 pgoprofile: (minor >= 23).then(|| "/p/pgo.preprofile".into()),
+                // gc.go: -coveragecfg between -goversion and -pgoprofile.
+                coveragecfg: (minor == 26).then(|| "/o/coveragecfg".into()),
             };
             assert_eq!(args(&compile(&req)), expect);
         }

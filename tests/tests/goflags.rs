@@ -258,3 +258,115 @@ fn race_detector_reports_the_data_race() {
     let e = b.try_binary("race").unwrap_err().to_string();
     assert!(e.contains("-race requires cgo"), "{e}");
 }
+
+/// Runs `program` with `GOCOVERDIR` set to a new directory `dir` and returns
+/// its stdout; the directory then holds the program's coverage profile.
+fn run_covered(program: &Path, dir: &Path) -> String {
+    std::fs::create_dir_all(dir).unwrap();
+    let out = std::process::Command::new(program).env("GOCOVERDIR", dir).output().unwrap();
+    assert!(out.status.success(), "{} failed: {}", program.display(), String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The names of the profile's files (`covmeta.<meta hash>`, the counters'
+/// names end in a PID and a time) and `go tool covdata percent` / `textfmt`.
+fn coverage_of(goroot: &Path, dir: &Path, scratch: &Path) -> (Vec<String>, String, String) {
+    let mut meta: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("covmeta."))
+        .collect();
+    meta.sort();
+    let counters = std::fs::read_dir(dir)
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with("covcounters."))
+        .count();
+    assert!(!meta.is_empty() && counters > 0, "no covmeta/covcounters files in {}", dir.display());
+    let covdata = |args: &[&str]| {
+        let res = go_command(goroot).args(["tool", "covdata"]).args(args).arg(format!("-i={}", dir.display())).output();
+        let res = res.unwrap();
+        assert!(res.status.success(), "go tool covdata {args:?}: {}", String::from_utf8_lossy(&res.stderr));
+        String::from_utf8_lossy(&res.stdout).into_owned()
+    };
+    let percent = covdata(&["percent"]);
+    let text = scratch.join(format!("{}.txt", dir.file_name().unwrap().to_string_lossy()));
+    covdata(&["textfmt", &format!("-o={}", text.display())]);
+    (meta, percent, std::fs::read_to_string(text).unwrap())
+}
+
+/// `Build::cover(true)`: the program writes a coverage profile into
+/// GOCOVERDIR equal to the one of the same program built by
+/// `go build -cover -trimpath` (same meta-data file, same percentages and
+/// counters), with the same build info.
+#[test]
+fn cover_writes_the_profile_go_build_cover_writes() {
+    let Some(goroot) = host_goroot() else { return };
+    let (scratch, dir) = copy_fixture("goflags");
+    let pkg = dir.join("cmd/cover");
+    let mut b = ours(&goroot, &pkg, &scratch.join("out"), &[], &[]);
+    b.cover(true);
+    let art = b.try_binary("cover").unwrap_or_else(|e| panic!("go-link-build failed:\n{e}"));
+    let go = theirs(&goroot, &pkg, &scratch.join("go-cover"), &["-cover".to_string()]);
+    let a = run_covered(art.path(), &scratch.join("cov-ours"));
+    assert_eq!(a, run_covered(&go, &scratch.join("cov-go")));
+    let ours_cov = coverage_of(&goroot, &scratch.join("cov-ours"), &scratch.0);
+    let go_cov = coverage_of(&goroot, &scratch.join("cov-go"), &scratch.0);
+    assert_eq!(ours_cov, go_cov, "the coverage profile differs from go build -cover's");
+    // Both packages of the module, neither at 0% or 100%: the counters count.
+    let percent = &ours_cov.1;
+    assert!(percent.contains("example.com/goflags/cmd/cover\t\tcoverage: 50.0% of statements"), "{percent}");
+    assert!(percent.contains("example.com/goflags/lib\t\tcoverage: 60.0% of statements"), "{percent}");
+    assert!(!percent.contains("fmt"), "the standard library is not instrumented: {percent}");
+    let (ma, mb) = (version_m(&goroot, art.path()), version_m(&goroot, &go));
+    assert_eq!(ma, mb, "go version -m differs from go build -cover's");
+    assert!(ma.contains("build\t-cover=true"), "{ma}");
+
+    // Off again: the plain program writes nothing.
+    let plain = ours(&goroot, &pkg, &scratch.join("out"), &[], &[]).try_binary("cover").unwrap();
+    assert!(!version_m(&goroot, plain.path()).contains("-cover"));
+    run_covered(plain.path(), &scratch.join("cov-plain"));
+    assert_eq!(std::fs::read_dir(scratch.join("cov-plain")).unwrap().count(), 0);
+}
+
+#[test]
+fn cli_takes_cover() {
+    let Some(goroot) = host_goroot() else { return };
+    let (scratch, dir) = copy_fixture("goflags");
+    let cli = cli_binary();
+    let help = std::process::Command::new(&cli).args(["build", "--help"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&help.stdout).contains("--cover"));
+    let pkg = dir.join("cmd/cover");
+    let cli_run = |extra: &[&str]| {
+        std::process::Command::new(&cli)
+            .args(["build", "--cover"])
+            .args(extra)
+            .arg("--goroot")
+            .arg(&goroot)
+            .arg(".")
+            .current_dir(&pkg)
+            .env("GO_LINK_BUILD_CACHE", shared_cache("glb"))
+            .output()
+            .unwrap()
+    };
+    let out = scratch.join("prog");
+    let res = cli_run(&["-o", out.to_str().unwrap()]);
+    assert!(res.status.success(), "{}", String::from_utf8_lossy(&res.stderr));
+    run_covered(&out, &scratch.join("cov-cli"));
+    let go = theirs(&goroot, &pkg, &scratch.join("go-cover"), &["-cover".to_string()]);
+    run_covered(&go, &scratch.join("cov-go"));
+    let (cli_cov, go_cov) = (
+        coverage_of(&goroot, &scratch.join("cov-cli"), &scratch.0),
+        coverage_of(&goroot, &scratch.join("cov-go"), &scratch.0),
+    );
+    assert_eq!(cli_cov.1, go_cov.1, "covdata percent differs from go build -cover's");
+    // -n: the cover tool runs for the module's two packages, as in
+    // `go build -x -cover`, and their compiles (only) get -coveragecfg.
+    let plan = cli_run(&["-n"]);
+    let plan = String::from_utf8_lossy(&plan.stderr);
+    let cover: Vec<&str> = plan.lines().filter(|l| l.contains("/cover -pkgcfg ")).collect();
+    assert_eq!(cover.len(), 2, "{plan}");
+    assert!(cover.iter().any(|l| l.contains(" -mode set -var goCover_64fa3c348c4e_ -outfilelist ")), "{plan}");
+    let compiles: Vec<&str> = plan.lines().filter(|l| l.contains("-coveragecfg=$WORK/")).collect();
+    assert_eq!(compiles.len(), 2, "{plan}");
+    assert!(compiles.iter().all(|l| l.contains("covervars.go") && l.contains(".cover.go")), "{plan}");
+}

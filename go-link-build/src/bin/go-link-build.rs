@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! go-link-build build [--target TRIPLE] [-o OUT] [--tags a,b] [-X k=v]... [--strip] [--buildvcs=BOOL]
-//!     [--gcflags [PATTERN=]FLAGS]... [--ldflags [PATTERN=]FLAGS]... [--race] [--pgo=auto|off|FILE] PKGDIR
+//!     [--gcflags [PATTERN=]FLAGS]... [--ldflags [PATTERN=]FLAGS]... [--race] [--cover] [--pgo=auto|off|FILE] PKGDIR
 //! go-link-build build --buildmode c-archive [-o DIR/libNAME.a → DIR/libNAME.h] [--print-link-flags] [--allow-musl-c-archive]
 //!     [--rust-bindings FILE] PKGDIR...
 //! go-link-build cache [trim | clean]
@@ -71,6 +71,11 @@ enum Command {
         /// Build with the race detector (as go build -race; turns cgo on).
         #[arg(long)]
         race: bool,
+        /// Instrument the main module's packages for coverage (as go build
+        /// -cover): run the program with GOCOVERDIR=DIR, then read DIR with
+        /// `go tool covdata percent -i=DIR`.
+        #[arg(long)]
+        cover: bool,
         /// The GOROOT to use (default: discovered).
         #[arg(long)]
         goroot: Option<PathBuf>,
@@ -217,6 +222,7 @@ fn run(cli: Cli) -> Result<(), String> {
         gcflags,
         ldflags,
         race,
+        cover,
         goroot,
         cache,
         no_trimpath,
@@ -276,7 +282,7 @@ fn run(cli: Cli) -> Result<(), String> {
         "{:?}",
         (
             (&dirs, &target, &output, &cwd, &tags, &x, strip, &goroot, no_trimpath, &buildmode, cgo),
-            (allow_musl_c_archive, &gcflags, &ldflags, race)
+            (allow_musl_c_archive, &gcflags, &ldflags, race, cover)
         )
     );
     let work = cache.work_dir(&key).map_err(|e| e.to_string())?;
@@ -311,7 +317,7 @@ fn run(cli: Cli) -> Result<(), String> {
         let (k, v) = kv.split_once('=').ok_or_else(|| format!("-X {kv}: expected importpath.name=value"))?;
         b.ldflag_x(k, v);
     }
-    b.race(race);
+    b.race(race).cover(cover);
     for g in &gcflags {
         b.gcflags(g);
     }

@@ -81,7 +81,7 @@ impl EmbedCfg {
 
 /// Appends `v` as a JSON string, escaped like Go's encoding/json
 /// (HTML-safe: `<`, `>`, `&` and U+2028/U+2029 escaped too).
-fn json_string(out: &mut String, v: &str) {
+pub(crate) fn json_string(out: &mut String, v: &str) {
     out.push('"');
     for c in v.chars() {
         match c {

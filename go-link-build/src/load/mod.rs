@@ -894,6 +894,9 @@ pub(crate) fn linker_deps(ctx: &BuildContext) -> Vec<(&'static str, &'static str
     if ctx.race {
         deps.push(("runtime/race", "linked into every -race program"));
     }
+    if ctx.cover {
+        deps.push(("runtime/coverage", "linked into every -cover program"));
+    }
     deps
 }
 
@@ -961,6 +964,17 @@ fn load_graph_with(ctx: &BuildContext, mods: Option<&Modules>, roots: &[PathBuf]
         if is_main && root_idx.contains(&i) {
             for (dep, why) in linker_deps(ctx) {
                 ld.implicit(i, dep, why);
+            }
+        }
+        // -cover's atomic mode (with -race) makes every covered package
+        // import sync/atomic (`SelectCoverPackages`' `EnsureImport`). The
+        // linker dependencies a C archive loads as roots are not
+        // command-line packages.
+        if ctx.cover && ctx.race {
+            let pkg = &ld.packages[i];
+            let cmdline = root_idx.contains(&i) && !(std && linker_deps(ctx).iter().any(|(d, _)| *d == path));
+            if crate::cover::selected(pkg, cmdline, true) {
+                ld.implicit(i, "sync/atomic", "imported by -cover's atomic mode");
             }
         }
     }
@@ -1148,6 +1162,7 @@ pub(crate) mod test_hooks {
         fn context(&self) -> BuildContext {
             BuildContext {
                 race: false,
+                cover: false,
                 goroot: self.goroot.clone(),
                 goos: self.goos.clone(),
                 goarch: self.goarch.clone(),
