@@ -370,3 +370,38 @@ fn cli_takes_cover() {
     assert_eq!(compiles.len(), 2, "{plan}");
     assert!(compiles.iter().all(|l| l.contains("covervars.go") && l.contains(".cover.go")), "{plan}");
 }
+
+/// `Build::cover` with cgo (the cgo file instrumented before cgo translates
+/// it) and with `Build::race` (atomic mode: covered packages import
+/// sync/atomic): the profile and build info of `go build -cover` (`-race`).
+#[test]
+fn cover_with_cgo_and_with_race_like_go_build() {
+    let Some(goroot) = host_goroot() else { return };
+    if !cfg!(all(target_os = "linux", any(target_arch = "x86_64", target_arch = "aarch64"))) {
+        return;
+    }
+    let (scratch, dir) = copy_fixture("goflags");
+    let cases: &[(&str, &str)] = &[("cmd/covercgo", ""), ("cmd/cover", "-race")];
+    for (i, (pkg, flag)) in cases.iter().enumerate() {
+        let pkg = dir.join(pkg);
+        let mut b = ours(&goroot, &pkg, &scratch.join(format!("out{i}")), &[], &[]);
+        b.cover(true).cgo(true).race(!flag.is_empty());
+        let art = b.try_binary("prog").unwrap_or_else(|e| panic!("case {i}: go-link-build failed:\n{e}"));
+        let go = scratch.join(format!("go{i}"));
+        let mut cmd = go_command(&goroot);
+        cmd.env("CGO_ENABLED", "1").args(["build", "-trimpath", "-cover"]);
+        if !flag.is_empty() {
+            cmd.arg(flag);
+        }
+        let res = cmd.arg("-o").arg(&go).arg(".").current_dir(&pkg).output().unwrap();
+        assert!(res.status.success(), "case {i}: go build failed: {}", String::from_utf8_lossy(&res.stderr));
+        let (da, db) = (scratch.join(format!("cov-ours{i}")), scratch.join(format!("cov-go{i}")));
+        assert_eq!(run_covered(art.path(), &da), run_covered(&go, &db), "case {i}");
+        let (a, b) = (coverage_of(&goroot, &da, &scratch.0), coverage_of(&goroot, &db, &scratch.0));
+        assert_eq!(a, b, "case {i}: the coverage profile differs from go build -cover {flag}'s");
+        let mode = if flag.is_empty() { "mode: set\n" } else { "mode: atomic\n" };
+        assert!(a.2.starts_with(mode), "case {i}: {}", a.2);
+        assert!(!a.1.contains("100.0%") && !a.1.contains(" 0.0%"), "case {i}: {}", a.1);
+        assert_eq!(version_m(&goroot, art.path()), version_m(&goroot, &go), "case {i}: go version -m differs");
+    }
+}
