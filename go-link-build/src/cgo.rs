@@ -340,16 +340,17 @@ pub(crate) fn add_pkg_config(
             ),
         )));
     }
+    // Builder.PkgconfigCmd: only the first word of PKG_CONFIG runs; cmd/go
+    // (1.21 to 1.27) drops the others (`PKG_CONFIG="pkg-config --static"`
+    // runs `pkg-config`), and so does a build here.
+    let program = &program[0];
     let run = |what: &str| -> Result<Vec<String>> {
-        let mut inv = Invocation::new(&program[0], dir);
+        let mut inv = Invocation::new(program, dir);
         inv.env = ctool::base_env(&[]);
         for var in ["PKG_CONFIG_PATH", "PKG_CONFIG_LIBDIR", "PKG_CONFIG_SYSROOT_DIR", "PKG_CONFIG_ALLOW_CROSS"] {
             if let Some(v) = env(var) {
                 inv.env(var, v);
             }
-        }
-        for a in &program[1..] {
-            inv.arg(a);
         }
         inv.arg(what);
         for o in &opts {
@@ -363,7 +364,7 @@ pub(crate) fn add_pkg_config(
         // as it joins them, so no options leave two spaces), under the
         // package's header as cmdError prints it: `# importpath` then
         // `# [desc]`; then pkg-config's output, then what to do.
-        let desc = format!("{} {what} {} -- {}", program.join(" "), opts.join(" "), pkgs.join(" "));
+        let desc = format!("{program} {what} {} -- {}", opts.join(" "), pkgs.join(" "));
         let out = inv.run(&format!("# {import_path}\n# [{desc}]")).map_err(|e| {
             Error::new(
                 e.kind(),

@@ -250,8 +250,9 @@ const OTHER: &[Other] = &[
         want: "# example.com/m: main.go:3: invalid #cgo line: #cgo linux CFLAGS -O2", go: Some("invalid #cgo line: #cgo linux CFLAGS -O2") },
     Other { name: "pkg-config package name", files: files![GOMOD, ("m/main.go", "package main\n\n// #cgo pkg-config: -lfoo\nimport \"C\"\n\nfunc main() {}\n")], how: How::Cgo, env: &[],
         want: "# example.com/m: invalid pkg-config package name: -lfoo", go: Some("invalid pkg-config package name: -lfoo") },
-    // getPkgConfigFlags's report: the package, then the command as cmdError shows it (`--` before the names).
-    Other { name: "pkg-config package missing", files: files![GOMOD, ("m/main.go", "package main\n\n// #cgo pkg-config: nosuchpkg\nimport \"C\"\n\nfunc main() {}\n")], how: How::Cgo, env: &[("PKG_CONFIG_PATH", "{s}")],
+    // getPkgConfigFlags's report: the package, then the command as cmdError shows it (`--` before the names);
+    // only PKG_CONFIG's first word runs (Builder.PkgconfigCmd).
+    Other { name: "pkg-config package missing", files: files![GOMOD, ("m/main.go", "package main\n\n// #cgo pkg-config: nosuchpkg\nimport \"C\"\n\nfunc main() {}\n")], how: How::Cgo, env: &[("PKG_CONFIG_PATH", "{s}"), ("PKG_CONFIG", "pkg-config --static")],
         want: "# example.com/m", go: Some("# example.com/m\n# [pkg-config --cflags  -- nosuchpkg]\nPackage nosuchpkg was not found in the pkg-config search path.") },
     // Modules: go.sum, the module cache, vendor/, zips, replacements, workspaces.
     Other { name: "missing go.sum entry", files: files![DEP_GOMOD, DEP_MAIN, DEP_TREE[0], DEP_TREE[1]], how: How::Binary, env: &[MC],
