@@ -405,3 +405,51 @@ fn cover_with_cgo_and_with_race_like_go_build() {
         assert_eq!(version_m(&goroot, art.path()), version_m(&goroot, &go), "case {i}: go version -m differs");
     }
 }
+
+/// `Build::cover` against other Go releases: the oldest (1.21, where cover
+/// runs inside the build action), the last that records no `-cover` in the
+/// build info (1.22) and the newest; Go 1.24 with the coverage redesign
+/// turned off has no `go build -cover`, nor `Build::cover`.
+#[test]
+fn cover_across_go_releases() {
+    let (scratch, dir) = copy_fixture("goflags");
+    let pkg = dir.join("cmd/cover");
+    let roots = extra_goroots();
+    let mut tested = 0;
+    for (version, goroot) in roots.iter().filter(|(v, _)| matches!(go_minor_patch(v).0, 21 | 22 | 27)) {
+        tested += 1;
+        let mut b = ours(goroot, &pkg, &scratch.join(format!("out-{version}")), &[], &[]);
+        b.cover(true);
+        let art = b.try_binary("cover").unwrap_or_else(|e| panic!("{version}: go-link-build failed:\n{e}"));
+        let go = theirs(goroot, &pkg, &scratch.join(format!("go-{version}")), &["-cover".to_string()]);
+        let (da, db) = (scratch.join(format!("cov-ours-{version}")), scratch.join(format!("cov-go-{version}")));
+        assert_eq!(run_covered(art.path(), &da), run_covered(&go, &db), "{version}");
+        let (a, b) = (coverage_of(goroot, &da, &scratch.0), coverage_of(goroot, &db, &scratch.0));
+        assert_eq!(a, b, "{version}: the coverage profile differs from go build -cover's");
+        assert!(a.1.contains("coverage: 50.0% of statements"), "{version}: {}", a.1);
+        let (ma, mb) = (version_m(goroot, art.path()), version_m(goroot, &go));
+        assert_eq!(ma, mb, "{version}: go version -m differs from go build -cover's");
+        assert_eq!(ma.contains("build\t-cover=true"), go_minor_patch(version).0 >= 23, "{version}: {ma}");
+    }
+    // .ci/run fetches the whole matrix (see `matrix`): there, nothing may be skipped.
+    assert!(
+        tested == 3 || std::env::var_os("CI").is_none(),
+        "go1.21, go1.22 and go1.27 are not all in the module cache"
+    );
+    for (version, goroot) in roots.iter().filter(|(v, _)| go_minor_patch(v).0 == 24) {
+        let mut b = ours(goroot, &pkg, &scratch.join("out-noredesign"), &[], &[]);
+        b.cover(true).env("GOEXPERIMENT", "nocoverageredesign");
+        let e = b.try_binary("cover").unwrap_err().to_string();
+        assert!(e.contains("Build::cover needs Go's coverage redesign") && e.contains("nocoverageredesign"), "{e}");
+        let res = go_command(goroot)
+            .env("GOEXPERIMENT", "nocoverageredesign")
+            .args(["build", "-cover", "-o"])
+            .arg(scratch.join("go-noredesign"))
+            .arg(".")
+            .current_dir(&pkg)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&res.stderr);
+        assert!(!res.status.success() && stderr.contains("-cover"), "{version}: go build -cover: {stderr}");
+    }
+}
