@@ -453,3 +453,32 @@ fn cover_across_go_releases() {
         assert!(!res.status.success() && stderr.contains("-cover"), "{version}: go build -cover: {stderr}");
     }
 }
+
+/// Cover is in the keys of what it changes only: turning it on compiles
+/// the instrumented packages and runtime/coverage's closure and relinks;
+/// the plain build's actions stay cached beside the covered ones.
+#[test]
+fn cover_rebuilds_only_what_it_changes() {
+    let Some(goroot) = host_goroot() else { return };
+    let (scratch, dir) = copy_fixture("goflags");
+    let pkg = dir.join("cmd/cover");
+    // A private cache: the counts below must not depend on other tests.
+    let cache = scratch.join("cache");
+    let build = |cover: bool| {
+        let mut b = builder(&goroot, &pkg, &scratch.join("out"), &cache);
+        b.cover(cover);
+        b.try_binary("cover").unwrap_or_else(|e| panic!("go-link-build failed:\n{e}"))
+    };
+    let plain = build(false);
+    assert!(plain.stats().compiled > 20, "{:?}", plain.stats());
+    let covered = build(true);
+    // cmd/cover and lib instrumented, runtime/coverage and the internal/coverage packages it needs.
+    assert!(covered.stats().compiled > 2, "{:?}", covered.stats());
+    assert!(covered.stats().compiled < plain.stats().compiled, "std is shared: {:?}", covered.stats());
+    assert!(covered.stats().linked);
+    let again = build(true);
+    assert_eq!((again.stats().compiled, again.stats().linked), (0, false), "{:?}", again.stats());
+    let back = build(false);
+    assert_eq!((back.stats().compiled, back.stats().linked), (0, false), "plain actions cached: {:?}", back.stats());
+    assert!(!version_m(&goroot, back.path()).contains("-cover"));
+}
