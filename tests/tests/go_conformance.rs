@@ -435,3 +435,69 @@ fn pgo_program_matches_go_build() {
     let off = dry_run("off");
     assert!(!off.contains("pgoprofile") && !off.contains("/preprofile "), "-pgo=off still uses a profile:\n{off}");
 }
+
+/// A cgo program (the `cprog` fixture: C in the preamble and in a `.c` file,
+/// a callback into Go through `//export`, so it links externally with
+/// runtime/cgo) built by both under every Go of the matrix: the same output,
+/// build info and bytes but for the build IDs.
+#[test]
+fn cgo_program_matches_go_build_across_the_matrix() {
+    let (scratch, dir) = copy_fixture("cprog");
+    for (version, goroot) in matrix() {
+        let mut b = builder(&goroot, &dir, &scratch.join(format!("out-{version}")), &shared_cache("glb"));
+        b.cgo(true);
+        let a = b.try_binary("prog").unwrap_or_else(|e| panic!("{version}: go-link-build failed:\n{e}"));
+        let theirs = scratch.join(format!("go-{version}"));
+        let res = go_command(&goroot)
+            .env("CGO_ENABLED", "1")
+            .args(["build", "-trimpath", "-o"])
+            .arg(&theirs)
+            .arg(".")
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert!(res.status.success(), "{version}: go build: {}", String::from_utf8_lossy(&res.stderr));
+        let out = run(a.path(), &[]);
+        assert_eq!(out, "cgo program 42 13 11\n", "{version}");
+        assert_eq!(out, run(&theirs, &[]), "{version}: output");
+        let info = build_info(&goroot, a.path());
+        assert!(info.contains("build\tCGO_ENABLED=1"), "{version}: {info}");
+        assert_eq!(info, build_info(&goroot, &theirs), "{version}: build info");
+        let differ = differing_bytes(&version, a.path(), &theirs);
+        eprintln!("{version}: {differ} bytes differ with build IDs blanked");
+        assert_eq!(differ, 0, "{version}: bytes differ outside the build IDs");
+    }
+}
+
+/// A program with thirteen third-party modules (the `modapp` fixture, its
+/// modules served by the test-built `file://` proxy into one module cache
+/// that both builders use offline) built by both under every Go of the
+/// matrix that builds it (its go.mod says go 1.22): the same output, build
+/// info (`dep` lines with sums, `=>` replacements) and bytes but for the
+/// build IDs.
+#[test]
+fn modules_program_matches_go_build_across_the_matrix() {
+    let Some(host) = host_goroot() else { return };
+    let scratch = Scratch::new("conf-modules");
+    let app = go_link_build_tests::modproxy::prepare_modapp(&host, &scratch.0, &shared_cache("gocache"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let modcache = app.gomodcache.to_str().expect("scratch paths are UTF-8");
+    for (version, goroot) in matrix().into_iter().filter(|(v, _)| go_minor_patch(v).0 >= 22) {
+        let mut b = builder(&goroot, &app.dir, &scratch.join(format!("out-{version}")), &shared_cache("glb"));
+        b.env("GOMODCACHE", modcache).env("GOPROXY", "off").env("GOFLAGS", "").env("GOWORK", "off").env("GOENV", "off");
+        let a = b.try_binary("prog").unwrap_or_else(|e| panic!("{version}: go-link-build failed:\n{e}"));
+        let theirs = scratch.join(format!("go-{version}"));
+        let mut go = go_command(&goroot);
+        go_link_build_tests::modproxy::go_mod_env(&mut go, &app.gomodcache, None, &shared_cache("gocache"));
+        go.env("GOFLAGS", "-mod=mod -buildvcs=false").args(["build", "-trimpath", "-o"]).arg(&theirs).arg(".");
+        let res = go.current_dir(&app.dir).output().unwrap();
+        assert!(res.status.success(), "{version}: go build: {}", String::from_utf8_lossy(&res.stderr));
+        assert_eq!(run(a.path(), &[]), run(&theirs, &[]), "{version}: output");
+        let info = build_info(&goroot, a.path());
+        assert!(info.lines().filter(|l| l.starts_with("\tdep\t")).count() >= 10, "{version}: {info}");
+        assert_eq!(info, build_info(&goroot, &theirs), "{version}: build info");
+        let differ = differing_bytes(&version, a.path(), &theirs);
+        eprintln!("{version}: {differ} bytes differ with build IDs blanked");
+        assert_eq!(differ, 0, "{version}: bytes differ outside the build IDs");
+    }
+}
