@@ -114,7 +114,11 @@ impl Executor<'_> {
             match o {
                 Outcome::Done(()) | Outcome::Skipped => {}
                 Outcome::Failed(e) => errors.push(e),
-                Outcome::Panicked(msg) => errors.push(panicked(&plan.actions[i], &msg)),
+                Outcome::Panicked(msg) => {
+                    // The panic unwound past the worker's Failed event.
+                    notify(i, &|action, label| Event::Failed { action, label });
+                    errors.push(panicked(&plan.actions[i], &msg))
+                }
             }
         }
         if errors.len() == 1 {

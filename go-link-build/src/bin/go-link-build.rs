@@ -282,7 +282,7 @@ fn run(cli: Cli) -> Result<(), String> {
         "{:?}",
         (
             (&dirs, &target, &output, &cwd, &tags, &x, strip, &goroot, no_trimpath, &buildmode, cgo),
-            (allow_musl_c_archive, &gcflags, &ldflags, race, cover)
+            (allow_musl_c_archive, &gcflags, &ldflags, race, cover, &pgo, buildvcs, &rust_bindings)
         )
     );
     let work = cache.work_dir(&key).map_err(|e| e.to_string())?;
