@@ -89,7 +89,17 @@ impl Invocation {
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
+        let started = std::time::Instant::now();
         let out = cmd.output()?;
+        if crate::debug_enabled() {
+            // Where a build's time goes, tool by tool (with the phase times lib.rs prints).
+            to_stderr!(
+                "go-link-build: {} {} exited after {:.1} ms",
+                tool_name(&self.program),
+                self.cwd.display(),
+                started.elapsed().as_secs_f64() * 1000.0
+            );
+        }
         let mut combined = String::from_utf8_lossy(&out.stdout).into_owned();
         combined.push_str(&String::from_utf8_lossy(&out.stderr));
         Ok((out.status, out.stdout, combined))

@@ -120,9 +120,11 @@
 //! | `CGO_CFLAGS`, `CGO_LDFLAGS`, `CGO_CFLAGS_ALLOW`, … | as for `go build` |
 //! | `NUM_JOBS`, cargo's jobserver | parallelism |
 //! | `DOCS_RS` | build nothing, write placeholders (above) |
-//! | `GO_LINK_BUILD_DEBUG` | `1`: print every tool command; `2`: also print cache-key inputs |
+//! | `GO_LINK_BUILD_DEBUG` | `1`: print every tool command and how long it ran; `2`: also print cache-key inputs |
+//! | `GOGC`, `GOMEMLIMIT` | passed to the Go tools (default for compile and link: `GOGC=400`) |
 //!
-//! Every variable read is reported with `cargo:rerun-if-env-changed`.
+//! Every variable read is reported with `cargo:rerun-if-env-changed`, except
+//! `GOGC` and `GOMEMLIMIT`: no output depends on them.
 //!
 //! # Output layout
 //!

@@ -128,12 +128,36 @@ pub(crate) struct CompileRequest<'a> {
 pub(crate) fn tool_env(ctx: &BuildContext, goroot: Option<&Path>) -> Vec<(OsString, OsString)> {
     let mut env: Vec<(OsString, OsString)> = ctx.tool_env().into_iter().map(|(k, v)| (k.into(), v.into())).collect();
     env.push(("GOROOT".into(), goroot.map(|p| p.as_os_str().to_owned()).unwrap_or_default()));
-    for k in crate::env::PASSTHROUGH {
+    for k in crate::env::PASSTHROUGH.iter().chain(GC_KNOBS) {
         if let Some(v) = crate::env::passthrough(k) {
             env.push(((*k).into(), v));
         }
     }
     env
+}
+
+/// The Go runtime's garbage-collector settings. A user who sets them gets
+/// them in every tool, as `go build` (which passes its whole environment)
+/// would give them; they change how much memory a tool uses and how fast it
+/// runs, never what it writes.
+const GC_KNOBS: &[&str] = &["GOGC", "GOMEMLIMIT"];
+
+/// `GOGC` for compile and link when the user set neither `GOGC` nor
+/// `GOMEMLIMIT`. The collector's default (100) makes them spend a tenth of
+/// their CPU time collecting: compiling `runtime` took 13% less CPU with 400
+/// (its peak RSS 300 → 420 MB), the standard library of a hello world 8%
+/// less, the small packages the same. Neither tool's output depends on it.
+/// compile tunes its own heap only when both variables are unset (a 128 MB
+/// starting heap, then GOGC=100: `gc.Main`, `base.AdjustStartingHeap`);
+/// link does not tune it at all.
+pub(crate) const TOOL_GOGC: &str = "400";
+
+/// Adds [`TOOL_GOGC`] to a compile or link unless the user's settings
+/// (passed through by [`tool_env`]) are there.
+fn gc_tuning(inv: &mut Invocation) {
+    if !inv.env.iter().any(|(k, _)| GC_KNOBS.iter().any(|g| k == g)) {
+        inv.env("GOGC", TOOL_GOGC);
+    }
 }
 
 /// Decides `-complete` (the rule in gc.go, identical in 1.21–1.27): no
@@ -147,6 +171,7 @@ pub(crate) fn compile(req: &CompileRequest<'_>) -> Invocation {
     let o = req.objdir;
     let mut inv = Invocation::new(tc.tool(Tool::Compile), o);
     inv.env = tool_env(req.ctx, Some(&tc.goroot));
+    gc_tuning(&mut inv);
     inv.arg("-o").arg(&req.output);
     if let Some(l) = &req.linkobj {
         inv.arg("-linkobj").arg(l);
@@ -381,6 +406,7 @@ pub(crate) fn link(req: &LinkRequest<'_>) -> Invocation {
     let cfg = req.cfg;
     let (goroot, goroot_final) = link_goroot(tc, cfg.trimpath);
     inv.env = tool_env(req.ctx, goroot);
+    gc_tuning(&mut inv);
     if let Some(v) = goroot_final {
         inv.env("GOROOT_FINAL", v);
     }
@@ -498,6 +524,26 @@ mod tests {
                 coveragecfg: (minor == 26).then(|| "/o/coveragecfg".into()),
             };
             assert_eq!(args(&compile(&req)), expect);
+        }
+    }
+
+    #[test]
+    fn gc_tuning_yields_to_the_users_settings() {
+        let gogc = |inv: &Invocation| -> Vec<String> {
+            inv.env
+                .iter()
+                .filter(|(k, _)| GC_KNOBS.iter().any(|g| k == g))
+                .map(|(k, v)| format!("{}={}", k.to_string_lossy(), v.to_string_lossy()))
+                .collect()
+        };
+        let mut inv = Invocation::new("compile", "/o");
+        gc_tuning(&mut inv);
+        assert_eq!(gogc(&inv), [format!("GOGC={TOOL_GOGC}")]);
+        for (k, v) in [("GOGC", "50"), ("GOMEMLIMIT", "1GiB")] {
+            let mut inv = Invocation::new("link", "/o");
+            inv.env(k, v);
+            gc_tuning(&mut inv);
+            assert_eq!(gogc(&inv), [format!("{k}={v}")], "the user's {k} alone");
         }
     }
 
