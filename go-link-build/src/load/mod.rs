@@ -181,6 +181,10 @@ impl FilePrefix {
     /// Reads about as much again as has been read so far.
     fn more(&mut self) -> Result<()> {
         let want = (self.buf.len() as u64).max(FIRST_CHUNK);
+        // Room for the whole chunk first: read_to_end into a full Vec starts
+        // with 32-byte probe reads and grows, six read calls per file header
+        // instead of one or two.
+        self.buf.reserve(want as usize);
         let n = (&mut self.file).take(want).read_to_end(&mut self.buf).map_err(|e| Error::io("read", &self.path, e))?;
         if (n as u64) < want {
             self.complete = true;
@@ -753,6 +757,9 @@ struct Loader<'a> {
     errors: Vec<String>,
     /// Read standard packages' test files ([`load_package_with`]).
     std_tests: bool,
+    /// Packages loaded ahead, in parallel ([`Loader::prefetch`]), by what
+    /// [`load_package_with`] was given: (dir, import path, standard).
+    prefetched: HashMap<(PathBuf, String, bool), Result<Package>>,
 }
 
 impl<'a> Loader<'a> {
@@ -848,7 +855,11 @@ impl<'a> Loader<'a> {
                     }
                 };
                 let module = loc.module;
-                match load_package_with(self.ctx, &loc.dir, &loc.path, loc.standard, self.std_tests) {
+                let loaded = match self.prefetched.remove(&(loc.dir.clone(), loc.path.clone(), loc.standard)) {
+                    Some(r) => r,
+                    None => load_package_with(self.ctx, &loc.dir, &loc.path, loc.standard, self.std_tests),
+                };
+                match loaded {
                     Ok(mut pkg) => {
                         pkg.module = module;
                         let i = self.add(pkg);
@@ -870,6 +881,58 @@ impl<'a> Loader<'a> {
         }
         self.edges[from].push((src.to_string(), idx));
         new
+    }
+
+    /// Loads, in parallel, the packages that the imports of packages
+    /// `from..` will load one at a time: [`Loader::import`] takes them from
+    /// `prefetched` instead of reading the directory itself. Loading a
+    /// package depends only on the arguments it is memoized under, so the
+    /// graph, its order and its errors are what a sequential load gives.
+    /// Imports that cannot be located, and implicit ones, are left to
+    /// [`Loader::import`].
+    fn prefetch(&mut self, from: usize) {
+        let mut batch: Vec<(PathBuf, String, bool)> = Vec::new();
+        for importer in &self.packages[from..] {
+            for src in importer.import_pos.keys() {
+                let resolved = importer.import_map.get(src).map_or(src.as_str(), String::as_str);
+                if matches!(resolved, "C" | "unsafe")
+                    || self.by_path.contains_key(resolved)
+                    || find_vendor(src).is_some()
+                    || src.starts_with('.')
+                    || batch.iter().any(|(_, p, _)| p == resolved)
+                {
+                    continue;
+                }
+                if let Ok(loc) = self.locate(importer, resolved) {
+                    batch.push((loc.dir, loc.path, loc.standard));
+                }
+            }
+        }
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4).min(batch.len());
+        if threads < 2 {
+            return;
+        }
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let (ctx, std_tests, batch) = (self.ctx, self.std_tests, &batch);
+        let results: Vec<(usize, Result<Package>)> = std::thread::scope(|s| {
+            let workers: Vec<_> = (0..threads)
+                .map(|_| {
+                    s.spawn(|| {
+                        let mut out = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some((dir, path, standard)) = batch.get(i) else { break out };
+                            out.push((i, load_package_with(ctx, dir, path, *standard, std_tests)));
+                        }
+                    })
+                })
+                .collect();
+            // A worker that panicked loaded nothing for us: those packages are loaded again, in order.
+            workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect()
+        });
+        for (i, r) in results {
+            self.prefetched.insert(batch[i].clone(), r);
+        }
     }
 
     /// Adds an implicit dependency (not written in the source).
@@ -917,6 +980,7 @@ fn load_graph_with(ctx: &BuildContext, mods: Option<&Modules>, roots: &[PathBuf]
         edges: Vec::new(),
         unresolved: Vec::new(),
         errors: Vec::new(),
+        prefetched: HashMap::new(),
     };
     let goroot_src = ctx.goroot.join("src");
     let mut root_idx = Vec::new();
@@ -940,7 +1004,12 @@ fn load_graph_with(ctx: &BuildContext, mods: Option<&Modules>, roots: &[PathBuf]
 
     // Breadth-first over imports, collecting every problem before failing.
     let mut next = 0;
+    let mut prefetched_to = 0;
     while next < ld.packages.len() {
+        if next >= prefetched_to {
+            ld.prefetch(next);
+            prefetched_to = ld.packages.len();
+        }
         let i = next;
         next += 1;
         let pkg = &ld.packages[i];
