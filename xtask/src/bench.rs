@@ -81,7 +81,7 @@ use crate::{Arg, Args};
 /// The offline module proxy and the `modapp` setup, shared with the tests.
 #[path = "../../tests/src/modproxy.rs"]
 #[allow(dead_code)] // The tests use more of it than the benchmark.
-mod modproxy;
+pub(crate) mod modproxy;
 
 /// nginx as a remote cache server, shared with the tests.
 #[path = "../../tests/src/nginx.rs"]

@@ -9,10 +9,27 @@
 //! how many bytes differ once each file's Go build ID (`go tool buildid`) is
 //! blanked, or the two sizes when they differ.
 
+use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{bail, Context};
+
+use crate::bench::modproxy;
+
+/// How a program of the set is built.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A program, cgo off.
+    Go,
+    /// A program with cgo on (C code, so it links externally with runtime/cgo).
+    Cgo,
+    /// The `modapp` fixture: third-party modules from a module cache that
+    /// the tests' offline `file://` proxy filled (`modproxy::prepare_modapp`).
+    Modules,
+    /// A `-buildmode=c-archive` library (cgo on).
+    CArchive,
+}
 
 /// One program of the set.
 struct Program {
@@ -22,38 +39,30 @@ struct Program {
     /// Fixture directory under tests/fixtures, and the package in it.
     fixture: &'static str,
     pkg: &'static str,
-    c_archive: bool,
+    kind: Kind,
     /// The oldest Go minor version that builds it.
     min_minor: u32,
 }
 
+const fn program(
+    name: &'static str,
+    short: &'static str,
+    fixture: &'static str,
+    pkg: &'static str,
+    kind: Kind,
+    min_minor: u32,
+) -> Program {
+    Program { name, short, fixture, pkg, kind, min_minor }
+}
+
 const PROGRAMS: &[Program] = &[
-    Program { name: "hello (runtime)", short: "hello", fixture: "goroot", pkg: ".", c_archive: false, min_minor: 21 },
-    Program {
-        name: "multi (embed, asm)",
-        short: "multi",
-        fixture: "multi",
-        pkg: "cmd/app",
-        c_archive: false,
-        min_minor: 21,
-    },
-    Program {
-        name: "modern (net/http)",
-        short: "modern",
-        fixture: "modern",
-        pkg: ".",
-        c_archive: false,
-        min_minor: 22,
-    },
-    Program { name: "pgo (default.pgo)", short: "pgo", fixture: "pgo", pkg: ".", c_archive: false, min_minor: 21 },
-    Program {
-        name: "C archive (cgo)",
-        short: "carchive",
-        fixture: "cffi",
-        pkg: "cmd/single",
-        c_archive: true,
-        min_minor: 22,
-    },
+    program("hello (runtime)", "hello", "goroot", ".", Kind::Go, 21),
+    program("multi (embed, asm)", "multi", "multi", "cmd/app", Kind::Go, 21),
+    program("modern (net/http)", "modern", "modern", ".", Kind::Go, 22),
+    program("pgo (default.pgo)", "pgo", "pgo", ".", Kind::Go, 21),
+    program("modules (13 modules)", "modules", "modapp", ".", Kind::Modules, 22),
+    program("cgo program", "cprog", "cprog", ".", Kind::Cgo, 21),
+    program("C archive (cgo)", "carchive", "cffi", "cmd/single", Kind::CArchive, 22),
 ];
 
 pub(crate) struct Options {
@@ -204,12 +213,43 @@ fn copy_dir(from: &Path, to: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// One row: (output, info, bytes).
-fn compare(prog: &Program, goroot: &Path, root: &Path, caches: &Path) -> anyhow::Result<[String; 3]> {
-    let fixture = root.join(prog.fixture);
-    if !fixture.exists() {
-        copy_dir(&workspace_root().join("tests/fixtures").join(prog.fixture), &fixture)?;
+/// The `modapp` fixture set up once per run for the `modules` rows: the
+/// tidied main module and the module cache both builders read offline.
+struct Modules {
+    dir: PathBuf,
+    gomodcache: PathBuf,
+}
+
+/// The `modapp` fixture under `root`, set up when the first `modules` row
+/// needs it, with the `go` on PATH (as the tests do).
+fn prepared<'a>(cell: &'a OnceCell<Modules>, root: &Path, caches: &Path) -> anyhow::Result<&'a Modules> {
+    if let Some(m) = cell.get() {
+        return Ok(m);
     }
+    let host = PathBuf::from(output(Command::new("go").args(["env", "GOROOT"]).env("GOTOOLCHAIN", "local"))?.trim());
+    let app = modproxy::prepare_modapp(&host, &root.join("modules"), &caches.join("gocache"))
+        .context("failed to set up the modapp fixture (offline proxy, go mod tidy, go mod download)")?;
+    Ok(cell.get_or_init(|| Modules { dir: app.dir, gomodcache: app.gomodcache }))
+}
+
+/// One row: (output, info, bytes).
+fn compare(
+    prog: &Program,
+    goroot: &Path,
+    root: &Path,
+    caches: &Path,
+    modules: &OnceCell<Modules>,
+) -> anyhow::Result<[String; 3]> {
+    let fixture = if prog.kind == Kind::Modules {
+        prepared(modules, root, caches)?.dir.clone()
+    } else {
+        let fixture = root.join(prog.fixture);
+        if !fixture.exists() {
+            copy_dir(&workspace_root().join("tests/fixtures").join(prog.fixture), &fixture)?;
+        }
+        fixture
+    };
+    let c_archive = prog.kind == Kind::CArchive;
     let tag = format!("{}-{}", prog.fixture, goroot.file_name().unwrap_or_default().to_string_lossy());
     let out_dir = root.join("out").join(&tag);
     let mut b = go_link_build::Build::new();
@@ -221,19 +261,29 @@ fn compare(prog: &Program, goroot: &Path, root: &Path, caches: &Path) -> anyhow:
         .cargo_warnings(false)
         .runtime_links_check(false)
         .env("GOFLAGS", "-mod=mod -buildvcs=false");
-    let art = if prog.c_archive { b.try_c_archive("prog") } else { b.try_binary("prog") }
-        .map_err(|e| anyhow::anyhow!("go-link-build: {e}"))?;
+    if prog.kind == Kind::Cgo {
+        b.cgo(true);
+    }
     let theirs = root.join("go-out").join(&tag);
     std::fs::create_dir_all(&theirs)?;
-    let target = theirs.join(if prog.c_archive { "libprog.a" } else { "prog" });
-    let mut cmd = go(goroot, &caches.join("gocache"), prog.c_archive);
+    let target = theirs.join(if c_archive { "libprog.a" } else { "prog" });
+    let mut cmd = go(goroot, &caches.join("gocache"), matches!(prog.kind, Kind::Cgo | Kind::CArchive));
+    if prog.kind == Kind::Modules {
+        let gomodcache = &prepared(modules, root, caches)?.gomodcache;
+        let modcache = gomodcache.to_str().context("the module cache path is not UTF-8")?;
+        b.env("GOMODCACHE", modcache).env("GOPROXY", "off").env("GOWORK", "off").env("GOENV", "off");
+        modproxy::go_mod_env(&mut cmd, gomodcache, None, &caches.join("gocache"));
+        cmd.env("GOFLAGS", "-mod=mod -buildvcs=false");
+    }
+    let art = if c_archive { b.try_c_archive("prog") } else { b.try_binary("prog") }
+        .map_err(|e| anyhow::anyhow!("go-link-build: {e}"))?;
     cmd.args(["build", "-trimpath", "-o"]).arg(&target);
-    if prog.c_archive {
+    if c_archive {
         cmd.arg("-buildmode=c-archive");
     }
     output(cmd.arg(format!("./{}", prog.pkg)).current_dir(&fixture))?;
     let same = |a: &str, b: &str| if a == b { "same".to_string() } else { "DIFFERS".to_string() };
-    let (out, info) = if prog.c_archive {
+    let (out, info) = if c_archive {
         let a = std::fs::read_to_string(art.header().context("no header")?)?;
         let b = std::fs::read_to_string(theirs.join("libprog.h"))?;
         (same(&a, &b), "-".to_string())
@@ -258,6 +308,7 @@ pub(crate) fn run(opts: Options) -> anyhow::Result<()> {
     let root = target_dir.join(format!("tmp/xtask-conformance-{}", std::process::id()));
     std::fs::create_dir_all(&root)?;
     let tcs = toolchains()?;
+    let modules = OnceCell::new();
     let mut rows = Vec::new();
     println!("| program | Go | output | build info | bytes (Go build IDs blanked) |");
     println!("|---|---|---|---|---|");
@@ -267,7 +318,7 @@ pub(crate) fn run(opts: Options) -> anyhow::Result<()> {
                 continue;
             }
             crate::status::status("Comparing", &format!("{} with {version}", prog.name));
-            let cells = compare(prog, goroot, &root, &caches).unwrap_or_else(|e| {
+            let cells = compare(prog, goroot, &root, &caches, &modules).unwrap_or_else(|e| {
                 ["error".into(), "error".into(), format!("error: {}", e.to_string().lines().next().unwrap_or(""))]
             });
             // Each row as soon as it is known: the whole matrix takes a while.
@@ -276,7 +327,8 @@ pub(crate) fn run(opts: Options) -> anyhow::Result<()> {
             rows.push((prog.name, version.clone(), cells));
         }
     }
-    let _ = std::fs::remove_dir_all(&root);
+    // The module cache is read-only, as the go command leaves it.
+    let _ = modproxy::remove_tree(&root);
     let differing = rows.iter().filter(|(_, _, c)| c[0] != "same" || c[1] == "DIFFERS").count();
     eprintln!("{} rows, {differing} with differing output or build info", rows.len());
     Ok(())
@@ -301,6 +353,8 @@ mod tests {
         assert!(o.wants_go("go1.26.8") && o.wants_go("go1.22.12"));
         assert!(!o.wants_go("go1.2") && !o.wants_go("go1.22.1") && !o.wants_go("go1.27.3"));
         assert!(o.wants_program(&PROGRAMS[0]) && !o.wants_program(&PROGRAMS[4]));
+        let o = parse(&["--only", "cprog", "--only", "modules"]).unwrap();
+        assert!(PROGRAMS.iter().filter(|p| o.wants_program(p)).map(|p| p.kind).eq([Kind::Modules, Kind::Cgo]));
         let all = parse(&[]).unwrap();
         assert!(all.wants_go("go1.21.13") && PROGRAMS.iter().all(|p| all.wants_program(p)));
         assert!(parse(&["--only", "nope"]).is_err());

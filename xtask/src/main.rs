@@ -50,7 +50,8 @@ Commands:
             found (go on PATH, module-cache toolchains); print a table of
             whether output, build info and bytes match
             --go VERSION       only this Go release (go1.26, 1.26 or go1.26.8; repeatable)
-            --only PROGRAM     only this program: hello, multi, modern, pgo, carchive (repeatable)
+            --only PROGRAM     only this program: hello, multi, modern, pgo, modules,
+                               cprog, carchive (repeatable)
   help      Print this message
 
 Tidy checks on the library's sources run with `cargo test -p xtask`.
