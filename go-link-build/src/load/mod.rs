@@ -760,6 +760,10 @@ struct Loader<'a> {
     /// Packages loaded ahead, in parallel ([`Loader::prefetch`]), by what
     /// [`load_package_with`] was given: (dir, import path, standard).
     prefetched: HashMap<(PathBuf, String, bool), Result<Package>>,
+    /// Import paths [`Loader::prefetch`] found to be standard packages with
+    /// Go files: [`Loader::locate`]'s first answer, which depends on nothing
+    /// but the path, so it does not list the directory again.
+    std_located: std::collections::HashSet<String>,
 }
 
 impl<'a> Loader<'a> {
@@ -772,7 +776,7 @@ impl<'a> Loader<'a> {
         }
         let goroot_src = self.ctx.goroot.join("src");
         let std_pkg_dir = std_dir(&self.ctx.goroot, path);
-        if is_standard_import_path(path) && has_go_files(&std_pkg_dir) {
+        if self.std_located.contains(path) || (is_standard_import_path(path) && has_go_files(&std_pkg_dir)) {
             return Ok(Located { path: path.to_string(), dir: std_pkg_dir, standard: true, module: None });
         }
         if importer.standard {
@@ -908,6 +912,7 @@ impl<'a> Loader<'a> {
                 }
             }
         }
+        self.std_located.extend(batch.iter().filter(|(_, _, standard)| *standard).map(|(_, p, _)| p.clone()));
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4).min(batch.len());
         if threads < 2 {
             return;
@@ -981,6 +986,7 @@ fn load_graph_with(ctx: &BuildContext, mods: Option<&Modules>, roots: &[PathBuf]
         unresolved: Vec::new(),
         errors: Vec::new(),
         prefetched: HashMap::new(),
+        std_located: std::collections::HashSet::new(),
     };
     let goroot_src = ctx.goroot.join("src");
     let mut root_idx = Vec::new();
