@@ -92,7 +92,7 @@ impl Invocation {
         let started = std::time::Instant::now();
         let out = cmd.output()?;
         if crate::debug_enabled() {
-            // Where a build's time goes, tool by tool (with the phase times lib.rs prints).
+            // Where a build's time goes, tool by tool (with the phase times session.rs prints).
             to_stderr!(
                 "go-link-build: {} {} exited after {:.1} ms",
                 tool_name(&self.program),
