@@ -94,6 +94,10 @@ struct Loaded {
     pgo: Option<load::pgo::Profile>,
     /// Each package's evaluated `#cgo` flags (`None`: not a cgo package).
     cgo: Vec<Option<cgoflags::CgoFlags>>,
+    /// The toolchain's godebug table (`internal/godebugs`), read once: the
+    /// load checks settings against it, the link settings compute
+    /// DefaultGODEBUG from it.
+    godebug_table: Vec<godebug::GodebugInfo>,
 }
 
 impl<'a> Session<'a> {
@@ -314,7 +318,7 @@ impl<'a> Session<'a> {
         let pgo = load::pgo::select(&self.pgo_mode(req), &main_pkg.dir)?;
         // pkg-config runs here, before planning (which runs nothing).
         let cgo = graph.packages.iter().map(|p| cgo::package_flags(&tools.ctx, &self.env, p)).collect::<Result<_>>()?;
-        Ok(Loaded { mods, graph, main, vcs, pgo, cgo })
+        Ok(Loaded { mods, graph, main, vcs, pgo, cgo, godebug_table })
     }
 
     /// Link-time settings: DefaultGODEBUG and build info, as cmd/go computes
@@ -322,12 +326,10 @@ impl<'a> Session<'a> {
     fn link_settings(&self, req: &Request<'_>, tools: &Tools, loaded: &Loaded) -> Result<LinkSettings> {
         let (tc, ctx, mods) = (&tools.tc, &tools.ctx, &loaded.mods);
         let main_pkg = &loaded.graph.packages[loaded.main];
-        let table_path = godebug_table(tc);
-        let table_text = std::fs::read_to_string(&table_path).map_err(|e| Error::io("read", &table_path, e))?;
-        let table = godebug::parse_table(&table_text)?;
+        let table = &loaded.godebug_table;
         let mut directives = mods.godebug_settings();
         directives.extend(main_pkg.go_debug.iter().cloned());
-        let godebug_default = godebug::default_godebug(&table, mods.godebug_go_line(), &directives, tc.minor)
+        let godebug_default = godebug::default_godebug(table, mods.godebug_go_line(), &directives, tc.minor)
             .map_err(|e| e.context(format!("computing DefaultGODEBUG for {}", main_pkg.import_path)))?;
         let cgo_env = ["CGO_CFLAGS", "CGO_CPPFLAGS", "CGO_CXXFLAGS", "CGO_LDFLAGS"].map(|k| {
             (k.to_string(), if req.cgo_enabled { self.env.var(k).unwrap_or_default() } else { String::new() })
