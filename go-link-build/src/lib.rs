@@ -121,7 +121,7 @@
 //! | `NUM_JOBS`, cargo's jobserver | parallelism |
 //! | `DOCS_RS` | build nothing, write placeholders (above) |
 //! | `GO_LINK_BUILD_DEBUG` | `1`: print every tool command and how long it ran; `2`: also print cache-key inputs |
-//! | `GOGC`, `GOMEMLIMIT` | passed to the Go tools (default for compile and link: `GOGC=400`) |
+//! | `GOGC`, `GOMEMLIMIT` | passed to the Go tools (default: compile `GOGC=off` up to a share of the memory, link `GOGC=400`) |
 //!
 //! Every variable read is reported with `cargo:rerun-if-env-changed`, except
 //! `GOGC` and `GOMEMLIMIT`: no output depends on them.

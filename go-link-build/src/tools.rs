@@ -6,6 +6,7 @@
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use crate::context::BuildContext;
 use crate::exec::Invocation;
@@ -142,21 +143,74 @@ pub(crate) fn tool_env(ctx: &BuildContext, goroot: Option<&Path>) -> Vec<(OsStri
 /// runs, never what it writes.
 const GC_KNOBS: &[&str] = &["GOGC", "GOMEMLIMIT"];
 
-/// `GOGC` for compile and link when the user set neither `GOGC` nor
-/// `GOMEMLIMIT`. The collector's default (100) makes them spend a tenth of
-/// their CPU time collecting: compiling `runtime` took 13% less CPU with 400
-/// (its peak RSS 300 → 420 MB), the standard library of a hello world 8%
-/// less, the small packages the same. Neither tool's output depends on it.
-/// compile tunes its own heap only when both variables are unset (a 128 MB
-/// starting heap, then GOGC=100: `gc.Main`, `base.AdjustStartingHeap`);
-/// link does not tune it at all.
+/// The garbage collector of compile and link when the user set neither
+/// `GOGC` nor `GOMEMLIMIT` (with either set, they reach every tool as the
+/// user set them). The collector's default (GOGC=100) makes the tools spend
+/// a sixth of their CPU time collecting. A compile's heap is short-lived and
+/// small next to the machine's memory, so compile runs without collecting
+/// until its heap reaches a share of the memory (`GOGC=off`,
+/// `GOMEMLIMIT=min(memory / (2 x cores), 2 GiB)`), from where the limit
+/// keeps it collecting: compiling `runtime` took 4.3 s of CPU against 6.3 s
+/// with the defaults and 5.0 s with GOGC=400 (net/http: 2.7, 3.5, 3.4 s;
+/// peak RSS 680 MB for runtime, 310 MB by default). The link's heap grows
+/// with the whole program, so link keeps collecting, less often
+/// (`GOGC=400`), bounded by half the memory. Where memory is short (a
+/// compile's share under 512 MiB, or half of it under 1 GiB for the link)
+/// the tools keep Go's defaults, which for compile include its own starting
+/// heap (`gc.Main`, `base.AdjustStartingHeap`, which yields to any GOGC or
+/// GOMEMLIMIT). No output depends on these settings and no key holds them.
+fn gc_settings(tool: Tool, memory: Option<u64>, cores: usize) -> Vec<(&'static str, String)> {
+    const MIB: u64 = 1 << 20;
+    match (tool, memory) {
+        (Tool::Compile, Some(mem)) => {
+            let share = (mem / (2 * cores.max(1) as u64)).min(2048 * MIB);
+            if share < 512 * MIB {
+                return Vec::new();
+            }
+            vec![("GOGC", "off".into()), ("GOMEMLIMIT", format!("{}MiB", share / MIB))]
+        }
+        // Memory unknown (not Unix): a compile's usual footprint.
+        (Tool::Compile, None) => vec![("GOGC", "off".into()), ("GOMEMLIMIT", "1024MiB".into())],
+        (_, Some(mem)) if mem / 2 < 1024 * MIB => Vec::new(),
+        (_, Some(mem)) => vec![("GOGC", TOOL_GOGC.into()), ("GOMEMLIMIT", format!("{}MiB", mem / 2 / MIB))],
+        (_, None) => vec![("GOGC", TOOL_GOGC.into())],
+    }
+}
+
+/// The memory this process may use: the machine's physical memory (Unix),
+/// capped on Linux by the cgroup's limit (a container or CI job gets less
+/// than the machine has). `None` where it is not known.
+fn physical_memory() -> Option<u64> {
+    #[cfg(unix)]
+    {
+        // SAFETY: sysconf only reads system configuration.
+        let (pages, page) = unsafe { (libc::sysconf(libc::_SC_PHYS_PAGES), libc::sysconf(libc::_SC_PAGESIZE)) };
+        let phys = (pages > 0 && page > 0).then(|| pages as u64 * page as u64)?;
+        let cgroup = ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"]
+            .iter()
+            .filter(|_| cfg!(target_os = "linux"))
+            .filter_map(|f| std::fs::read_to_string(f).ok()?.trim().parse::<u64>().ok())
+            .min();
+        Some(cgroup.map_or(phys, |c| c.min(phys)))
+    }
+    #[cfg(not(unix))]
+    None
+}
+
+/// `GOGC` of the link (see [`gc_settings`]).
 pub(crate) const TOOL_GOGC: &str = "400";
 
-/// Adds [`TOOL_GOGC`] to a compile or link unless the user's settings
+/// Adds [`gc_settings`] to a compile or link unless the user's settings
 /// (passed through by [`tool_env`]) are there.
-fn gc_tuning(inv: &mut Invocation) {
-    if !inv.env.iter().any(|(k, _)| GC_KNOBS.iter().any(|g| k == g)) {
-        inv.env("GOGC", TOOL_GOGC);
+fn gc_tuning(inv: &mut Invocation, tool: Tool) {
+    if inv.env.iter().any(|(k, _)| GC_KNOBS.iter().any(|g| k == g)) {
+        return;
+    }
+    static MACHINE: OnceLock<(Option<u64>, usize)> = OnceLock::new();
+    let (memory, cores) =
+        *MACHINE.get_or_init(|| (physical_memory(), std::thread::available_parallelism().map_or(1, |n| n.get())));
+    for (k, v) in gc_settings(tool, memory, cores) {
+        inv.env(k, v);
     }
 }
 
@@ -171,7 +225,7 @@ pub(crate) fn compile(req: &CompileRequest<'_>) -> Invocation {
     let o = req.objdir;
     let mut inv = Invocation::new(tc.tool(Tool::Compile), o);
     inv.env = tool_env(req.ctx, Some(&tc.goroot));
-    gc_tuning(&mut inv);
+    gc_tuning(&mut inv, Tool::Compile);
     inv.arg("-o").arg(&req.output);
     if let Some(l) = &req.linkobj {
         inv.arg("-linkobj").arg(l);
@@ -406,7 +460,7 @@ pub(crate) fn link(req: &LinkRequest<'_>) -> Invocation {
     let cfg = req.cfg;
     let (goroot, goroot_final) = link_goroot(tc, cfg.trimpath);
     inv.env = tool_env(req.ctx, goroot);
-    gc_tuning(&mut inv);
+    gc_tuning(&mut inv, Tool::Link);
     if let Some(v) = goroot_final {
         inv.env("GOROOT_FINAL", v);
     }
@@ -537,13 +591,46 @@ mod tests {
                 .collect()
         };
         let mut inv = Invocation::new("compile", "/o");
-        gc_tuning(&mut inv);
-        assert_eq!(gogc(&inv), [format!("GOGC={TOOL_GOGC}")]);
+        gc_tuning(&mut inv, Tool::Compile);
+        let want: Vec<String> =
+            gc_settings(Tool::Compile, physical_memory(), std::thread::available_parallelism().map_or(1, |n| n.get()))
+                .into_iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+        assert_eq!(gogc(&inv), want);
         for (k, v) in [("GOGC", "50"), ("GOMEMLIMIT", "1GiB")] {
-            let mut inv = Invocation::new("link", "/o");
-            inv.env(k, v);
-            gc_tuning(&mut inv);
-            assert_eq!(gogc(&inv), [format!("{k}={v}")], "the user's {k} alone");
+            for tool in [Tool::Compile, Tool::Link] {
+                let mut inv = Invocation::new("link", "/o");
+                inv.env(k, v);
+                gc_tuning(&mut inv, tool);
+                assert_eq!(gogc(&inv), [format!("{k}={v}")], "the user's {k} alone");
+            }
+        }
+    }
+
+    #[test]
+    fn gc_settings_scale_with_memory_and_cores() {
+        const GIB: u64 = 1 << 30;
+        let s = |tool, mem, cores| -> Vec<String> {
+            gc_settings(tool, mem, cores).into_iter().map(|(k, v)| format!("{k}={v}")).collect()
+        };
+        // A compile's share: memory / (2 x cores), at most 2 GiB.
+        assert_eq!(s(Tool::Compile, Some(24 * GIB), 2), ["GOGC=off", "GOMEMLIMIT=2048MiB"]);
+        assert_eq!(s(Tool::Compile, Some(32 * GIB), 16), ["GOGC=off", "GOMEMLIMIT=1024MiB"]);
+        assert_eq!(s(Tool::Compile, Some(7 * GIB), 4), ["GOGC=off", "GOMEMLIMIT=896MiB"]);
+        // Short of memory: Go's defaults.
+        assert!(s(Tool::Compile, Some(4 * GIB), 8).is_empty());
+        assert!(s(Tool::Link, Some(GIB), 1).is_empty());
+        assert_eq!(s(Tool::Compile, None, 8), ["GOGC=off", "GOMEMLIMIT=1024MiB"]);
+        assert_eq!(s(Tool::Link, Some(24 * GIB), 2), ["GOGC=400", "GOMEMLIMIT=12288MiB"]);
+        assert_eq!(s(Tool::Link, None, 2), ["GOGC=400"]);
+    }
+
+    #[test]
+    fn physical_memory_is_known_on_unix() {
+        if cfg!(unix) {
+            let mem = physical_memory().expect("sysconf gives the physical memory");
+            assert!(mem >= 256 << 20, "{mem} bytes");
         }
     }
 
