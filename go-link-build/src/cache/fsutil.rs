@@ -112,6 +112,39 @@ pub(crate) fn install_verified(from: &Path, want: &Digest, executable: bool, to:
     }
 }
 
+/// Copies `from` to `to` (temp file beside it, then rename) without
+/// hashing, for a file known to match its digest: `unchanged`, asked once
+/// the copy is complete, says whether `from` is still the file that was
+/// hashed. Returns false (nothing installed) when it is not.
+pub(crate) fn install_copy(from: &Path, executable: bool, to: &Path, unchanged: impl Fn() -> bool) -> Result<bool> {
+    let tmp = temp_sibling(to);
+    let res = (|| -> std::io::Result<()> {
+        let mut src = std::fs::File::open(from)?;
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(if executable { 0o777 } else { 0o666 });
+        }
+        let mut dst = opts.open(&tmp)?;
+        // File to file: copy_file_range on Linux, in the kernel.
+        std::io::copy(&mut src, &mut dst)?;
+        Ok(())
+    })();
+    match res {
+        Ok(()) if unchanged() => rename_into_place(&tmp, to).map(|()| true),
+        Ok(()) => {
+            let _ = std::fs::remove_file(&tmp);
+            Ok(false)
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(Error::io(&format!("copy {} to", from.display()), &tmp, e))
+        }
+    }
+}
+
 fn rename_into_place(tmp: &Path, to: &Path) -> Result<()> {
     std::fs::rename(tmp, to).map_err(|e| {
         let _ = std::fs::remove_file(tmp);

@@ -731,10 +731,23 @@ impl Cache {
     /// Copies a cached file to `to` (temp file beside it, then rename), only
     /// if its content matches the SHA-256 it is stored under. A mismatch
     /// removes the blob (so the entries naming it miss next time) and fails.
+    ///
+    /// A blob this cache hashed before and whose file has not changed since
+    /// (its [`Cache::verified_marker`] exists, as the link's audit uses it)
+    /// is copied without hashing it again, if it is still unchanged once
+    /// copied: a program just linked and committed (hashed then) is
+    /// installed at the cost of a copy.
     pub(crate) fn install(&self, blob: &Path, to: &Path, executable: bool) -> Result<()> {
         let sha256 = self.blob_digest(blob)?;
         let size = std::fs::symlink_metadata(blob).map(|m| m.len()).map_err(|e| Error::io("stat", blob, e))?;
-        fsutil::install_verified(blob, &Digest { sha256, size }, executable, to).map_err(|e| {
+        let digest = Digest { sha256, size };
+        if let Some(marker) = self.verified_marker(blob, &digest).filter(|m| m.exists()) {
+            let same = || self.verified_marker(blob, &digest).as_ref() == Some(&marker);
+            if fsutil::install_copy(blob, executable, to, same)? {
+                return Ok(());
+            }
+        }
+        fsutil::install_verified(blob, &digest, executable, to).map_err(|e| {
             self.damaged("blob", blob, "content does not match its hash");
             e.context(format!("cache {}", self.root.display()))
         })
@@ -943,6 +956,16 @@ mod tests {
             assert_ne!(std::fs::metadata(&dest).unwrap().permissions().mode() & 0o111, 0);
         }
         assert!(cache.install(&dest, &root.join("x"), false).is_err(), "only cache files are installed");
+        // The blob was hashed when committed and is unchanged: copied without
+        // hashing. Damaged since (same size), it is hashed and refused.
+        let blob = e.file("a.out").unwrap();
+        assert!(
+            cache.verified_marker(&blob, &e.digest("a.out").unwrap()).is_some_and(|m| m.exists()) || cfg!(not(unix))
+        );
+        std::fs::write(&blob, b"\x7fELF prograM").unwrap();
+        let err = cache.install(&blob, &dest, true).unwrap_err().to_string();
+        assert!(err.contains("damaged"), "{err}");
+        assert_eq!(std::fs::read(&dest).unwrap(), b"\x7fELF program", "the installed file is untouched");
         std::fs::remove_dir_all(&root).unwrap();
     }
 
