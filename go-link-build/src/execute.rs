@@ -37,6 +37,11 @@ pub struct Stats {
     pub compiled: usize,
     /// Whether the link ran (false: the linked output came from the cache).
     pub linked: bool,
+    /// Wall time of the steps of the cached actions that ran (compile, asm,
+    /// cgo, pack, link: the Go tools, which `go build` runs the same),
+    /// summed over actions. For an edit rebuild, whose actions run one
+    /// after another, the part of its time no build engine can save.
+    pub tool_time: std::time::Duration,
     /// What the remote cache did (feature `remote-cache`; all zero without one).
     pub remote: RemoteStats,
 }
@@ -65,6 +70,8 @@ struct Done {
     entry: Option<Entry>,
     /// Whether its steps ran (false: found in the cache).
     ran: bool,
+    /// How long its steps took (cached actions that ran).
+    took: std::time::Duration,
 }
 
 /// Runs plans.
@@ -131,6 +138,7 @@ impl Executor<'_> {
         let mut stats = Stats::default();
         for (a, d) in plan.actions.iter().zip(&done) {
             let d = d.get().ok_or_else(|| internal("an action finished without a result"))?;
+            stats.tool_time += d.took;
             match a.kind {
                 ActionKind::Package(_) if d.ran => stats.compiled += 1,
                 ActionKind::Package(_) => stats.cached += 1,
@@ -146,11 +154,11 @@ impl Executor<'_> {
         let Some(spec) = &a.key else {
             let x = Expander { plan, done, own: None, id: None };
             self.steps(a, &x, done)?;
-            return Ok(Done { entry: None, ran: true });
+            return Ok(Done { entry: None, ran: true, took: std::time::Duration::ZERO });
         };
         let id = key(spec, a.outputs, done)?;
         if let Some(entry) = self.cache.lookup(&id) {
-            return Ok(Done { entry: Some(entry), ran: false });
+            return Ok(Done { entry: Some(entry), ran: false, took: std::time::Duration::ZERO });
         }
         if a.kind == ActionKind::Link && self.cache.audit_before_link() {
             // The link reads every archive: those that came from the cache
@@ -168,7 +176,9 @@ impl Executor<'_> {
         if a.label.contains(PANIC_HOOK) {
             panic!("test hook: {PANIC_HOOK} in the action's label");
         }
+        let start = std::time::Instant::now();
         self.steps(a, &x, done)?;
+        let took = start.elapsed();
         // Keep only the outputs in the cache entry.
         if let Ok(entries) = std::fs::read_dir(tmp.path()) {
             for e in entries.flatten() {
@@ -188,7 +198,7 @@ impl Executor<'_> {
             };
             return Err(Error::new(ErrorKind::Tool, format!("{}\nthe {tool} wrote no {main}", a.label)));
         }
-        Ok(Done { entry: Some(entry), ran: true })
+        Ok(Done { entry: Some(entry), ran: true, took })
     }
 
     fn steps(&self, a: &Action, x: &Expander<'_>, done: &[OnceLock<Done>]) -> Result<()> {

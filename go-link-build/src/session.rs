@@ -593,11 +593,12 @@ impl<'a> Session<'a> {
         st.write(&req.stamp_path)?;
         if debug_enabled() {
             to_stderr!(
-                "go-link-build: {}: {} packages cached, {} compiled, linked: {}",
+                "go-link-build: {}: {} packages cached, {} compiled, linked: {}, tools {:.1} ms",
                 req.name,
                 stats.cached,
                 stats.compiled,
-                stats.linked
+                stats.linked,
+                stats.tool_time.as_secs_f64() * 1000.0
             );
         }
         Ok(Artifact {

@@ -28,12 +28,15 @@ fn no_op_rebuild_runs_no_tool() {
     assert!(!third.was_up_to_date());
     assert_eq!(third.stats().compiled, 0, "{:?}", third.stats());
     assert!(!third.stats().linked);
+    assert_eq!(third.stats().tool_time, std::time::Duration::ZERO, "no tool ran");
 
     // A real edit of the main package recompiles exactly that package and relinks.
     std::fs::write(&main_go, String::from_utf8(text).unwrap().replace("version:", "version =")).unwrap();
     let fourth = b.try_binary("app").unwrap();
     assert_eq!(fourth.stats().compiled, 1, "{:?}", fourth.stats());
     assert!(fourth.stats().linked);
+    // The compile and the link ran, one after the other, within the build.
+    assert!(fourth.stats().tool_time > std::time::Duration::ZERO, "{:?}", fourth.stats());
     assert!(run(fourth.path(), &[]).contains("version = unset"));
 
     // Adding a file to a package is seen even though its directory is not a cargo input.
