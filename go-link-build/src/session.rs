@@ -277,7 +277,8 @@ impl<'a> Session<'a> {
             let src = tools.ctx.goroot.join("src");
             load_roots.extend(load::linker_deps(&tools.ctx).iter().map(|(p, _)| src.join(p)));
         }
-        let mut graph = load::load_graph(&tools.ctx, Some(&mods), &load_roots)?;
+        let std_loads = load::stdcache::StdCache::open(&tools.cache, &tools.ctx, &tools.tool_id);
+        let mut graph = load::load_graph_kept(&tools.ctx, Some(&mods), &load_roots, &std_loads)?;
         godebug::check_directives(&godebug_table, &graph.packages, tools.tc.minor)?;
         graph.roots.truncate(roots.len());
         let main = match req.kind {

@@ -36,6 +36,7 @@ pub(crate) mod constraint;
 pub(crate) mod embed;
 pub(crate) mod pgo;
 pub(crate) mod scan;
+pub(crate) mod stdcache;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Read;
@@ -764,6 +765,33 @@ struct Loader<'a> {
     /// Go files: [`Loader::locate`]'s first answer, which depends on nothing
     /// but the path, so it does not list the directory again.
     std_located: std::collections::HashSet<String>,
+    /// Standard packages' loads kept from earlier builds.
+    std_cache: Option<&'a stdcache::StdCache<'a>>,
+}
+
+/// [`load_package_with`], through the kept loads of standard packages
+/// (`std_cache`) when there are some.
+fn load_dir(
+    ctx: &BuildContext,
+    std_cache: Option<&stdcache::StdCache<'_>>,
+    dir: &Path,
+    import_path: &str,
+    standard: bool,
+    std_tests: bool,
+) -> Result<Package> {
+    let Some(kept) = std_cache.filter(|_| standard && !std_tests) else {
+        return load_package_with(ctx, dir, import_path, standard, std_tests);
+    };
+    if let Some(pkg) = kept.get(dir, import_path) {
+        return Ok(pkg);
+    }
+    // Taken before the directory is read: a change while it is read shows next time.
+    let stamp = stdcache::stamp(dir);
+    let pkg = load_package_with(ctx, dir, import_path, standard, std_tests)?;
+    if let Some(stamp) = stamp {
+        kept.put(dir, stamp, &pkg);
+    }
+    Ok(pkg)
 }
 
 impl<'a> Loader<'a> {
@@ -861,7 +889,7 @@ impl<'a> Loader<'a> {
                 let module = loc.module;
                 let loaded = match self.prefetched.remove(&(loc.dir.clone(), loc.path.clone(), loc.standard)) {
                     Some(r) => r,
-                    None => load_package_with(self.ctx, &loc.dir, &loc.path, loc.standard, self.std_tests),
+                    None => load_dir(self.ctx, self.std_cache, &loc.dir, &loc.path, loc.standard, self.std_tests),
                 };
                 match loaded {
                     Ok(mut pkg) => {
@@ -918,7 +946,7 @@ impl<'a> Loader<'a> {
             return;
         }
         let next = std::sync::atomic::AtomicUsize::new(0);
-        let (ctx, std_tests, batch) = (self.ctx, self.std_tests, &batch);
+        let (ctx, std_tests, batch, std_cache) = (self.ctx, self.std_tests, &batch, self.std_cache);
         let results: Vec<(usize, Result<Package>)> = std::thread::scope(|s| {
             let workers: Vec<_> = (0..threads)
                 .map(|_| {
@@ -927,7 +955,7 @@ impl<'a> Loader<'a> {
                         loop {
                             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                             let Some((dir, path, standard)) = batch.get(i) else { break out };
-                            out.push((i, load_package_with(ctx, dir, path, *standard, std_tests)));
+                            out.push((i, load_dir(ctx, std_cache, dir, path, *standard, std_tests)));
                         }
                     })
                 })
@@ -969,14 +997,36 @@ pub(crate) fn linker_deps(ctx: &BuildContext) -> Vec<(&'static str, &'static str
 }
 
 /// Loads the packages in `roots` (absolute directories inside the main
-/// module, or inside `$GOROOT/src`) and everything they import.
+/// module, or inside `$GOROOT/src`) and everything they import (the unit
+/// tests' entry point; a build uses [`load_graph_kept`]).
+#[cfg(test)]
 pub(crate) fn load_graph(ctx: &BuildContext, mods: Option<&Modules>, roots: &[PathBuf]) -> Result<Graph> {
-    load_graph_with(ctx, mods, roots, false)
+    load_graph_with(ctx, mods, roots, false, None)
+}
+
+/// [`load_graph`], with the standard packages' loads kept in `std_cache`
+/// (used where nothing they read changed, updated where something did).
+pub(crate) fn load_graph_kept(
+    ctx: &BuildContext,
+    mods: Option<&Modules>,
+    roots: &[PathBuf],
+    std_cache: &stdcache::StdCache<'_>,
+) -> Result<Graph> {
+    let graph = load_graph_with(ctx, mods, roots, false, Some(std_cache))?;
+    std_cache.save();
+    Ok(graph)
 }
 
 /// [`load_graph`]; `std_tests` as for [`load_package_with`].
-fn load_graph_with(ctx: &BuildContext, mods: Option<&Modules>, roots: &[PathBuf], std_tests: bool) -> Result<Graph> {
+fn load_graph_with(
+    ctx: &BuildContext,
+    mods: Option<&Modules>,
+    roots: &[PathBuf],
+    std_tests: bool,
+    std_cache: Option<&stdcache::StdCache<'_>>,
+) -> Result<Graph> {
     let mut ld = Loader {
+        std_cache,
         std_tests,
         ctx,
         mods,
@@ -996,7 +1046,7 @@ fn load_graph_with(ctx: &BuildContext, mods: Option<&Modules>, roots: &[PathBuf]
         let idx = match ld.by_path.get(&path) {
             Some(&i) => i,
             None => {
-                let mut pkg = load_package_with(ctx, root, &path, standard, std_tests)
+                let mut pkg = load_dir(ctx, std_cache, root, &path, standard, std_tests)
                     .map_err(|e| e.context(format!("loading package {path}")))?;
                 pkg.module = match (standard, mods, main) {
                     (false, Some(mods), Some(m)) => Some(mods.main_ref(m)),
@@ -1369,9 +1419,14 @@ pub(crate) mod test_hooks {
     pub fn load_graph_for_test(t: &TestTarget, dir: &Path) -> Result<(Vec<ListedPackage>, usize), String> {
         let ctx = t.context();
         let main = super::find_main_module(dir).map_err(|e| e.to_string())?;
-        let g =
-            super::load_graph_with(&ctx, Some(&crate::modload::Modules::main_only(main)), &[dir.to_path_buf()], true)
-                .map_err(|e| e.to_string())?;
+        let g = super::load_graph_with(
+            &ctx,
+            Some(&crate::modload::Modules::main_only(main)),
+            &[dir.to_path_buf()],
+            true,
+            None,
+        )
+        .map_err(|e| e.to_string())?;
         let pkgs = g
             .packages
             .iter()
