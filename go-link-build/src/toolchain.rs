@@ -35,6 +35,49 @@ pub(crate) struct Toolchain {
     pub tool_dir: PathBuf,
     /// How GOROOT was found, for messages.
     pub found_by: String,
+    /// The machine the tools run on (their garbage-collector settings,
+    /// `tools::gc_settings`).
+    pub host: Host,
+}
+
+/// What the tools' garbage-collector settings depend on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Host {
+    /// The memory this process may use (see [`host_memory`]); `None` where unknown.
+    pub memory: Option<u64>,
+    /// The cores it may use (`available_parallelism`).
+    pub cores: usize,
+}
+
+impl Host {
+    /// This machine, measured once per process.
+    pub(crate) fn this() -> Host {
+        static HOST: std::sync::OnceLock<Host> = std::sync::OnceLock::new();
+        *HOST.get_or_init(|| Host {
+            memory: host_memory(),
+            cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        })
+    }
+}
+
+/// The memory this process may use: the machine's physical memory (Unix),
+/// capped on Linux by the cgroup's limit (a container or CI job gets less
+/// than the machine has). `None` where it is not known.
+fn host_memory() -> Option<u64> {
+    #[cfg(unix)]
+    {
+        // SAFETY: sysconf only reads system configuration.
+        let (pages, page) = unsafe { (libc::sysconf(libc::_SC_PHYS_PAGES), libc::sysconf(libc::_SC_PAGESIZE)) };
+        let phys = (pages > 0 && page > 0).then(|| pages as u64 * page as u64)?;
+        let cgroup = ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"]
+            .iter()
+            .filter(|_| cfg!(target_os = "linux"))
+            .filter_map(|f| std::fs::read_to_string(f).ok()?.trim().parse::<u64>().ok())
+            .min();
+        Some(cgroup.map_or(phys, |c| c.min(phys)))
+    }
+    #[cfg(not(unix))]
+    None
 }
 
 /// The Go tools we run.
@@ -254,6 +297,7 @@ pub(crate) fn validate(dir: &Path, found_by: &str) -> Result<Toolchain> {
         version,
         tool_dir,
         found_by: found_by.to_string(),
+        host: Host::this(),
     })
 }
 
@@ -378,6 +422,16 @@ pub(crate) fn header_of_archive(data: &[u8]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn host_memory_is_known_on_unix() {
+        let host = Host::this();
+        assert!(host.cores >= 1);
+        if cfg!(unix) {
+            let mem = host.memory.expect("sysconf gives the physical memory");
+            assert!(mem >= 256 << 20, "{mem} bytes");
+        }
+    }
 
     #[test]
     fn versions() {

@@ -6,11 +6,10 @@
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 use crate::context::BuildContext;
 use crate::exec::Invocation;
-use crate::toolchain::{Tool, Toolchain};
+use crate::toolchain::{Host, Tool, Toolchain};
 
 /// What kind of output the link step produces.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -177,39 +176,16 @@ fn gc_settings(tool: Tool, memory: Option<u64>, cores: usize) -> Vec<(&'static s
     }
 }
 
-/// The memory this process may use: the machine's physical memory (Unix),
-/// capped on Linux by the cgroup's limit (a container or CI job gets less
-/// than the machine has). `None` where it is not known.
-fn physical_memory() -> Option<u64> {
-    #[cfg(unix)]
-    {
-        // SAFETY: sysconf only reads system configuration.
-        let (pages, page) = unsafe { (libc::sysconf(libc::_SC_PHYS_PAGES), libc::sysconf(libc::_SC_PAGESIZE)) };
-        let phys = (pages > 0 && page > 0).then(|| pages as u64 * page as u64)?;
-        let cgroup = ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"]
-            .iter()
-            .filter(|_| cfg!(target_os = "linux"))
-            .filter_map(|f| std::fs::read_to_string(f).ok()?.trim().parse::<u64>().ok())
-            .min();
-        Some(cgroup.map_or(phys, |c| c.min(phys)))
-    }
-    #[cfg(not(unix))]
-    None
-}
-
 /// `GOGC` of the link (see [`gc_settings`]).
 pub(crate) const TOOL_GOGC: &str = "400";
 
 /// Adds [`gc_settings`] to a compile or link unless the user's settings
 /// (passed through by [`tool_env`]) are there.
-fn gc_tuning(inv: &mut Invocation, tool: Tool) {
+fn gc_tuning(inv: &mut Invocation, tool: Tool, host: Host) {
     if inv.env.iter().any(|(k, _)| GC_KNOBS.iter().any(|g| k == g)) {
         return;
     }
-    static MACHINE: OnceLock<(Option<u64>, usize)> = OnceLock::new();
-    let (memory, cores) =
-        *MACHINE.get_or_init(|| (physical_memory(), std::thread::available_parallelism().map_or(1, |n| n.get())));
-    for (k, v) in gc_settings(tool, memory, cores) {
+    for (k, v) in gc_settings(tool, host.memory, host.cores) {
         inv.env(k, v);
     }
 }
@@ -225,7 +201,7 @@ pub(crate) fn compile(req: &CompileRequest<'_>) -> Invocation {
     let o = req.objdir;
     let mut inv = Invocation::new(tc.tool(Tool::Compile), o);
     inv.env = tool_env(req.ctx, Some(&tc.goroot));
-    gc_tuning(&mut inv, Tool::Compile);
+    gc_tuning(&mut inv, Tool::Compile, tc.host);
     inv.arg("-o").arg(&req.output);
     if let Some(l) = &req.linkobj {
         inv.arg("-linkobj").arg(l);
@@ -460,7 +436,7 @@ pub(crate) fn link(req: &LinkRequest<'_>) -> Invocation {
     let cfg = req.cfg;
     let (goroot, goroot_final) = link_goroot(tc, cfg.trimpath);
     inv.env = tool_env(req.ctx, goroot);
-    gc_tuning(&mut inv, Tool::Link);
+    gc_tuning(&mut inv, Tool::Link, tc.host);
     if let Some(v) = goroot_final {
         inv.env("GOROOT_FINAL", v);
     }
@@ -537,6 +513,7 @@ mod tests {
             minor,
             tool_dir: "/go/pkg/tool/linux_amd64".into(),
             found_by: "test".into(),
+            host: Host { memory: Some(24 << 30), cores: 2 },
         }
     }
 
@@ -590,19 +567,15 @@ mod tests {
                 .map(|(k, v)| format!("{}={}", k.to_string_lossy(), v.to_string_lossy()))
                 .collect()
         };
+        let host = Host { memory: Some(24 << 30), cores: 2 };
         let mut inv = Invocation::new("compile", "/o");
-        gc_tuning(&mut inv, Tool::Compile);
-        let want: Vec<String> =
-            gc_settings(Tool::Compile, physical_memory(), std::thread::available_parallelism().map_or(1, |n| n.get()))
-                .into_iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect();
-        assert_eq!(gogc(&inv), want);
+        gc_tuning(&mut inv, Tool::Compile, host);
+        assert_eq!(gogc(&inv), ["GOGC=off", "GOMEMLIMIT=2048MiB"]);
         for (k, v) in [("GOGC", "50"), ("GOMEMLIMIT", "1GiB")] {
             for tool in [Tool::Compile, Tool::Link] {
                 let mut inv = Invocation::new("link", "/o");
                 inv.env(k, v);
-                gc_tuning(&mut inv, tool);
+                gc_tuning(&mut inv, tool, host);
                 assert_eq!(gogc(&inv), [format!("{k}={v}")], "the user's {k} alone");
             }
         }
@@ -624,14 +597,6 @@ mod tests {
         assert_eq!(s(Tool::Compile, None, 8), ["GOGC=off", "GOMEMLIMIT=1024MiB"]);
         assert_eq!(s(Tool::Link, Some(24 * GIB), 2), ["GOGC=400", "GOMEMLIMIT=12288MiB"]);
         assert_eq!(s(Tool::Link, None, 2), ["GOGC=400"]);
-    }
-
-    #[test]
-    fn physical_memory_is_known_on_unix() {
-        if cfg!(unix) {
-            let mem = physical_memory().expect("sysconf gives the physical memory");
-            assert!(mem >= 256 << 20, "{mem} bytes");
-        }
     }
 
     #[test]

@@ -69,14 +69,7 @@ pub(crate) fn install_verified(from: &Path, want: &Digest, executable: bool, to:
     let tmp = temp_sibling(to);
     let res = (|| -> std::io::Result<Option<Digest>> {
         let mut src = std::fs::File::open(from)?;
-        let mut opts = std::fs::OpenOptions::new();
-        opts.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(if executable { 0o777 } else { 0o666 });
-        }
-        let mut dst = opts.open(&tmp)?;
+        let mut dst = create_new(&tmp, executable)?;
         let mut h = Sha256::new();
         let mut buf = vec![0u8; 256 * 1024];
         let mut size = 0u64;
@@ -120,14 +113,7 @@ pub(crate) fn install_copy(from: &Path, executable: bool, to: &Path, unchanged: 
     let tmp = temp_sibling(to);
     let res = (|| -> std::io::Result<()> {
         let mut src = std::fs::File::open(from)?;
-        let mut opts = std::fs::OpenOptions::new();
-        opts.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(if executable { 0o777 } else { 0o666 });
-        }
-        let mut dst = opts.open(&tmp)?;
+        let mut dst = create_new(&tmp, executable)?;
         // File to file: copy_file_range on Linux, in the kernel.
         std::io::copy(&mut src, &mut dst)?;
         Ok(())
@@ -143,6 +129,21 @@ pub(crate) fn install_copy(from: &Path, executable: bool, to: &Path, unchanged: 
             Err(Error::io(&format!("copy {} to", from.display()), &tmp, e))
         }
     }
+}
+
+/// A new file (never an existing one) for an installed output: executable
+/// or not, as the umask allows.
+fn create_new(path: &Path, executable: bool) -> std::io::Result<std::fs::File> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(if executable { 0o777 } else { 0o666 });
+    }
+    #[cfg(not(unix))]
+    let _ = executable;
+    opts.open(path)
 }
 
 fn rename_into_place(tmp: &Path, to: &Path) -> Result<()> {

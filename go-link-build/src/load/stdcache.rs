@@ -208,54 +208,14 @@ fn encode(kept: &HashMap<PathBuf, Kept>) -> Option<Vec<u8>> {
         e.str(dir.to_str()?);
         e.str(&k.stamp.dir);
         e.pairs(k.stamp.files.len(), k.stamp.files.iter().map(|(a, b)| (a, b)));
-        // Every field, by name: a new one does not compile until it is stored.
-        let Package {
-            import_path,
-            name,
-            dir: pkg_dir,
-            standard: _,
-            module: _,
-            go_files,
-            cgo_files,
-            ignored_go_files,
-            s_files,
-            c_files,
-            cxx_files,
-            m_files,
-            h_files,
-            f_files,
-            syso_files,
-            imports,
-            import_map,
-            import_pos,
-            embed_patterns,
-            embed_files,
-            embed: _,
-            go_debug,
-            go_debug_pos,
-            deps: _,
-            cgo_preambles,
-        } = &k.pkg;
-        e.str(import_path);
-        e.str(name);
-        e.str(pkg_dir.to_str()?);
-        for v in [
-            go_files,
-            cgo_files,
-            ignored_go_files,
-            s_files,
-            c_files,
-            cxx_files,
-            m_files,
-            h_files,
-            f_files,
-            syso_files,
-            imports,
-            embed_patterns,
-            embed_files,
-        ] {
+        let mut pkg = k.pkg.clone();
+        e.str(&pkg.import_path);
+        e.str(&pkg.name);
+        e.str(pkg.dir.to_str()?);
+        for v in string_lists(&mut pkg) {
             e.list(v);
         }
+        let Package { import_map, import_pos, go_debug, go_debug_pos, cgo_preambles, .. } = &pkg;
         e.pairs(import_map.len(), import_map.iter());
         e.pairs(import_pos.len(), import_pos.iter());
         e.pairs(go_debug.len(), go_debug.iter().map(|(a, b)| (a, b)));
@@ -273,6 +233,56 @@ fn encode(kept: &HashMap<PathBuf, Kept>) -> Option<Vec<u8>> {
     Some(e.0)
 }
 
+/// The file and path lists of a package, in their stored order. Every
+/// field is named: a new one does not compile until it is stored (here or
+/// in [`encode`] and [`decode`]) or said not to be.
+fn string_lists(pkg: &mut Package) -> [&mut Vec<String>; 13] {
+    let Package {
+        // Stored by encode/decode.
+        import_path: _,
+        name: _,
+        dir: _,
+        import_map: _,
+        import_pos: _,
+        go_debug: _,
+        go_debug_pos: _,
+        cgo_preambles: _,
+        // Never kept: true, none, none, empty (see StdCache::put).
+        standard: _,
+        module: _,
+        embed: _,
+        deps: _,
+        go_files,
+        cgo_files,
+        ignored_go_files,
+        s_files,
+        c_files,
+        cxx_files,
+        m_files,
+        h_files,
+        f_files,
+        syso_files,
+        imports,
+        embed_patterns,
+        embed_files,
+    } = pkg;
+    [
+        go_files,
+        cgo_files,
+        ignored_go_files,
+        s_files,
+        c_files,
+        cxx_files,
+        m_files,
+        h_files,
+        f_files,
+        syso_files,
+        imports,
+        embed_patterns,
+        embed_files,
+    ]
+}
+
 fn decode(data: &[u8]) -> Option<HashMap<PathBuf, Kept>> {
     let mut d = Dec(data.strip_prefix(FORMAT.as_bytes())?);
     let mut kept = HashMap::new();
@@ -286,21 +296,7 @@ fn decode(data: &[u8]) -> Option<HashMap<PathBuf, Kept>> {
             standard: true,
             ..Package::default()
         };
-        for v in [
-            &mut pkg.go_files,
-            &mut pkg.cgo_files,
-            &mut pkg.ignored_go_files,
-            &mut pkg.s_files,
-            &mut pkg.c_files,
-            &mut pkg.cxx_files,
-            &mut pkg.m_files,
-            &mut pkg.h_files,
-            &mut pkg.f_files,
-            &mut pkg.syso_files,
-            &mut pkg.imports,
-            &mut pkg.embed_patterns,
-            &mut pkg.embed_files,
-        ] {
+        for v in string_lists(&mut pkg) {
             *v = d.list()?;
         }
         pkg.import_map = d.pairs()?.into_iter().collect::<BTreeMap<_, _>>();
