@@ -13,7 +13,8 @@
 //!
 //! Invariants:
 //! - A package from here is the package [`super::load_package_with`] would
-//!   return (`loads_equal_fresh_loads` compares every standard package).
+//!   return (`loads_equal_fresh_loads` compares the ~200 standard packages
+//!   of six graphs of the installed Go, cgo off and on).
 //! - Identities are taken before the directory is read, so a file changed
 //!   while it was read fails the next check; a directory or file modified in
 //!   the last [`RACY`] seconds is not kept at all (its mtime may not move on
