@@ -306,6 +306,16 @@ pub fn go_command(goroot: &Path) -> Command {
     cmd
 }
 
+/// `go build -trimpath <flags> -o out pkg` run in `dir` by `cmd` (a
+/// [`go_command`], with whatever environment the test gave it); a failure
+/// panics with `what` and go's stderr. Returns `out`.
+pub fn go_build_trimpath(mut cmd: Command, dir: &Path, pkg: &str, out: &Path, flags: &[&str], what: &str) -> PathBuf {
+    let res =
+        cmd.args(["build", "-trimpath"]).args(flags).arg("-o").arg(out).arg(pkg).current_dir(dir).output().unwrap();
+    assert!(res.status.success(), "{what}: go build failed: {}", String::from_utf8_lossy(&res.stderr));
+    out.to_path_buf()
+}
+
 /// The `go-link-build` CLI binary, built once per test process with the
 /// same cargo, target dir and features (`cli,remote-cache`) for every test
 /// file. Always through cargo, which does nothing when it is up to date: a

@@ -97,15 +97,9 @@ fn vcs_stamp_matches_go_build() {
                     .to_path_buf()
             };
             let theirs = scratch.join(format!("go-{label}"));
-            let res = go_command(goroot)
-                .env("GOFLAGS", goflags)
-                .args(["build", "-trimpath", "-o"])
-                .arg(&theirs)
-                .arg(".")
-                .current_dir(&dir)
-                .output()
-                .unwrap();
-            assert!(res.status.success(), "{label}: go build: {}", String::from_utf8_lossy(&res.stderr));
+            let mut go = go_command(goroot);
+            go.env("GOFLAGS", goflags);
+            go_build_trimpath(go, &dir, ".", &theirs, &[], &label);
             let (a, b) = (build_info(goroot, &ours), build_info(goroot, &theirs));
             eprintln!("{label}:\n{a}");
             assert_eq!(a, b, "{label}: build info differs from go build's");
@@ -176,14 +170,7 @@ fn cmd_module_commands_behave_like_installed_ones() {
     assert!(installed.contains("+func F() {"), "{installed}");
     assert_eq!(gofmt_out(&gofmt), installed, "gofmt -d differs from the installed gofmt");
     let theirs = scratch.join("gofmt-go");
-    let res = go_command(&goroot)
-        .args(["build", "-trimpath", "-o"])
-        .arg(&theirs)
-        .arg("cmd/gofmt")
-        .current_dir(&scratch.0)
-        .output()
-        .unwrap();
-    assert!(res.status.success(), "go build cmd/gofmt: {}", String::from_utf8_lossy(&res.stderr));
+    go_build_trimpath(go_command(&goroot), &scratch.0, "cmd/gofmt", &theirs, &[], "cmd/gofmt");
     assert_eq!(build_info(&goroot, &gofmt), build_info(&goroot, &theirs), "cmd/gofmt build info");
 
     // vet, run by go vet as its vet tool, finds the same problems.
@@ -448,15 +435,9 @@ fn cgo_program_matches_go_build_across_the_matrix() {
         b.cgo(true);
         let a = b.try_binary("prog").unwrap_or_else(|e| panic!("{version}: go-link-build failed:\n{e}"));
         let theirs = scratch.join(format!("go-{version}"));
-        let res = go_command(&goroot)
-            .env("CGO_ENABLED", "1")
-            .args(["build", "-trimpath", "-o"])
-            .arg(&theirs)
-            .arg(".")
-            .current_dir(&dir)
-            .output()
-            .unwrap();
-        assert!(res.status.success(), "{version}: go build: {}", String::from_utf8_lossy(&res.stderr));
+        let mut go = go_command(&goroot);
+        go.env("CGO_ENABLED", "1");
+        go_build_trimpath(go, &dir, ".", &theirs, &[], &version);
         let out = run(a.path(), &[]);
         assert_eq!(out, "cgo program 42 13 11\n", "{version}");
         assert_eq!(out, run(&theirs, &[]), "{version}: output");
@@ -489,9 +470,8 @@ fn modules_program_matches_go_build_across_the_matrix() {
         let theirs = scratch.join(format!("go-{version}"));
         let mut go = go_command(&goroot);
         go_link_build_tests::modproxy::go_mod_env(&mut go, &app.gomodcache, None, &shared_cache("gocache"));
-        go.env("GOFLAGS", "-mod=mod -buildvcs=false").args(["build", "-trimpath", "-o"]).arg(&theirs).arg(".");
-        let res = go.current_dir(&app.dir).output().unwrap();
-        assert!(res.status.success(), "{version}: go build: {}", String::from_utf8_lossy(&res.stderr));
+        go.env("GOFLAGS", "-mod=mod -buildvcs=false");
+        go_build_trimpath(go, &app.dir, ".", &theirs, &[], &version);
         assert_eq!(run(a.path(), &[]), run(&theirs, &[]), "{version}: output");
         let info = build_info(&goroot, a.path());
         assert!(info.lines().filter(|l| l.starts_with("\tdep\t")).count() >= 10, "{version}: {info}");

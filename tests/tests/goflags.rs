@@ -22,18 +22,8 @@ fn ours(goroot: &Path, dir: &Path, out: &Path, gcflags: &[&str], ldflags: &[&str
 
 /// `go build -trimpath` with the same flags, in `dir`.
 fn theirs(goroot: &Path, dir: &Path, out: &Path, flags: &[String]) -> PathBuf {
-    let res = go_command(goroot)
-        .arg("build")
-        .arg("-trimpath")
-        .args(flags)
-        .arg("-o")
-        .arg(out)
-        .arg(".")
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(res.status.success(), "go build failed: {}", String::from_utf8_lossy(&res.stderr));
-    out.to_path_buf()
+    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+    go_build_trimpath(go_command(goroot), dir, ".", out, &flags, "go build with the same flags")
 }
 
 #[test]
@@ -80,15 +70,9 @@ fn goflags_from_the_environment_apply_like_go_builds() {
     let mut b = ours(&goroot, &dir, &scratch.join("out"), &[], &[]);
     b.env("GOFLAGS", goflags);
     let art = b.try_binary("prog").unwrap_or_else(|e| panic!("go-link-build failed:\n{e}"));
-    let res = go_command(&goroot)
-        .env("GOFLAGS", format!("-mod=mod -buildvcs=false {goflags}"))
-        .args(["build", "-trimpath", "-o"])
-        .arg(scratch.join("go"))
-        .arg(".")
-        .current_dir(&dir)
-        .output()
-        .unwrap();
-    assert!(res.status.success(), "go build failed: {}", String::from_utf8_lossy(&res.stderr));
+    let mut go = go_command(&goroot);
+    go.env("GOFLAGS", format!("-mod=mod -buildvcs=false {goflags}"));
+    go_build_trimpath(go, &dir, ".", &scratch.join("go"), &[], "GOFLAGS");
     let a = run(art.path(), &[]);
     assert!(a.contains("version: fromenv"), "{a}");
     assert_eq!(a, run(&scratch.join("go"), &[]));
@@ -229,15 +213,9 @@ fn race_detector_reports_the_data_race() {
     assert!(stderr.contains("WARNING: DATA RACE"), "{stderr}");
     assert_eq!(out.status.code(), Some(66), "{stderr}");
     let go = scratch.join("go-race");
-    let res = go_command(&goroot)
-        .env("CGO_ENABLED", "1")
-        .args(["build", "-trimpath", "-race", "-o"])
-        .arg(&go)
-        .arg(".")
-        .current_dir(&pkg)
-        .output()
-        .unwrap();
-    assert!(res.status.success(), "go build -race failed: {}", String::from_utf8_lossy(&res.stderr));
+    let mut cmd = go_command(&goroot);
+    cmd.env("CGO_ENABLED", "1");
+    go_build_trimpath(cmd, &pkg, ".", &go, &["-race"], "-race");
     let (ma, mb) = (version_m(&goroot, art.path()), version_m(&goroot, &go));
     assert_eq!(ma, mb, "go version -m differs from go build -race's");
     assert!(ma.contains("build\t-race=true"), "{ma}");
@@ -389,12 +367,9 @@ fn cover_with_cgo_and_with_race_like_go_build() {
         let art = b.try_binary("prog").unwrap_or_else(|e| panic!("case {i}: go-link-build failed:\n{e}"));
         let go = scratch.join(format!("go{i}"));
         let mut cmd = go_command(&goroot);
-        cmd.env("CGO_ENABLED", "1").args(["build", "-trimpath", "-cover"]);
-        if !flag.is_empty() {
-            cmd.arg(flag);
-        }
-        let res = cmd.arg("-o").arg(&go).arg(".").current_dir(&pkg).output().unwrap();
-        assert!(res.status.success(), "case {i}: go build failed: {}", String::from_utf8_lossy(&res.stderr));
+        cmd.env("CGO_ENABLED", "1");
+        let flags: &[&str] = if flag.is_empty() { &["-cover"] } else { &["-cover", flag] };
+        go_build_trimpath(cmd, &pkg, ".", &go, flags, &format!("case {i}"));
         let (da, db) = (scratch.join(format!("cov-ours{i}")), scratch.join(format!("cov-go{i}")));
         assert_eq!(run_covered(art.path(), &da), run_covered(&go, &db), "case {i}");
         let (a, b) = (coverage_of(&goroot, &da, &scratch.0), coverage_of(&goroot, &db, &scratch.0));
