@@ -153,6 +153,29 @@ fn rename_into_place(tmp: &Path, to: &Path) -> Result<()> {
     })
 }
 
+/// What any write, truncation, replacement or touch of a file changes:
+/// device, inode, size, mtime and ctime in nanoseconds (size and mtime off
+/// Unix, which has no ctime). The cache's `verified/` markers and the kept
+/// standard-library loads compare it to tell a file unchanged.
+pub(crate) fn stat_identity(m: &std::fs::Metadata) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        format!(
+            "dev={} ino={} size={} mtime={}.{} ctime={}.{}",
+            m.dev(),
+            m.ino(),
+            m.len(),
+            m.mtime(),
+            m.mtime_nsec(),
+            m.ctime(),
+            m.ctime_nsec()
+        )
+    }
+    #[cfg(not(unix))]
+    format!("size={} mtime={}", m.len(), crate::toolchain::mtime_nanos(m))
+}
+
 /// Sets a file's modification time to now (the use time `Trim` reads).
 /// Errors are ignored: a missed update costs at most a rebuild after a trim.
 pub(crate) fn touch(path: &Path) {

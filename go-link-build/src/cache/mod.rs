@@ -560,22 +560,9 @@ impl Cache {
     fn verified_marker(&self, blob: &Path, digest: &Digest) -> Option<PathBuf> {
         #[cfg(unix)]
         {
-            use std::os::unix::fs::MetadataExt;
             let m = std::fs::symlink_metadata(blob).ok().filter(|m| m.is_file() && m.len() == digest.size)?;
             let mut k = KeyBuilder::quiet("verified");
-            k.line("blob", digest.hex()).line(
-                "stat",
-                format_args!(
-                    "dev={} ino={} size={} mtime={}.{} ctime={}.{}",
-                    m.dev(),
-                    m.ino(),
-                    m.len(),
-                    m.mtime(),
-                    m.mtime_nsec(),
-                    m.ctime(),
-                    m.ctime_nsec()
-                ),
-            );
+            k.line("blob", digest.hex()).line("stat", fsutil::stat_identity(&m));
             let hex = k.finish().hex();
             Some(self.root.join("verified").join(&hex[..2]).join(hex))
         }

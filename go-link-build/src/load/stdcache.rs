@@ -139,15 +139,7 @@ pub(crate) fn stamp(dir: &Path) -> Option<Stamp> {
 /// symlinks as the load's reads do.
 fn identity(path: &Path) -> Option<(String, u128)> {
     let m = std::fs::metadata(path).ok()?;
-    let mtime = crate::toolchain::mtime_nanos(&m);
-    #[cfg(unix)]
-    let id = {
-        use std::os::unix::fs::MetadataExt;
-        format!("{} {} {} {} {}.{}", m.dev(), m.ino(), m.len(), mtime, m.ctime(), m.ctime_nsec())
-    };
-    #[cfg(not(unix))]
-    let id = format!("{} {mtime}", m.len());
-    Some((id, mtime))
+    Some((crate::cache::fsutil::stat_identity(&m), crate::toolchain::mtime_nanos(&m)))
 }
 
 // The stored form: a format line, then length-prefixed strings.
