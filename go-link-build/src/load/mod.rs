@@ -1445,18 +1445,18 @@ mod tests {
     use super::*;
     use crate::context::tests::linux_amd64;
 
-    /// A scratch directory tree, removed on drop.
-    struct Scratch(PathBuf);
+    /// A scratch directory tree, removed on drop (also the kept loads' tests').
+    pub(in crate::load) struct Scratch(pub(in crate::load) PathBuf);
 
     impl Scratch {
-        fn new(name: &str) -> Scratch {
+        pub(in crate::load) fn new(name: &str) -> Scratch {
             let dir = std::env::temp_dir().join(format!("go-link-build-load-{name}-{}", std::process::id()));
             let _ = std::fs::remove_dir_all(&dir);
             std::fs::create_dir_all(&dir).unwrap();
             Scratch(dir)
         }
 
-        fn write(&self, rel: &str, text: &str) -> &Scratch {
+        pub(in crate::load) fn write(&self, rel: &str, text: &str) -> &Scratch {
             let p = self.0.join(rel);
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
             std::fs::write(p, text).unwrap();

@@ -311,27 +311,8 @@ fn decode(data: &[u8]) -> Option<HashMap<PathBuf, Kept>> {
 mod tests {
     use super::*;
     use crate::context::tests::linux_amd64;
+    use crate::load::tests::Scratch;
     use crate::load::{load_graph, load_graph_kept, Graph};
-
-    struct Scratch(PathBuf);
-
-    impl Drop for Scratch {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-
-    fn scratch(name: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!("glb-stdcache-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-
-    fn write(path: &Path, text: &str) {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
 
     /// Sets the mtime of everything under `dir` an hour back (older than [`RACY`]).
     fn age(dir: &Path) {
@@ -353,13 +334,13 @@ mod tests {
 
     #[test]
     fn kept_loads_are_used_until_what_they_read_changes() {
-        let s = scratch("fake");
+        let s = Scratch::new("stdcache-fake");
         let goroot = s.0.join("goroot");
-        write(&goroot.join("src/runtime/runtime.go"), "package runtime\n");
-        write(&goroot.join("src/runtime/asm_amd64.s"), "#include \"textflag.h\"\n");
-        write(&goroot.join("src/errors/errors.go"), "package errors\n\nimport \"runtime\"\n");
-        write(&goroot.join("src/errors/errors_test.go"), "package errors\n");
-        write(&goroot.join("src/fmt/print.go"), "package fmt\n\nimport \"errors\"\n");
+        s.write("goroot/src/runtime/runtime.go", "package runtime\n");
+        s.write("goroot/src/runtime/asm_amd64.s", "#include \"textflag.h\"\n");
+        s.write("goroot/src/errors/errors.go", "package errors\n\nimport \"runtime\"\n");
+        s.write("goroot/src/errors/errors_test.go", "package errors\n");
+        s.write("goroot/src/fmt/print.go", "package fmt\n\nimport \"errors\"\n");
         age(&s.0);
         let mut ctx = linux_amd64();
         ctx.goroot = goroot.clone();
@@ -372,7 +353,7 @@ mod tests {
         assert_eq!((&second, kept), (&fresh, 3), "the three loads are kept and give the same graph");
 
         // An edit (which makes the file racily new: not kept) is seen.
-        write(&goroot.join("src/errors/errors.go"), "package errors\n");
+        s.write("goroot/src/errors/errors.go", "package errors\n");
         let (edited, _) = graph(&ctx, &cache, &roots);
         let errors = edited.packages.iter().find(|p| p.import_path == "errors").unwrap();
         assert!(errors.imports.is_empty(), "errors no longer imports runtime: {errors:?}");
@@ -380,13 +361,13 @@ mod tests {
         // A build constraint in an assembly file: same size, another mtime.
         age(&s.0);
         let (_, _) = graph(&ctx, &cache, &roots);
-        write(&goroot.join("src/runtime/asm_amd64.s"), "//go:build ignore\n\n#inc\n");
+        s.write("goroot/src/runtime/asm_amd64.s", "//go:build ignore\n\n#inc\n");
         age(&s.0);
         let (g, _) = graph(&ctx, &cache, &roots);
         let runtime = g.packages.iter().find(|p| p.import_path == "runtime").unwrap();
         assert!(runtime.s_files.is_empty(), "the excluded .s file is seen: {runtime:?}");
         // A new file: the directory changed.
-        write(&goroot.join("src/fmt/scan.go"), "package fmt\n\nimport \"runtime\"\n");
+        s.write("goroot/src/fmt/scan.go", "package fmt\n\nimport \"runtime\"\n");
         age(&s.0);
         let (g, _) = graph(&ctx, &cache, &roots);
         assert_eq!(g, load_graph(&ctx, None, &roots).unwrap());
@@ -407,7 +388,7 @@ mod tests {
     /// fresh, with cgo off and on (cgo preambles are kept too).
     #[test]
     fn loads_equal_fresh_loads() {
-        let s = scratch("real");
+        let s = Scratch::new("stdcache-real");
         let cache = Cache::open(&s.0.join("cache")).unwrap();
         let Ok(tc) = crate::toolchain::discover(None, &crate::env::Env::new(Default::default()), &cache) else {
             return;
