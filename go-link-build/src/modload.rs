@@ -1232,7 +1232,7 @@ fn populate_download_cache(src: &Path, dst: &Path, ev: &str, ziphash: &str) -> R
     for ext in ["mod", "info", "zip"] {
         let (from, to) = (src.join(format!("{ev}.{ext}")), dst.join(format!("{ev}.{ext}")));
         if from.is_file() && !to.exists() {
-            crate::cache::copy_atomic(&from, &to, None)?;
+            crate::cache::copy_atomic(&from, &to)?;
         }
     }
     let zh = dst.join(format!("{ev}.ziphash"));

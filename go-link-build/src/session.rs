@@ -420,20 +420,6 @@ impl<'a> Session<'a> {
         let trace = self.cfg.commands == Commands::Print;
         let progress = self.cfg.progress.0.as_ref();
         let executor = Executor { cache, jobs: &tools.jobs, out: &self.out, trace, progress };
-        // Files earlier installs replaced are freed meanwhile, on a core the
-        // tools leave idle most of the time.
-        let disposing = cache.dispose_trash();
-        let res = self.run_retrying(req, &executor, plan);
-        if let Some(t) = disposing {
-            let _ = t.join();
-        }
-        res
-    }
-
-    /// Runs the plan; after a failure caused by damaged cache entries (now
-    /// removed), runs it again, up to three times in all.
-    fn run_retrying(&self, req: &Request<'_>, executor: &Executor<'_>, plan: &plan::Plan) -> Result<Stats> {
-        let cache = executor.cache;
         let mut tries = 0;
         loop {
             let damage_before = cache.damage_seen();

@@ -512,10 +512,10 @@ impl Sidecars {
                 // extension (.exe on Windows, .wasm for wasip1).
                 let ext = art.path().extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default();
                 let dest = go_bin.join(format!("{}-{triple}{ext}", s.name));
-                crate::cache::fsutil::copy_atomic(art.path(), &dest, None)?;
+                crate::cache::fsutil::copy_atomic(art.path(), &dest)?;
                 let beside = program_dir.join(format!("{}{ext}", s.name));
                 std::fs::create_dir_all(&program_dir).map_err(|e| Error::io("create directory", &program_dir, e))?;
-                crate::cache::fsutil::copy_atomic(art.path(), &beside, None)?;
+                crate::cache::fsutil::copy_atomic(art.path(), &beside)?;
                 let size = std::fs::metadata(&dest).map_err(|e| Error::io("stat", &dest, e))?.len();
                 let stats = art.stats();
                 let how = if art.was_up_to_date() {

@@ -54,26 +54,18 @@ pub(crate) fn write_atomic(path: &Path, data: &[u8]) -> Result<()> {
 
 /// Copies a file atomically (copy to a temp name beside `to`, then rename),
 /// keeping its permissions. A program running from `to` keeps running: the
-/// rename replaces the directory entry, not the file it executes. The file
-/// it replaces goes to `trash` if given ([`displace`]).
-pub(crate) fn copy_atomic(from: &Path, to: &Path, trash: Option<&Path>) -> Result<()> {
+/// rename replaces the directory entry, not the file it executes.
+pub(crate) fn copy_atomic(from: &Path, to: &Path) -> Result<()> {
     let tmp = temp_sibling(to);
     std::fs::copy(from, &tmp).map_err(|e| Error::io(&format!("copy {} to", from.display()), &tmp, e))?;
-    rename_into_place(&tmp, to, trash)
+    rename_into_place(&tmp, to)
 }
 
 /// Copies `from` to `to` atomically while hashing it, and renames it into
 /// place only if the bytes are exactly `want`; the file gets mode 0755
 /// (`executable`) or 0644 before umask. On a mismatch nothing is written
-/// and the error says which file differs. The file it replaces goes to
-/// `trash` if given ([`displace`]).
-pub(crate) fn install_verified(
-    from: &Path,
-    want: &Digest,
-    executable: bool,
-    to: &Path,
-    trash: Option<&Path>,
-) -> Result<()> {
+/// and the error says which file differs.
+pub(crate) fn install_verified(from: &Path, want: &Digest, executable: bool, to: &Path) -> Result<()> {
     let tmp = temp_sibling(to);
     let res = (|| -> std::io::Result<Option<Digest>> {
         let mut src = std::fs::File::open(from)?;
@@ -94,7 +86,7 @@ pub(crate) fn install_verified(
         Ok((got != *want).then_some(got))
     })();
     match res {
-        Ok(None) => rename_into_place(&tmp, to, trash),
+        Ok(None) => rename_into_place(&tmp, to),
         Ok(Some(got)) => {
             let _ = std::fs::remove_file(&tmp);
             Err(Error::new(
@@ -116,15 +108,8 @@ pub(crate) fn install_verified(
 /// Copies `from` to `to` (temp file beside it, then rename) without
 /// hashing, for a file known to match its digest: `unchanged`, asked once
 /// the copy is complete, says whether `from` is still the file that was
-/// hashed. Returns false (nothing installed) when it is not. The file it
-/// replaces goes to `trash` if given ([`displace`]).
-pub(crate) fn install_copy(
-    from: &Path,
-    executable: bool,
-    to: &Path,
-    trash: Option<&Path>,
-    unchanged: impl Fn() -> bool,
-) -> Result<bool> {
+/// hashed. Returns false (nothing installed) when it is not.
+pub(crate) fn install_copy(from: &Path, executable: bool, to: &Path, unchanged: impl Fn() -> bool) -> Result<bool> {
     let tmp = temp_sibling(to);
     let res = (|| -> std::io::Result<()> {
         let mut src = std::fs::File::open(from)?;
@@ -134,7 +119,7 @@ pub(crate) fn install_copy(
         Ok(())
     })();
     match res {
-        Ok(()) if unchanged() => rename_into_place(&tmp, to, trash).map(|()| true),
+        Ok(()) if unchanged() => rename_into_place(&tmp, to).map(|()| true),
         Ok(()) => {
             let _ = std::fs::remove_file(&tmp);
             Ok(false)
@@ -161,57 +146,11 @@ fn create_new(path: &Path, executable: bool) -> std::io::Result<std::fs::File> {
     opts.open(path)
 }
 
-fn rename_into_place(tmp: &Path, to: &Path, trash: Option<&Path>) -> Result<()> {
-    if let Some(trash) = trash {
-        displace(to, trash);
-    }
+fn rename_into_place(tmp: &Path, to: &Path) -> Result<()> {
     std::fs::rename(tmp, to).map_err(|e| {
         let _ = std::fs::remove_file(tmp);
         Error::io("rename into place", to, e)
     })
-}
-
-/// Before a rename replaces the file at `to`: gives that file a second name
-/// in `trash` (a hard link, so only where `trash` is on the same file
-/// system; nothing happens otherwise, or when `to` does not exist). The
-/// rename then drops one of two links, and freeing the old file's blocks
-/// and cached pages, which a rename over the last link does before it
-/// returns (measured here: 2.6 ms for a 2.7 MB program, 12 ms for an 8 MB
-/// one), is left to [`dispose`] in the next build, on a thread of its own.
-#[cfg(unix)]
-fn displace(to: &Path, trash: &Path) {
-    let Ok(m) = std::fs::symlink_metadata(to) else { return };
-    // Small files are freed in no time; directories cannot be linked.
-    if !m.is_file() || m.len() < 256 * 1024 {
-        return;
-    }
-    let name = trash.join(format!("{}-{}", std::process::id(), next_id()));
-    if let Err(e) = std::fs::hard_link(to, &name) {
-        // The first time: no trash directory yet.
-        if e.kind() == std::io::ErrorKind::NotFound && std::fs::create_dir_all(trash).is_ok() {
-            let _ = std::fs::hard_link(to, &name);
-        }
-    }
-}
-
-#[cfg(not(unix))]
-fn displace(_to: &Path, _trash: &Path) {}
-
-/// Removes, on a thread of its own, the files [`displace`] left in `trash`
-/// before this call; the caller joins it. `None` when there are none.
-pub(crate) fn dispose(trash: &Path) -> Option<std::thread::JoinHandle<()>> {
-    let files: Vec<PathBuf> = std::fs::read_dir(trash).ok()?.flatten().map(|e| e.path()).collect();
-    if files.is_empty() {
-        return None;
-    }
-    std::thread::Builder::new()
-        .name("go-link-build-dispose".into())
-        .spawn(move || {
-            for f in files {
-                let _ = std::fs::remove_file(f);
-            }
-        })
-        .ok()
 }
 
 /// What any write, truncation, replacement or touch of a file changes:

@@ -46,9 +46,6 @@
 //! <cache>/verified/<xx>/<key>   empty markers: this blob file, unchanged
 //!                               since, was hashed (`Cache::verified_marker`)
 //! <cache>/cli/<key>/            the command line's no-op stamps and outputs
-//! <cache>/trash/<pid>-<n>       second names of installed outputs that an
-//!                               install replaced, removed by the next build
-//!                               while it works (`fsutil::displace`)
 //! <cache>/trim.txt              when the cache was last trimmed
 //! ```
 //! `<xx>` is the first two hex digits. The default location is per user
@@ -733,25 +730,14 @@ impl Cache {
         let digest = Digest { sha256, size };
         if let Some(marker) = self.verified_marker(blob, &digest).filter(|m| m.exists()) {
             let same = || self.verified_marker(blob, &digest).as_ref() == Some(&marker);
-            if fsutil::install_copy(blob, executable, to, Some(&self.trash()), same)? {
+            if fsutil::install_copy(blob, executable, to, same)? {
                 return Ok(());
             }
         }
-        fsutil::install_verified(blob, &digest, executable, to, Some(&self.trash())).map_err(|e| {
+        fsutil::install_verified(blob, &digest, executable, to).map_err(|e| {
             self.damaged("blob", blob, "content does not match its hash");
             e.context(format!("cache {}", self.root.display()))
         })
-    }
-
-    /// `trash/`: files an install replaced ([`fsutil::displace`]).
-    pub(crate) fn trash(&self) -> PathBuf {
-        self.root.join("trash")
-    }
-
-    /// Removes, on a thread of its own, what earlier installs left in
-    /// `trash/`; join it before the build returns.
-    pub(crate) fn dispose_trash(&self) -> Option<std::thread::JoinHandle<()>> {
-        fsutil::dispose(&self.trash())
     }
 
     /// Reads a (small) cached file, checking it against its SHA-256.
@@ -967,37 +953,6 @@ mod tests {
         let err = cache.install(&blob, &dest, true).unwrap_err().to_string();
         assert!(err.contains("damaged"), "{err}");
         assert_eq!(std::fs::read(&dest).unwrap(), b"\x7fELF program", "the installed file is untouched");
-        std::fs::remove_dir_all(&root).unwrap();
-    }
-
-    #[test]
-    #[cfg(unix)]
-    fn a_replaced_output_is_freed_by_the_next_build() {
-        let (root, cache) = scratch("trash");
-        let old: Vec<u8> = (0..512 * 1024).map(|i| (i % 251) as u8).collect();
-        let new: Vec<u8> = old.iter().map(|b| b ^ 0x5a).collect();
-        let id = KeyBuilder::new("big").finish();
-        let e = put(&cache, &id, &[("a.out", &new)]);
-        let dest = root.join("out").join("prog");
-        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
-        // Nothing to replace: nothing in trash/.
-        cache.install(&e.file("a.out").unwrap(), &root.join("out").join("first"), true).unwrap();
-        assert!(cache.dispose_trash().is_none());
-        // A large file replaced keeps a second name in trash/, with the old bytes,
-        // until the next build's disposer removes it.
-        std::fs::write(&dest, &old).unwrap();
-        cache.install(&e.file("a.out").unwrap(), &dest, true).unwrap();
-        assert_eq!(std::fs::read(&dest).unwrap(), new);
-        let trash: Vec<_> = std::fs::read_dir(root.join("trash")).unwrap().flatten().map(|e| e.path()).collect();
-        assert_eq!(trash.len(), 1);
-        assert_eq!(std::fs::read(&trash[0]).unwrap(), old);
-        cache.dispose_trash().expect("a disposer").join().unwrap();
-        assert_eq!(std::fs::read_dir(root.join("trash")).unwrap().count(), 0);
-        assert_eq!(std::fs::read(&dest).unwrap(), new, "the installed file stays");
-        // A small file is replaced outright.
-        std::fs::write(&dest, b"small").unwrap();
-        cache.install(&e.file("a.out").unwrap(), &dest, true).unwrap();
-        assert!(cache.dispose_trash().is_none());
         std::fs::remove_dir_all(&root).unwrap();
     }
 

@@ -135,17 +135,6 @@ impl CacheDir {
         CacheUsage { bytes: t.bytes, entries: t.records, files: t.blobs }
     }
 
-    /// Copies a build's output `from` to `to`, as a front end installs it:
-    /// to a temp file beside `to`, renamed into place, so a program running
-    /// from `to` keeps its old file and `to` is never half-written. The file
-    /// it replaces is freed by the next build, while it works, where the
-    /// cache's file system allows (a rename over a file's last name frees
-    /// its blocks and pages before it returns: 12 ms for an 8 MB program
-    /// here).
-    pub fn install(&self, from: &Path, to: &Path) -> Result<()> {
-        fsutil::copy_atomic(from, to, Some(&self.cache.trash()))
-    }
-
     /// A directory in the cache that belongs to `key`, created if needed,
     /// for a front end to keep a build's output directory (and so its no-op
     /// stamp) between runs. It is trimmed with the entries when unused for

@@ -143,7 +143,7 @@ impl Cache {
         let u = self.usage();
         t.records = u.records;
         t.blobs = u.blobs;
-        for part in ["ac", "cas", "verified", "cli", "v1", "modverify", "modcache", "trash", "trim.txt"] {
+        for part in ["ac", "cas", "verified", "cli", "v1", "modverify", "modcache", "trim.txt"] {
             t.bytes += remove_all(&self.root.join(part));
         }
         for part in ["ac", "cas"] {
