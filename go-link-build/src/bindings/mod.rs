@@ -74,7 +74,7 @@ pub(crate) fn generator_id() -> &'static str {
     static ID: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     ID.get_or_init(|| {
         let src = [include_str!("mod.rs"), include_str!("header.rs")].concat();
-        crate::cache::digest(src.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+        crate::cache::hex(&crate::cache::digest(src.as_bytes()))
     })
 }
 

@@ -31,10 +31,6 @@ pub(crate) fn base64(data: &[u8]) -> String {
     out
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// One file of a `Hash1` summary: its name (bytes) and the SHA-256 of its content.
 pub(crate) struct Entry {
     pub name: Vec<u8>,
@@ -55,7 +51,7 @@ pub(crate) fn hash1(mut files: Vec<Entry>, what: &dyn std::fmt::Display) -> Resu
                 ),
             ));
         }
-        summary.update(hex(&f.sha256).as_bytes());
+        summary.update(crate::cache::hex(&f.sha256).as_bytes());
         summary.update(b"  ");
         summary.update(&f.name);
         summary.update(b"\n");

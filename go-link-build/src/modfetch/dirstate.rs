@@ -25,7 +25,7 @@ pub(crate) fn dir_state(dir: &Path) -> Result<String> {
     for line in &lines {
         h.update(line);
     }
-    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    Ok(crate::cache::hex(&h.finalize()))
 }
 
 fn walk(dir: &Path, rel: &mut Vec<u8>, lines: &mut Vec<Vec<u8>>) -> Result<()> {
