@@ -57,8 +57,30 @@ pub(crate) fn write_atomic(path: &Path, data: &[u8]) -> Result<()> {
 /// rename replaces the directory entry, not the file it executes.
 pub(crate) fn copy_atomic(from: &Path, to: &Path) -> Result<()> {
     let tmp = temp_sibling(to);
-    std::fs::copy(from, &tmp).map_err(|e| Error::io(&format!("copy {} to", from.display()), &tmp, e))?;
+    let res = (|| -> std::io::Result<()> {
+        let mut src = std::fs::File::open(from)?;
+        let meta = src.metadata()?;
+        let mut dst = create_new(&tmp, false, meta.len())?;
+        copy_whole(&mut src, &mut dst, meta.len())?;
+        dst.set_permissions(meta.permissions())
+    })();
+    if let Err(e) = res {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(Error::io(&format!("copy {} to", from.display()), &tmp, e));
+    }
     rename_into_place(&tmp, to)
+}
+
+/// Copies all of `src` to the start of `dst`, which [`create_new`] may have
+/// made `reserved` bytes long: the result is exactly as long as what was
+/// copied.
+fn copy_whole(src: &mut std::fs::File, dst: &mut std::fs::File, reserved: u64) -> std::io::Result<u64> {
+    // File to file: copy_file_range on Linux, in the kernel.
+    let n = std::io::copy(src, dst)?;
+    if n != reserved {
+        dst.set_len(n)?;
+    }
+    Ok(n)
 }
 
 /// Copies `from` to `to` atomically while hashing it, and renames it into
@@ -69,7 +91,7 @@ pub(crate) fn install_verified(from: &Path, want: &Digest, executable: bool, to:
     let tmp = temp_sibling(to);
     let res = (|| -> std::io::Result<Option<Digest>> {
         let mut src = std::fs::File::open(from)?;
-        let mut dst = create_new(&tmp, executable)?;
+        let mut dst = create_new(&tmp, executable, want.size)?;
         let mut h = Sha256::new();
         let mut buf = vec![0u8; 256 * 1024];
         let mut size = 0u64;
@@ -81,6 +103,9 @@ pub(crate) fn install_verified(from: &Path, want: &Digest, executable: bool, to:
             h.update(&buf[..n]);
             dst.write_all(&buf[..n])?;
             size += n as u64;
+        }
+        if size != want.size {
+            dst.set_len(size)?;
         }
         let got = Digest { sha256: h.finalize().into(), size };
         Ok((got != *want).then_some(got))
@@ -113,9 +138,9 @@ pub(crate) fn install_copy(from: &Path, executable: bool, to: &Path, unchanged: 
     let tmp = temp_sibling(to);
     let res = (|| -> std::io::Result<()> {
         let mut src = std::fs::File::open(from)?;
-        let mut dst = create_new(&tmp, executable)?;
-        // File to file: copy_file_range on Linux, in the kernel.
-        std::io::copy(&mut src, &mut dst)?;
+        let len = src.metadata()?.len();
+        let mut dst = create_new(&tmp, executable, len)?;
+        copy_whole(&mut src, &mut dst, len)?;
         Ok(())
     })();
     match res {
@@ -132,8 +157,8 @@ pub(crate) fn install_copy(from: &Path, executable: bool, to: &Path, unchanged: 
 }
 
 /// A new file (never an existing one) for an installed output: executable
-/// or not, as the umask allows.
-fn create_new(path: &Path, executable: bool) -> std::io::Result<std::fs::File> {
+/// or not, as the umask allows, with `len` bytes reserved ([`preallocate`]).
+fn create_new(path: &Path, executable: bool, len: u64) -> std::io::Result<std::fs::File> {
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create_new(true);
     #[cfg(unix)]
@@ -143,8 +168,34 @@ fn create_new(path: &Path, executable: bool) -> std::io::Result<std::fs::File> {
     }
     #[cfg(not(unix))]
     let _ = executable;
-    opts.open(path)
+    let f = opts.open(path)?;
+    preallocate(&f, len);
+    Ok(f)
 }
+
+/// Reserves the blocks of a file about to be written whole, as the Go
+/// linker does for its output (`(*OutBuf).fallocate`,
+/// cmd/link/internal/ld/outbuf_linux.go). Besides a contiguous file, this
+/// makes the rename that installs it cheap: ext4 flushes a file that still
+/// has delayed-allocation blocks when it is renamed over another
+/// (`auto_da_alloc`), 2.7-3.8 ms for a 2.7 MB program here, against
+/// 0.4-0.6 ms once its blocks are allocated (and the next write of a small
+/// file no longer waits either). Best effort: where the file system cannot,
+/// the file is written as before. The file is `len` bytes long until
+/// written ([`copy_whole`] trims it to what was copied).
+#[cfg(target_os = "linux")]
+fn preallocate(f: &std::fs::File, len: u64) {
+    use std::os::fd::AsRawFd;
+    if let Ok(len) = libc::off_t::try_from(len) {
+        if len > 0 {
+            // SAFETY: fallocate on an open descriptor we own; no memory is passed.
+            let _ = unsafe { libc::fallocate(f.as_raw_fd(), 0, 0, len) };
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn preallocate(_f: &std::fs::File, _len: u64) {}
 
 fn rename_into_place(tmp: &Path, to: &Path) -> Result<()> {
     std::fs::rename(tmp, to).map_err(|e| {
@@ -213,4 +264,30 @@ pub(crate) fn mtime_secs(meta: &std::fs::Metadata) -> u64 {
 /// Now, in seconds since the Unix epoch.
 pub(crate) fn now_secs() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_copy_is_as_long_as_its_source_whatever_was_reserved() {
+        let dir = std::env::temp_dir().join(format!("glb-fsutil-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let src = dir.join("src");
+        std::fs::write(&src, b"ten bytes!").unwrap();
+        for reserved in [0, 4, 10, 1 << 20] {
+            let to = dir.join(format!("dst-{reserved}"));
+            let mut dst = create_new(&to, true, reserved).unwrap();
+            let n = copy_whole(&mut std::fs::File::open(&src).unwrap(), &mut dst, reserved).unwrap();
+            assert_eq!((n, std::fs::read(&to).unwrap()), (10, b"ten bytes!".to_vec()), "reserved {reserved}");
+        }
+        // copy_atomic over an existing file keeps the source's permissions.
+        let to = dir.join("copy");
+        std::fs::write(&to, vec![7u8; 100_000]).unwrap();
+        copy_atomic(&src, &to).unwrap();
+        assert_eq!(std::fs::read(&to).unwrap(), b"ten bytes!");
+        assert_eq!(std::fs::metadata(&to).unwrap().permissions(), std::fs::metadata(&src).unwrap().permissions());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
