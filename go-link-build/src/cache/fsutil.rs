@@ -206,25 +206,49 @@ fn rename_into_place(tmp: &Path, to: &Path) -> Result<()> {
 
 /// What any write, truncation, replacement or touch of a file changes:
 /// device, inode, size, mtime and ctime in nanoseconds (size and mtime off
-/// Unix, which has no ctime). The cache's `verified/` markers and the kept
-/// standard-library loads compare it to tell a file unchanged.
-pub(crate) fn stat_identity(m: &std::fs::Metadata) -> String {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        format!(
-            "dev={} ino={} size={} mtime={}.{} ctime={}.{}",
-            m.dev(),
-            m.ino(),
-            m.len(),
-            m.mtime(),
-            m.mtime_nsec(),
-            m.ctime(),
-            m.ctime_nsec()
-        )
+/// Unix, which has no ctime). The cache's `verified/` markers (by its
+/// `Display` form) and the kept standard-library loads (by value) compare
+/// it to tell a file unchanged.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct StatId {
+    pub dev: u64,
+    pub ino: u64,
+    pub size: u64,
+    pub mtime: (i64, i64),
+    pub ctime: (i64, i64),
+}
+
+impl StatId {
+    pub(crate) fn of(m: &std::fs::Metadata) -> StatId {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            StatId {
+                dev: m.dev(),
+                ino: m.ino(),
+                size: m.len(),
+                mtime: (m.mtime(), m.mtime_nsec()),
+                ctime: (m.ctime(), m.ctime_nsec()),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let ns = crate::toolchain::mtime_nanos(m);
+            let mtime = (i64::try_from(ns / 1_000_000_000).unwrap_or(i64::MAX), (ns % 1_000_000_000) as i64);
+            StatId { size: m.len(), mtime, ..StatId::default() }
+        }
     }
-    #[cfg(not(unix))]
-    format!("size={} mtime={}", m.len(), crate::toolchain::mtime_nanos(m))
+}
+
+impl std::fmt::Display for StatId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let StatId { dev, ino, size, mtime: (ms, mn), ctime: (cs, cn) } = self;
+        if cfg!(unix) {
+            write!(f, "dev={dev} ino={ino} size={size} mtime={ms}.{mn} ctime={cs}.{cn}")
+        } else {
+            write!(f, "size={size} mtime={}", i128::from(*ms) * 1_000_000_000 + i128::from(*mn))
+        }
+    }
 }
 
 /// Sets a file's modification time to now (the use time `Trim` reads).

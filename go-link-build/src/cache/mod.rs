@@ -571,7 +571,7 @@ impl Cache {
         {
             let m = std::fs::symlink_metadata(blob).ok().filter(|m| m.is_file() && m.len() == digest.size)?;
             let mut k = KeyBuilder::quiet("verified");
-            k.line("blob", digest.hex()).line("stat", fsutil::stat_identity(&m));
+            k.line("blob", digest.hex()).line("stat", fsutil::StatId::of(&m));
             let hex = k.finish().hex();
             Some(self.root.join("verified").join(&hex[..2]).join(hex))
         }
