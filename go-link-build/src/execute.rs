@@ -24,7 +24,6 @@ use crate::plan::{
 };
 use crate::progress::Event;
 use crate::sched::{self, Jobs, Outcome};
-use crate::toolchain::mtime_nanos;
 
 /// Counts of what a build did, for tests and the debug log. Read its
 /// fields; more may be added.
@@ -395,7 +394,11 @@ fn key_with(spec: &KeySpec, outputs: &[&str], input: impl Fn(&KeyInput) -> Resul
         k.line("input", format!("{} {}", i.label, input(i)?));
     }
     for f in &spec.files {
-        k.line("file", format!("{} {}", f.label, file_identity(&f.path, f.by_stat)?));
+        let id = match &f.known {
+            Some(id) => id.clone(),
+            None => file_identity(&f.path, f.by_stat)?,
+        };
+        k.line("file", format!("{} {id}", f.label));
     }
     Ok(k.finish())
 }
@@ -421,7 +424,7 @@ fn early_keys(plan: &Plan) -> Vec<ActionId> {
 fn file_identity(path: &Path, by_stat: bool) -> Result<String> {
     if by_stat {
         let meta = std::fs::metadata(path).map_err(|e| Error::io("stat", path, e))?;
-        Ok(format!("size={} mtime={}", meta.len(), mtime_nanos(&meta)))
+        Ok(crate::cache::fsutil::StatId::of(&meta).size_mtime())
     } else {
         let data = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
         Ok(format!("sha256={}", hex(&digest(&data))))

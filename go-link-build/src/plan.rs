@@ -69,6 +69,9 @@ pub(crate) struct Setup<'a> {
     pub threads: usize,
     /// The PGO profile every compile uses (`-pgo`), if any.
     pub pgo: Option<&'a Profile>,
+    /// Identities by stat of standard packages' files, taken by the load
+    /// (`StdCache::file_identities`).
+    pub known_files: Option<&'a std::collections::HashMap<PathBuf, String>>,
 }
 
 /// What the link adds on top of the packages, computed before planning.
@@ -154,6 +157,10 @@ pub(crate) struct KeyFile {
     /// Identified by size and mtime (GOROOT, which does not change under a
     /// toolchain) instead of by content.
     pub by_stat: bool,
+    /// That identity, when the load already took it (a standard package's
+    /// file, checked or stamped by the kept loads, `Setup::known_files`):
+    /// no second `stat` when the key is made.
+    pub known: Option<String>,
 }
 
 /// An output of another action whose content is part of a key.
@@ -490,7 +497,9 @@ fn package_key(s: &Setup<'_>, pkg: &Package, deps: &[(String, ActionIdx)], cgo: 
     ];
     for (kind, files) in kinds {
         for f in files {
-            k.files.push(KeyFile { label: format!("{kind} {f}"), path: pkg.dir.join(f), by_stat: pkg.standard });
+            let path = pkg.dir.join(f);
+            let known = s.known_files.filter(|_| pkg.standard).and_then(|m| m.get(&path).cloned());
+            k.files.push(KeyFile { label: format!("{kind} {f}"), path, by_stat: pkg.standard, known });
         }
     }
     if let Some(embed) = &pkg.embed {
@@ -498,7 +507,12 @@ fn package_key(s: &Setup<'_>, pkg: &Package, deps: &[(String, ActionIdx)], cgo: 
             k.line("embed-pattern", format!("{pattern} {}", files.join(",")));
         }
         for (rel, abs) in &embed.files {
-            k.files.push(KeyFile { label: format!("embed-file {rel}"), path: abs.clone(), by_stat: pkg.standard });
+            k.files.push(KeyFile {
+                label: format!("embed-file {rel}"),
+                path: abs.clone(),
+                by_stat: pkg.standard,
+                known: None,
+            });
         }
     }
     k
@@ -550,7 +564,7 @@ fn package_action(
         let mode = crate::cover::mode(s.req.race);
         let tool = s.tc.tool(crate::toolchain::Tool::Cover);
         key.line("cover", format!("{mode} {}", pkg.module.as_ref().map(|m| m.path.as_str()).unwrap_or("")));
-        key.files.push(KeyFile { label: "tool cover".into(), path: tool.clone(), by_stat: true });
+        key.files.push(KeyFile { label: "tool cover".into(), path: tool.clone(), by_stat: true, known: None });
         let mut inv = Invocation::new(tool, &pkg.dir);
         inv.env = tools::tool_env(s.ctx, Some(&s.tc.goroot));
         crate::cover::plan(pkg, o, mode, inv)
@@ -706,7 +720,7 @@ fn pgo_use(s: &Setup<'_>, profile: &Profile, actions: &mut Vec<Action>, width: u
     let mut k = KeySpec { kind: "preprofile", ..KeySpec::default() };
     k.line("tool", s.tool_id);
     k.lines.extend(pgo::preprofile_key_lines(profile));
-    k.files.push(KeyFile { label: "tool preprofile".into(), path: tool.clone(), by_stat: true });
+    k.files.push(KeyFile { label: "tool preprofile".into(), path: tool.clone(), by_stat: true, known: None });
     let env = tools::tool_env(s.ctx, Some(&s.tc.goroot));
     let inv = pgo::preprofile_invocation(&tool, &profile.path, &o.join(PREPROFILE), &o, env);
     actions.push(Action {

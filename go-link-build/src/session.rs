@@ -98,6 +98,9 @@ struct Loaded {
     /// load checks settings against it, the link settings compute
     /// DefaultGODEBUG from it.
     godebug_table: Vec<godebug::GodebugInfo>,
+    /// Standard packages' files with their identity by stat as the load
+    /// found them (`StdCache::file_identities`), for the keys.
+    known_files: std::collections::HashMap<PathBuf, String>,
 }
 
 impl<'a> Session<'a> {
@@ -149,7 +152,8 @@ impl<'a> Session<'a> {
         let loaded = self.load(&req, &tools)?;
         phases.done("load");
         let link = self.link_settings(&req, &tools, &loaded)?;
-        let setup = Setup { pgo: loaded.pgo.as_ref(), ..self.setup(&req, &tools) };
+        let setup =
+            Setup { pgo: loaded.pgo.as_ref(), known_files: Some(&loaded.known_files), ..self.setup(&req, &tools) };
         let plan = plan::plan(&setup, &loaded.graph, &loaded.cgo, PkgIdx(loaded.main as u32), &link)?;
         phases.done("plan");
         if dry_run {
@@ -279,6 +283,7 @@ impl<'a> Session<'a> {
         }
         let std_loads = load::stdcache::StdCache::open(&tools.cache, &tools.ctx, &tools.tool_id);
         let mut graph = load::load_graph_kept(&tools.ctx, Some(&mods), &load_roots, &std_loads)?;
+        let known_files = std_loads.file_identities();
         godebug::check_directives(&godebug_table, &graph.packages, tools.tc.minor)?;
         graph.roots.truncate(roots.len());
         let main = match req.kind {
@@ -319,7 +324,7 @@ impl<'a> Session<'a> {
         let pgo = load::pgo::select(&self.pgo_mode(req), &main_pkg.dir)?;
         // pkg-config runs here, before planning (which runs nothing).
         let cgo = graph.packages.iter().map(|p| cgo::package_flags(&tools.ctx, &self.env, p)).collect::<Result<_>>()?;
-        Ok(Loaded { mods, graph, main, vcs, pgo, cgo, godebug_table })
+        Ok(Loaded { mods, graph, main, vcs, pgo, cgo, godebug_table, known_files })
     }
 
     /// Link-time settings: DefaultGODEBUG and build info, as cmd/go computes
@@ -407,6 +412,7 @@ impl<'a> Session<'a> {
             ctool: tools.ctool.as_ref(),
             threads: tools.jobs.threads,
             pgo: None,
+            known_files: None,
         }
     }
 

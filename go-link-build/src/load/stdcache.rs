@@ -56,6 +56,9 @@ pub(crate) struct StdCache<'c> {
     id: ActionId,
     kept: Mutex<HashMap<PathBuf, Arc<Kept>>>,
     changed: AtomicBool,
+    /// The identity by stat of each file of the loads checked or stamped in
+    /// this build ([`StdCache::file_identities`]).
+    seen: Mutex<HashMap<PathBuf, String>>,
 }
 
 impl<'c> StdCache<'c> {
@@ -65,7 +68,7 @@ impl<'c> StdCache<'c> {
         k.line("context", format!("{ctx:?}")).line("toolchain", tool_id);
         let id = k.finish();
         let kept = cache.get_bytes(&id).and_then(|data| decode(&data)).unwrap_or_default();
-        StdCache { cache, id, kept: Mutex::new(kept), changed: AtomicBool::new(false) }
+        StdCache { cache, id, kept: Mutex::new(kept), changed: AtomicBool::new(false), seen: Mutex::default() }
     }
 
     /// The kept load of `dir` as `import_path`, if nothing it read changed.
@@ -86,7 +89,26 @@ impl<'c> StdCache<'c> {
             }
             path.pop();
         }
+        self.saw(dir, &k.stamp);
         Some(k.pkg.clone())
+    }
+
+    /// Remembers the identities of a stamp just checked or taken.
+    fn saw(&self, dir: &Path, stamp: &Stamp) {
+        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        // A file that could not be stat'ed (stamped as the default) is left to the key's own stat.
+        for (name, id) in stamp.files.iter().filter(|(_, id)| *id != StatId::default()) {
+            seen.insert(dir.join(name), id.size_mtime());
+        }
+    }
+
+    /// The files of the standard packages this build loaded, each with its
+    /// identity by stat (`size=… mtime=…`, a cache key's form) as the load
+    /// found it when it checked a kept load or stamped a new one, so that
+    /// making the keys does not `stat` them again. A file whose directory
+    /// was modified too recently to be stamped is not here.
+    pub(crate) fn file_identities(&self) -> HashMap<PathBuf, String> {
+        std::mem::take(&mut *self.seen.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
     /// Keeps a load of `dir`, given its [`stamp`] taken before it was read.
@@ -94,6 +116,7 @@ impl<'c> StdCache<'c> {
         if pkg.embed.is_some() || pkg.module.is_some() || !pkg.deps.is_empty() || !pkg.standard {
             return;
         }
+        self.saw(dir, &stamp);
         let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
         kept.insert(dir.to_path_buf(), Arc::new(Kept { stamp, pkg: pkg.clone() }));
         self.changed.store(true, Ordering::Relaxed);
