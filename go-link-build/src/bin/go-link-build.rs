@@ -385,7 +385,7 @@ fn run(cli: Cli) -> Result<(), String> {
             if *check {
                 check_dst_overwrite(to)?;
             }
-            install(from, to)?;
+            install(&cache, from, to)?;
         }
         if let Some(f) = install_facts(&installs) {
             let _ = std::fs::write(&marker, f);
@@ -475,23 +475,16 @@ fn install_facts(installs: &[(PathBuf, PathBuf, bool)]) -> Option<String> {
     Some(s)
 }
 
-/// Copies `from` to a temp file beside `to` and renames it into place: a
-/// program running from `to` keeps its old file (no "text file busy"), and
-/// `to` is never half-written.
-fn install(from: &std::path::Path, to: &std::path::Path) -> Result<(), String> {
-    let name = to.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = to.with_file_name(format!(".{name}.go-link-build-{}", std::process::id()));
+/// Copies `from` to a temp file beside `to` and renames it into place
+/// (`CacheDir::install`): a program running from `to` keeps its old file
+/// (no "text file busy"), and `to` is never half-written.
+fn install(cache: &go_link_build::CacheDir, from: &std::path::Path, to: &std::path::Path) -> Result<(), String> {
     // As go build -o a/b/prog: the directory is created (cmd/go's
     // moveOrCopyFile runs after `sh.Mkdir(filepath.Dir(a.Target))`).
     if let Some(dir) = to.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| format!("failed to create {}: {e}", dir.display()))?;
     }
-    std::fs::copy(from, &tmp)
-        .map_err(|e| format!("failed to install {}: copy to {}: {e}", to.display(), tmp.display()))?;
-    std::fs::rename(&tmp, to).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        format!("rename {} to {}: {e}", tmp.display(), to.display())
-    })
+    cache.install(from, to).map_err(|e| format!("failed to install {}: {e}", to.display()))
 }
 
 /// Source files a build output must never replace, whatever their content.

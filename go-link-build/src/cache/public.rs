@@ -135,6 +135,17 @@ impl CacheDir {
         CacheUsage { bytes: t.bytes, entries: t.records, files: t.blobs }
     }
 
+    /// Copies a build's output `from` to `to`, as a front end installs it:
+    /// to a temp file beside `to` with its blocks reserved first, then
+    /// renamed into place, so a program running from `to` keeps its old
+    /// file, `to` is never half-written, and the rename does not make the
+    /// file system flush the new file (ext4 does for a file with unallocated
+    /// blocks renamed over another: 7-8 ms for an 8 MB program here).
+    /// Permissions are the source's.
+    pub fn install(&self, from: &Path, to: &Path) -> Result<()> {
+        fsutil::copy_atomic(from, to)
+    }
+
     /// A directory in the cache that belongs to `key`, created if needed,
     /// for a front end to keep a build's output directory (and so its no-op
     /// stamp) between runs. It is trimmed with the entries when unused for
