@@ -246,14 +246,17 @@ fn run_with_closed_pipe(args: &[std::ffi::OsString], close_stdout: bool) -> (std
     use std::io::Read;
     use std::process::Stdio;
     let mut cmd = Command::new(cli());
-    cmd.args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    let (closed, mut other): (Box<dyn Read + Send>, Box<dyn Read + Send>) = if close_stdout {
-        (Box::new(child.stdout.take().unwrap()), Box::new(child.stderr.take().unwrap()))
+    cmd.args(args).stdin(Stdio::null());
+    // Closed before the CLI starts: closing our end after spawning raced with
+    // a fast command (`cache`), whose few lines could reach the pipe first.
+    if close_stdout {
+        cmd.stdout(closed_pipe()).stderr(Stdio::piped());
     } else {
-        (Box::new(child.stderr.take().unwrap()), Box::new(child.stdout.take().unwrap()))
-    };
-    drop(closed);
+        cmd.stdout(Stdio::piped()).stderr(closed_pipe());
+    }
+    let mut child = cmd.spawn().unwrap();
+    let mut other: Box<dyn Read + Send> =
+        if close_stdout { Box::new(child.stderr.take().unwrap()) } else { Box::new(child.stdout.take().unwrap()) };
     let reader = std::thread::spawn(move || {
         let mut s = String::new();
         let _ = other.read_to_string(&mut s);
@@ -272,6 +275,23 @@ fn run_with_closed_pipe(args: &[std::ffi::OsString], close_stdout: bool) -> (std
         std::thread::sleep(std::time::Duration::from_millis(50));
     };
     (status, reader.join().unwrap())
+}
+
+/// The write end of a pipe whose read end is already closed, so that every
+/// write to it fails (EPIPE), whatever the timing: the read end was the
+/// stdin of a process (this test binary, listing its tests) that has exited.
+fn closed_pipe() -> std::process::Stdio {
+    use std::process::Stdio;
+    let mut reader = Command::new(std::env::current_exe().unwrap())
+        .arg("--list")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let write_end = reader.stdin.take().unwrap();
+    reader.wait().unwrap();
+    Stdio::from(write_end)
 }
 
 /// A closed stderr or stdout never makes the CLI panic (exit 101) or hang:
